@@ -1,0 +1,63 @@
+"""Birmingham City Council's hate crime reporting line: the Flask application."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask, jsonify
+
+from app.config import INSTANCE_DIR, Config
+from app.extensions import db
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the app from the environment; `config` overrides settings (tests)."""
+    app = Flask(__name__, instance_path=str(INSTANCE_DIR), instance_relative_config=False)
+    app.config.from_mapping(Config.from_environment().as_flask_mapping())
+    if config:
+        app.config.from_mapping(config)
+    register_logging(app)
+    register_extensions(app)
+    register_blueprints(app)
+    register_cli(app)
+    register_flows()
+    return app
+
+
+def register_logging(app: Flask) -> None:
+    if not logging.getLogger().handlers:
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
+
+
+def register_extensions(app: Flask) -> None:
+    db.init_app(app)
+
+
+def register_blueprints(app: Flask) -> None:
+    from app.api.cases import bp as api_bp
+    from app.telephony.sms import bp as sms_bp
+    from app.telephony.voice import bp as voice_bp
+
+    app.register_blueprint(voice_bp)
+    app.register_blueprint(sms_bp)
+    app.register_blueprint(api_bp)
+
+    @app.get("/")
+    def service_status() -> Any:
+        return jsonify(service="Birmingham City Council hate crime reporting line", phone="0121 464 7269", status="ok")
+
+
+def register_cli(app: Flask) -> None:
+    from app.cli import register_commands
+
+    register_commands(app)
+
+
+def register_flows() -> None:
+    """Load and validate the call flows now, so a broken flow stops the app, not a call."""
+    from ivr_flows import phone_flows
+
+    phone_flows()

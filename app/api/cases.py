@@ -1,0 +1,85 @@
+"""The read API for integrations: cases by reference or by phone number."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from flask import Blueprint, Response, abort, jsonify, request
+
+from werkzeug.exceptions import HTTPException
+
+from app.api.auth import token_required
+from app.cases import service
+from app.cases.models import Case, Task
+from app.extensions import db
+from app.messaging.outbox import messages_for_case
+from app.phones import to_e164
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+
+def _iso(instant: datetime | None) -> str | None:
+    return instant.isoformat() if instant else None
+
+
+def _task_json(task: Task | None) -> dict[str, Any] | None:
+    return {"due_at": _iso(task.due_at), "status": task.status} if task else None
+
+
+def case_json(case: Case) -> dict[str, Any]:
+    first = service.first_task(case)
+    return {
+        "reference": case.reference,
+        "kind": case.kind,
+        "status": case.status,
+        "channel": case.channel,
+        "created_at": _iso(case.created_at),
+        "caller_phone": case.caller_phone,
+        "callback_phone": case.callback_phone,
+        "strands": case.strands,
+        "risk_level": case.risk_level,
+        "priority": case.priority,
+        "duty_officer_flag": case.duty_officer_flag,
+        "needs_adjustment": case.needs_adjustment,
+        "safe_to_text": case.safe_to_text,
+        "visit_requested": case.visit_requested,
+        "referral_consent": case.referral_consent,
+        "graffiti_offensive": case.graffiti_offensive,
+        "incomplete_call": case.incomplete_call,
+        "callback": _task_json(first) if case.kind != "graffiti" else None,
+        "removal": _task_json(first) if case.kind == "graffiti" else None,
+        "recordings": [
+            {"purpose": r.purpose, "url": r.url, "duration_seconds": r.duration_seconds, "transcription": r.transcription}
+            for r in case.recordings
+        ],
+        "messages": [
+            {"direction": "outbound", "to": m.to_phone, "body": m.body, "status": m.status, "created_at": _iso(m.created_at)}
+            for m in messages_for_case(db.session, case.id)
+        ],
+    }
+
+
+@bp.get("/cases/<reference>")
+@token_required
+def get_case(reference: str) -> Response:
+    case = service.find_case_by_reference(db.session, reference)
+    if case is None:
+        abort(404)
+    return jsonify(case_json(case))
+
+
+@bp.get("/cases")
+@token_required
+def list_cases() -> Response | tuple[Response, int]:
+    raw = request.args.get("phone", "").strip()
+    # An unencoded "+" in a query string arrives as a space: accept "447..." as "+447...".
+    phone = to_e164(raw) or to_e164(f"+{raw}")
+    if phone is None:
+        return jsonify(error="phone must be a valid phone number"), 400
+    return jsonify(cases=[case_json(case) for case in service.cases_for_phone(db.session, phone)])
+
+
+@bp.errorhandler(HTTPException)
+def json_error(error: HTTPException) -> tuple[Response, int]:
+    return jsonify(error=error.description), error.code or 500

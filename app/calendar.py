@@ -1,0 +1,72 @@
+"""Working days and deadlines for England (no Flask, no database).
+
+A working day is Monday to Friday except the bank holidays of England and
+Wales, including substitute days and one-off holidays, as published in the
+`holidays` package. Deadlines are decided on the calendar date in
+Europe/London, then returned in UTC.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+import holidays
+
+LONDON = ZoneInfo("Europe/London")
+END_OF_WORKING_DAY = time(17, 0)
+
+
+@lru_cache(maxsize=64)
+def _bank_holidays(year: int) -> holidays.HolidayBase:
+    return holidays.country_holidays("GB", subdiv="ENG", years=year)
+
+
+def is_bank_holiday(day: date) -> bool:
+    return day in _bank_holidays(day.year)
+
+
+def is_working_day(day: date) -> bool:
+    return day.weekday() < 5 and not is_bank_holiday(day)
+
+
+def next_working_day(day: date) -> date:
+    """The first working day strictly after `day`."""
+    candidate = day + timedelta(days=1)
+    while not is_working_day(candidate):
+        candidate += timedelta(days=1)
+    return candidate
+
+
+def london_date(instant: datetime) -> date:
+    return instant.astimezone(LONDON).date()
+
+
+def end_of_day(day: date) -> datetime:
+    """17:00 Europe/London on `day`, as an aware datetime in London time."""
+    return datetime.combine(day, END_OF_WORKING_DAY, tzinfo=LONDON)
+
+
+def next_working_day_deadline(received_at: datetime) -> datetime:
+    """17:00 London time on the next working day after the day of `received_at`.
+
+    Used for the risk-assessment callback and graffiti removal: "within one
+    working day" of the report, counted from the London calendar date.
+    """
+    return end_of_day(next_working_day(london_date(received_at)))
+
+
+def spoken_day_and_time(instant: datetime) -> str:
+    """'5pm on Monday 30 November' (London time), as read out or texted."""
+    local = instant.astimezone(LONDON)
+    hour = local.hour % 12 or 12
+    suffix = "am" if local.hour < 12 else "pm"
+    clock = f"{hour}{suffix}" if local.minute == 0 else f"{hour}:{local.minute:02d}{suffix}"
+    return f"{clock} on {local:%A} {local.day} {local:%B}"
+
+
+def is_within_hours(instant: datetime, opens: time, closes: time) -> bool:
+    """True on a working day between `opens` and `closes`, London time."""
+    local = instant.astimezone(LONDON)
+    return is_working_day(local.date()) and opens <= local.time() < closes

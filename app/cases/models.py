@@ -1,0 +1,110 @@
+"""Cases, their tasks, recordings, and the phone calls they come from."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.clock import now
+from app.extensions import Base, UTCDateTime
+
+
+class Case(Base):
+    """A report from a resident: a hate crime or incident, graffiti, or an enquiry."""
+
+    __tablename__ = "cases"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reference: Mapped[str] = mapped_column(String(16), unique=True)
+    reference_digits: Mapped[str] = mapped_column(String(6), unique=True)
+    kind: Mapped[str] = mapped_column(String(20))  # hate_crime | graffiti | enquiry
+    channel: Mapped[str] = mapped_column(String(10))  # phone | sms | web | staff
+    status: Mapped[str] = mapped_column(String(20), default="open")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
+    caller_phone: Mapped[str | None] = mapped_column(String(20), index=True)
+    callback_phone: Mapped[str | None] = mapped_column(String(20), index=True)
+    call_sid: Mapped[str | None] = mapped_column(String(64), unique=True)
+    strands: Mapped[list[str]] = mapped_column(JSON, default=list)
+    risk_answers: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    risk_level: Mapped[str] = mapped_column(String(10), default="standard")
+    priority: Mapped[bool] = mapped_column(default=False)
+    duty_officer_flag: Mapped[bool] = mapped_column(default=False)
+    needs_adjustment: Mapped[bool | None] = mapped_column(default=None)
+    safe_to_text: Mapped[bool | None] = mapped_column(default=None)
+    visit_requested: Mapped[bool | None] = mapped_column(default=None)
+    referral_consent: Mapped[bool | None] = mapped_column(default=None)
+    graffiti_offensive: Mapped[bool | None] = mapped_column(default=None)
+    incomplete_call: Mapped[bool] = mapped_column(default=False)
+    related_case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"))
+
+    tasks: Mapped[list[Task]] = relationship(back_populates="case", order_by="Task.id")
+    recordings: Mapped[list[Recording]] = relationship(back_populates="case", order_by="Recording.id")
+
+
+class Task(Base):
+    """Work owed to a resident: a callback, a graffiti removal, an update call."""
+
+    __tablename__ = "tasks"
+    __table_args__ = (UniqueConstraint("case_id", "kind", "origin", name="uq_task_origin"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    # What created it (e.g. "report", "call:CA..."), so a retried webhook adds no twin.
+    origin: Mapped[str] = mapped_column(String(80))
+    status: Mapped[str] = mapped_column(String(20), default="open")
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    priority: Mapped[bool] = mapped_column(default=False)
+    phone: Mapped[str | None] = mapped_column(String(20))
+    note: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
+
+    case: Mapped[Case] = relationship(back_populates="tasks")
+
+
+Index("ix_tasks_open_due", Task.status, Task.due_at)
+
+
+class Recording(Base):
+    """A voice recording Twilio holds for us; we keep its URL, length and any transcription."""
+
+    __tablename__ = "recordings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    recording_sid: Mapped[str] = mapped_column(String(64), unique=True)
+    call_sid: Mapped[str] = mapped_column(String(64), index=True)
+    purpose: Mapped[str] = mapped_column(String(20))  # account | location
+    url: Mapped[str | None] = mapped_column(Text)
+    duration_seconds: Mapped[int | None]
+    transcription: Mapped[str | None] = mapped_column(Text)
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
+
+    case: Mapped[Case | None] = relationship(back_populates="recordings")
+
+
+class PhoneCall(Base):
+    """One call to the line: where the caller is in the flow and what they have answered.
+
+    State lives here, keyed on Twilio's CallSid, so a retried webhook or a
+    dropped line never loses an answer.
+    """
+
+    __tablename__ = "phone_calls"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    call_sid: Mapped[str] = mapped_column(String(64), unique=True)
+    from_phone: Mapped[str | None] = mapped_column(String(20))
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
+    last_step_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
+    flow: Mapped[str | None] = mapped_column(String(20))
+    answers: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    end_status: Mapped[str | None] = mapped_column(String(20))
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"))
+
+
+Index("ix_phone_calls_unfinished", PhoneCall.ended_at, PhoneCall.last_step_at)

@@ -1,0 +1,193 @@
+"""Opening cases and the work they create, whatever channel the report came from."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from app.calendar import next_working_day_deadline
+from app.cases.models import Case, Recording, Task
+from app.cases.references import format_reference, random_digits
+from app.cases.risk import assess_risk
+from app.clock import now
+from app.messaging import templates
+from app.messaging.outbox import queue_text
+from app.phones import can_receive_texts
+
+log = logging.getLogger(__name__)
+
+RISK_ASSESSMENT_CALLBACK = "risk_assessment_callback"
+GRAFFITI_REMOVAL = "graffiti_removal"
+UPDATE_CALLBACK = "update_callback"
+
+
+@dataclass
+class Report:
+    """What a resident told us, from any channel; None means not answered."""
+
+    kind: str
+    channel: str
+    caller_phone: str | None
+    callback_phone: str | None = None
+    strands: list[str] = field(default_factory=list)
+    risk_answers: dict[str, bool | None] = field(default_factory=dict)
+    needs_adjustment: bool | None = None
+    safe_to_text: bool | None = None
+    visit_requested: bool | None = None
+    referral_consent: bool | None = None
+    graffiti_offensive: bool | None = None
+    incomplete_call: bool = False
+    call_sid: str | None = None
+
+
+def _unused_digits(session: Session) -> str:
+    while True:
+        digits = random_digits()
+        if session.scalar(select(Case.id).where(Case.reference_digits == digits)) is None:
+            return digits
+
+
+def find_case_by_call(session: Session, call_sid: str) -> Case | None:
+    return session.scalars(select(Case).where(Case.call_sid == call_sid)).first()
+
+
+def open_case(session: Session, report: Report) -> Case:
+    """Create the case, its first task and (where safe) the confirmation text; commits.
+
+    A report from a call is opened once per CallSid: a retried webhook or a
+    status callback racing the last step gets the case that already exists.
+    """
+    if report.call_sid and (existing := find_case_by_call(session, report.call_sid)):
+        return existing
+    received_at = now()
+    risk = assess_risk(report.risk_answers)
+    digits = _unused_digits(session)
+    case = Case(
+        reference=format_reference(report.kind, digits),
+        reference_digits=digits,
+        kind=report.kind,
+        channel=report.channel,
+        created_at=received_at,
+        caller_phone=report.caller_phone,
+        callback_phone=report.callback_phone or report.caller_phone,
+        call_sid=report.call_sid,
+        strands=report.strands,
+        risk_answers=dict(report.risk_answers),
+        risk_level=risk.level if report.kind == "hate_crime" else "standard",
+        priority=risk.priority and report.kind == "hate_crime",
+        duty_officer_flag=risk.duty_officer_flag and report.kind == "hate_crime",
+        needs_adjustment=report.needs_adjustment,
+        safe_to_text=report.safe_to_text,
+        visit_requested=report.visit_requested,
+        referral_consent=report.referral_consent,
+        graffiti_offensive=report.graffiti_offensive,
+        incomplete_call=report.incomplete_call,
+    )
+    session.add(case)
+    try:
+        session.flush()
+    except IntegrityError:
+        session.rollback()
+        if report.call_sid and (existing := find_case_by_call(session, report.call_sid)):
+            return existing
+        raise
+    task = _first_task(case, received_at)
+    session.add(task)
+    _attach_recordings(session, case)
+    if may_text(case):
+        queue_text(
+            session,
+            to=str(case.callback_phone),
+            body=templates.report_confirmation(case.reference, task.due_at),
+            purpose="report_confirmation",
+            case_id=case.id,
+        )
+    session.commit()
+    log.info("case %s opened (%s, %s, risk %s)", case.reference, case.kind, case.channel, case.risk_level)
+    return case
+
+
+def _first_task(case: Case, received_at: datetime) -> Task:
+    kind = GRAFFITI_REMOVAL if case.kind == "graffiti" else RISK_ASSESSMENT_CALLBACK
+    return Task(
+        case_id=case.id,
+        kind=kind,
+        origin="report",
+        due_at=next_working_day_deadline(received_at),
+        priority=case.priority or bool(case.graffiti_offensive),
+        phone=case.callback_phone,
+    )
+
+
+def may_text(case: Case) -> bool:
+    return bool(case.safe_to_text and case.callback_phone and can_receive_texts(case.callback_phone))
+
+
+def _attach_recordings(session: Session, case: Case) -> None:
+    if case.call_sid:
+        for recording in session.scalars(select(Recording).where(Recording.call_sid == case.call_sid)):
+            recording.case_id = case.id
+
+
+def first_task(case: Case) -> Task | None:
+    return next((t for t in case.tasks if t.origin == "report"), None)
+
+
+def request_callback_about(session: Session, case: Case, requested_by: str | None, call_sid: str) -> Task:
+    """An unverified caller asked about `case`: the officer calls the number on the case."""
+    origin = f"call:{call_sid}"
+    existing = session.scalars(select(Task).where(Task.case_id == case.id, Task.kind == UPDATE_CALLBACK, Task.origin == origin)).first()
+    if existing:
+        return existing
+    matches = requested_by in {case.caller_phone, case.callback_phone}
+    task = Task(
+        case_id=case.id,
+        kind=UPDATE_CALLBACK,
+        origin=origin,
+        due_at=next_working_day_deadline(now()),
+        phone=case.callback_phone,
+        note=None if matches else "Update requested by phone from a number not on the case; call the number on the case.",
+    )
+    session.add(task)
+    session.commit()
+    log.info("case %s: update callback task %s created", case.reference, task.id)
+    return task
+
+
+def record_recording(session: Session, call_sid: str, purpose: str, details: dict[str, Any]) -> None:
+    """Store or complete a recording (from the Record action, status or transcription callbacks)."""
+    sid = details["recording_sid"]
+    recording = session.scalars(select(Recording).where(Recording.recording_sid == sid)).first()
+    if recording is None:
+        recording = Recording(recording_sid=sid, call_sid=call_sid, purpose=purpose)
+        session.add(recording)
+        if case := find_case_by_call(session, call_sid):
+            recording.case_id = case.id
+    for attribute in ("url", "duration_seconds", "transcription"):
+        if details.get(attribute) is not None:
+            setattr(recording, attribute, details[attribute])
+    try:
+        session.commit()
+    except IntegrityError:
+        # Twilio's action and status callbacks for one recording raced; merge into the winner.
+        session.rollback()
+        record_recording(session, call_sid, purpose, details)
+
+
+def find_case_by_reference(session: Session, reference: str) -> Case | None:
+    return session.scalars(select(Case).where(Case.reference == reference.strip().upper())).first()
+
+
+def cases_for_phone(session: Session, e164: str) -> list[Case]:
+    """A resident's cases, newest first, whether the number called or is the callback number."""
+    return list(
+        session.scalars(
+            select(Case).where((Case.caller_phone == e164) | (Case.callback_phone == e164)).order_by(Case.created_at.desc(), Case.id.desc())
+        )
+    )

@@ -1,0 +1,123 @@
+"""Command-line interface: `flask --app app db|staff|jobs|ivr|seed-demo ...`."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup
+
+from app import migrate
+from app.clock import frozen_at
+from app.extensions import db
+from app.staff.accounts import StaffError, create_staff, find_staff, issue_token
+from app.staff.models import ROLES
+
+db_cli = AppGroup("db", help="Database migrations.")
+staff_cli = AppGroup("staff", help="Staff accounts and API tokens.")
+jobs_cli = AppGroup("jobs", help="Background jobs and the periodic schedule.")
+ivr_cli = AppGroup("ivr", help="Try the phone line without a phone.")
+
+DEMO_STAFF = (
+    ("demo.admin@example.org", "Demo Admin", "admin"),
+    ("demo.officer@example.org", "Demo Officer", "officer"),
+    ("demo.integration@example.org", "Demo Integration", "integration"),
+)
+
+
+@db_cli.command("upgrade")
+def db_upgrade() -> None:
+    """Apply every migration (the Procfile's release step)."""
+    migrate.upgrade(str(current_app.config["DATABASE_URL"]))
+    click.echo("database is up to date")
+
+
+@db_cli.command("revision")
+@click.option("-m", "--message", required=True)
+def db_revision(message: str) -> None:
+    """Write a new migration from the models (developers)."""
+    migrate.new_revision(str(current_app.config["DATABASE_URL"]), message)
+
+
+@staff_cli.command("create")
+@click.argument("email")
+@click.option("--name", required=True)
+@click.option("--role", required=True, type=click.Choice(ROLES))
+def staff_create(email: str, name: str, role: str) -> None:
+    """Create a staff account."""
+    try:
+        member = create_staff(db.session, email, name, role)
+    except StaffError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"created {member.role} account for {member.email}")
+
+
+@staff_cli.command("token")
+@click.argument("email")
+def staff_token(email: str) -> None:
+    """Print a new API token for EMAIL (only its hash is stored: keep it safe)."""
+    try:
+        click.echo(issue_token(db.session, email))
+    except StaffError as error:
+        raise click.ClickException(str(error)) from error
+
+
+@click.command("seed-demo")
+def seed_demo() -> None:
+    """Create the demo staff accounts (safe to run again)."""
+    for email, name, role in DEMO_STAFF:
+        if find_staff(db.session, email) is None:
+            create_staff(db.session, email, name, role)
+    click.echo("demo staff: " + ", ".join(f"{email} ({role})" for email, _, role in DEMO_STAFF))
+
+
+@jobs_cli.command("list")
+def jobs_list() -> None:
+    """Show the periodic schedule."""
+    from workers.schedule import PERIODIC_JOBS
+
+    for job in PERIODIC_JOBS:
+        click.echo(f"{job.name:<18} every {job.every_seconds:>4}s  {job.purpose}")
+
+
+@jobs_cli.command("run")
+@click.argument("name")
+@click.option("--as-of", "as_of", default=None, help="Run as if it were this ISO 8601 time (with offset).")
+def jobs_run(name: str, as_of: str | None) -> None:
+    """Run one periodic job now."""
+    from workers.schedule import job_named
+
+    try:
+        job = job_named(name)
+    except KeyError as error:
+        raise click.ClickException(f"no periodic job called {name}") from error
+    if as_of is None:
+        click.echo(f"{name}: {job.func()}")
+        return
+    instant = datetime.fromisoformat(as_of)
+    if instant.tzinfo is None:
+        raise click.ClickException("--as-of needs a UTC offset, e.g. 2026-11-30T10:00:00+00:00")
+    with frozen_at(instant):
+        click.echo(f"{name}: {job.func()}")
+
+
+@ivr_cli.command("call")
+@click.option("--url", default="http://127.0.0.1:5000", show_default=True, help="Where the app is running.")
+@click.option("--from", "from_number", default="+447911123456", show_default=True, help="The caller's number.")
+def ivr_call(url: str, from_number: str) -> None:
+    """Play the call flow in the terminal, signing requests as Twilio does."""
+    from app.telephony.simulator import PhoneSimulator
+
+    PhoneSimulator(
+        app_url=url,
+        public_base_url=str(current_app.config["PUBLIC_BASE_URL"]),
+        auth_token=str(current_app.config["TWILIO_AUTH_TOKEN"]),
+        from_number=from_number,
+        to_number=str(current_app.config["TWILIO_PHONE_NUMBER"]),
+    ).run()
+
+
+def register_commands(app: Flask) -> None:
+    for command in (db_cli, staff_cli, jobs_cli, ivr_cli, seed_demo):
+        app.cli.add_command(command)

@@ -1,0 +1,84 @@
+"""Configuration: the only module that reads environment variables.
+
+Every setting is documented in the README. Secrets (``SECRET_KEY``,
+``TWILIO_AUTH_TOKEN``) have no default in code: when they are unset the app
+generates random local-development values once and keeps them in
+``instance/local-secrets.json``, so a forgotten production secret fails closed
+(every Twilio signature is rejected) instead of running with a known value.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+from dataclasses import dataclass, field
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+INSTANCE_DIR = Path(os.environ.get("INSTANCE_PATH", PROJECT_ROOT / "instance"))
+
+DEFAULT_PHONE_NUMBER = "+441214647269"
+
+
+def embedded_redis_socket() -> Path:
+    """Where `make run` and the tests put the project's own Redis server."""
+    return INSTANCE_DIR / "redis.sock"
+
+
+def _local_secret(name: str) -> str:
+    """A random secret generated once for this checkout (development only)."""
+    INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
+    path = INSTANCE_DIR / "local-secrets.json"
+    stored = json.loads(path.read_text()) if path.exists() else {}
+    if name not in stored:
+        stored[name] = secrets.token_hex(20)
+        path.write_text(json.dumps(stored))
+        path.chmod(0o600)
+    return str(stored[name])
+
+
+def _env(name: str, default: str = "") -> str:
+    return os.environ.get(name, "").strip() or default
+
+
+@dataclass
+class Config:
+    """Settings for one app instance; build with `Config.from_environment()`."""
+
+    DATABASE_URL: str
+    REDIS_URL: str
+    SECRET_KEY: str
+    PUBLIC_BASE_URL: str
+    TWILIO_ACCOUNT_SID: str
+    TWILIO_AUTH_TOKEN: str
+    TWILIO_PHONE_NUMBER: str
+    TWILIO_MESSAGING_SERVICE_SID: str
+    TWILIO_API_BASE_URL: str
+    CONTACT_CENTRE_NUMBER: str
+    CONTACT_CENTRE_OPENS: str = "09:00"
+    CONTACT_CENTRE_CLOSES: str = "17:00"
+    TESTING: bool = False
+    extra: dict[str, object] = field(default_factory=dict)
+
+    @classmethod
+    def from_environment(cls) -> "Config":
+        return cls(
+            DATABASE_URL=_env("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'hatecrime.sqlite3'}"),
+            REDIS_URL=_env("REDIS_URL", f"unix://{embedded_redis_socket()}"),
+            SECRET_KEY=_env("SECRET_KEY") or _local_secret("SECRET_KEY"),
+            PUBLIC_BASE_URL=_env("PUBLIC_BASE_URL", "http://127.0.0.1:5000").rstrip("/"),
+            TWILIO_ACCOUNT_SID=_env("TWILIO_ACCOUNT_SID", "AC00000000000000000000000000000000"),
+            TWILIO_AUTH_TOKEN=_env("TWILIO_AUTH_TOKEN") or _local_secret("TWILIO_AUTH_TOKEN"),
+            TWILIO_PHONE_NUMBER=_env("TWILIO_PHONE_NUMBER", DEFAULT_PHONE_NUMBER),
+            TWILIO_MESSAGING_SERVICE_SID=_env("TWILIO_MESSAGING_SERVICE_SID"),
+            TWILIO_API_BASE_URL=_env("TWILIO_API_BASE_URL").rstrip("/"),
+            CONTACT_CENTRE_NUMBER=_env("CONTACT_CENTRE_NUMBER"),
+            CONTACT_CENTRE_OPENS=_env("CONTACT_CENTRE_OPENS", "09:00"),
+            CONTACT_CENTRE_CLOSES=_env("CONTACT_CENTRE_CLOSES", "17:00"),
+        )
+
+    def as_flask_mapping(self) -> dict[str, object]:
+        values = {k: v for k, v in self.__dict__.items() if k != "extra"}
+        values.update(self.extra)
+        return values

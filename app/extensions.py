@@ -1,0 +1,83 @@
+"""Shared connections: the database session and the Redis connection for RQ.
+
+Both are created per app in `init_app`, never at import time.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Any
+
+from flask import Flask, current_app
+from redis import Redis
+from sqlalchemy import DateTime, Engine, create_engine, event
+from sqlalchemy.orm import DeclarativeBase, Session, scoped_session, sessionmaker
+from sqlalchemy.types import TypeDecorator
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """A timezone-aware UTC datetime on every backend (SQLite keeps no offset)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetimes are not stored; pass an aware datetime")
+        return value.astimezone(timezone.utc)
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
+
+
+class Base(DeclarativeBase):
+    """Declarative base for every model."""
+
+
+class Database:
+    """One engine and one scoped session per app; sessions end with the app context."""
+
+    def __init__(self) -> None:
+        self.engine: Engine | None = None
+        self.session: scoped_session[Session] = scoped_session(sessionmaker())
+
+    def init_app(self, app: Flask) -> None:
+        self.engine = make_engine(str(app.config["DATABASE_URL"]))
+        self.session.remove()
+        self.session.configure(bind=self.engine, expire_on_commit=False)
+        app.extensions["database"] = self
+
+        @app.teardown_appcontext
+        def remove_session(_exc: BaseException | None) -> None:
+            self.session.remove()
+
+
+def make_engine(url: str) -> Engine:
+    """Create an engine; SQLite gets a busy timeout and enforced foreign keys."""
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"timeout": 15})
+
+        @event.listens_for(engine, "connect")
+        def _sqlite_pragmas(connection: Any, _record: Any) -> None:
+            cursor = connection.cursor()
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.close()
+
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+db = Database()
+
+
+def redis_connection(socket_timeout: float | None = None) -> Redis:
+    """A Redis connection for RQ, built from the current app's REDIS_URL."""
+    url = str(current_app.config["REDIS_URL"])
+    if socket_timeout is None:
+        return Redis.from_url(url)
+    return Redis.from_url(url, socket_timeout=socket_timeout, socket_connect_timeout=socket_timeout)

@@ -1,0 +1,82 @@
+"""The one seam through which the domain asks for background work.
+
+Jobs are requested against a database session and enqueued only after that
+session commits (never for a rolled-back change). Inside a web request the
+enqueue happens after the response has gone back to Twilio, with a short
+Redis timeout, so a webhook never waits on Redis; if Redis is down the row is
+still committed and the periodic sweep queues it later. Jobs are named by
+their dotted path so the domain never imports the worker modules.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from flask import Response, after_this_request, current_app, has_request_context
+from redis import Redis
+from redis.exceptions import RedisError
+from rq import Queue
+from rq.exceptions import DuplicateJobError
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+log = logging.getLogger(__name__)
+
+QUEUE_NAME = "default"
+REDIS_TIMEOUT_SECONDS = 2.0
+_PENDING_KEY = "jobs_after_commit"
+
+
+@dataclass(frozen=True)
+class JobRequest:
+    func_path: str
+    args: tuple[Any, ...]
+    job_id: str
+
+
+def enqueue_after_commit(session: Session, func_path: str, *args: Any, job_id: str) -> None:
+    """Queue `func_path(*args)` once `session` commits. `job_id` must be deterministic."""
+    session.info.setdefault(_PENDING_KEY, []).append(JobRequest(func_path, args, job_id))
+
+
+def enqueue_now(redis_url: str, requests: list[JobRequest]) -> int:
+    """Enqueue each request; a job id already in Redis is left alone. Returns how many were new."""
+    connection = Redis.from_url(redis_url, socket_timeout=REDIS_TIMEOUT_SECONDS, socket_connect_timeout=REDIS_TIMEOUT_SECONDS)
+    queue = Queue(QUEUE_NAME, connection=connection)
+    added = 0
+    try:
+        for request in requests:
+            try:
+                queue.enqueue(request.func_path, *request.args, job_id=request.job_id, unique=True)
+                added += 1
+            except DuplicateJobError:
+                continue
+    except RedisError as error:
+        log.warning("could not reach Redis (%s); the sweep will queue job(s) %s", type(error).__name__, [r.job_id for r in requests])
+    finally:
+        connection.close()
+    return added
+
+
+@event.listens_for(Session, "after_commit")
+def _dispatch_after_commit(session: Session) -> None:
+    requests: list[JobRequest] = session.info.pop(_PENDING_KEY, [])
+    if not requests:
+        return
+    redis_url = str(current_app.config["REDIS_URL"])
+    if has_request_context():
+
+        @after_this_request
+        def enqueue_after_response(response: Response) -> Response:
+            response.call_on_close(lambda: enqueue_now(redis_url, requests))
+            return response
+
+    else:
+        enqueue_now(redis_url, requests)
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget_after_rollback(session: Session) -> None:
+    session.info.pop(_PENDING_KEY, None)

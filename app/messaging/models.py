@@ -1,0 +1,43 @@
+"""The outbox: every outbound text is a row here before anything is sent."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.clock import now
+from app.extensions import Base, UTCDateTime
+
+# pending: committed, waiting for its send job (queued or not yet)
+# sending: a worker has claimed it and is talking to Twilio
+# then Twilio's own statuses: queued, accepted, sent, delivered, undelivered, failed
+# uncertain: the send may or may not have reached Twilio; never retried automatically
+RETRYABLE = "pending"
+CLAIMED = "sending"
+UNCERTAIN = "uncertain"
+FAILED = "failed"
+
+
+class OutboundMessage(Base):
+    __tablename__ = "outbound_messages"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), index=True)
+    purpose: Mapped[str] = mapped_column(String(40))
+    to_phone: Mapped[str] = mapped_column(String(20))
+    body: Mapped[str] = mapped_column(Text)
+    segments: Mapped[int] = mapped_column(default=1)
+    status: Mapped[str] = mapped_column(String(20), default=RETRYABLE)
+    attempts: Mapped[int] = mapped_column(default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
+    twilio_sid: Mapped[str | None] = mapped_column(String(64), unique=True)
+    error_code: Mapped[str | None] = mapped_column(String(20))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    status_updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+Index("ix_outbound_due", OutboundMessage.status, OutboundMessage.next_attempt_at)

@@ -1,0 +1,143 @@
+"""The outbox: every outbound text is a committed row first, then sent by a worker.
+
+A row is claimed by one atomic UPDATE (pending -> sending) before Twilio is
+called, so two jobs for the same row, a retried job or a second sweep can
+never send it twice. A send whose outcome is unknown (Twilio may have
+received it) is marked ``uncertain`` and never resent automatically.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from app.clock import now
+from app.jobs import JobRequest, enqueue_after_commit
+from app.messaging import models as m
+from app.messaging.models import OutboundMessage
+from app.messaging.segments import count_segments
+from app.messaging.twilio_gateway import (
+    PermanentSendError,
+    TemporarySendError,
+    TwilioGateway,
+    UncertainSendError,
+)
+
+log = logging.getLogger(__name__)
+
+SEND_JOB = "workers.texts.send_text"
+RETRY_DELAYS = (timedelta(seconds=30), timedelta(minutes=2), timedelta(minutes=10), timedelta(minutes=30))
+MAX_ATTEMPTS = len(RETRY_DELAYS) + 1
+CLAIM_EXPIRES_AFTER = timedelta(minutes=5)
+# Twilio's statuses in the order they happen; a late callback never moves a row backwards.
+STATUS_ORDER = {"accepted": 1, "scheduled": 1, "queued": 2, "sending": 3, "sent": 4, "delivered": 5, "undelivered": 5, "failed": 5, "read": 6}
+
+
+def send_job_id(message_id: int, attempt: int) -> str:
+    return f"send-text-{message_id}-{attempt}"
+
+
+def queue_text(session: Session, *, to: str, body: str, purpose: str, case_id: int | None = None) -> OutboundMessage:
+    """Record a text to send; it is queued for the worker once the session commits."""
+    message = OutboundMessage(case_id=case_id, purpose=purpose, to_phone=to, body=body, segments=count_segments(body))
+    session.add(message)
+    session.flush()
+    enqueue_after_commit(session, SEND_JOB, message.id, job_id=send_job_id(message.id, 0))
+    log.info("outbox: text %s (%s) recorded for case id %s", message.id, purpose, case_id)
+    return message
+
+
+def _claim(session: Session, message_id: int) -> OutboundMessage | None:
+    claimed = session.execute(
+        update(OutboundMessage)
+        .where(OutboundMessage.id == message_id, OutboundMessage.status == m.RETRYABLE, OutboundMessage.next_attempt_at <= now())
+        .values(status=m.CLAIMED, claimed_at=now(), attempts=OutboundMessage.attempts + 1)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    session.commit()
+    return session.get(OutboundMessage, message_id, populate_existing=True) if claimed else None
+
+
+def deliver(session: Session, message_id: int, gateway: TwilioGateway, status_callback_url: str) -> str:
+    """Send one outbox row through Twilio if nobody has; returns what happened to it.
+
+    Raises TemporarySendError after recording the next attempt time, so the
+    job shows as failed in RQ while the sweep takes care of the retry.
+    """
+    message = _claim(session, message_id)
+    if message is None:
+        return "not due or already handled"
+    try:
+        sent = gateway.send_sms(message.to_phone, message.body, status_callback_url)
+    except TemporarySendError as error:
+        _schedule_retry(message, error.code)
+        session.commit()
+        raise
+    except PermanentSendError as error:
+        message.status, message.error_code = m.FAILED, error.code
+        session.commit()
+        log.warning("outbox: text %s refused by Twilio (code %s)", message.id, error.code)
+        return m.FAILED
+    except UncertainSendError:
+        message.status = m.UNCERTAIN
+        session.commit()
+        log.error("outbox: text %s may or may not have been sent; not retried", message.id)
+        return m.UNCERTAIN
+    message.twilio_sid, message.status, message.sent_at = sent.sid, sent.status, now()
+    session.commit()
+    log.info("outbox: text %s handed to Twilio as %s", message.id, sent.sid)
+    return sent.status
+
+
+def _schedule_retry(message: OutboundMessage, code: str | None) -> None:
+    message.error_code = code
+    if message.attempts >= MAX_ATTEMPTS:
+        message.status = m.FAILED
+        log.warning("outbox: text %s failed after %s attempts", message.id, message.attempts)
+        return
+    message.status = m.RETRYABLE
+    message.next_attempt_at = now() + RETRY_DELAYS[message.attempts - 1]
+    log.info("outbox: text %s attempt %s failed; next try at %s", message.id, message.attempts, message.next_attempt_at)
+
+
+def record_delivery_status(session: Session, sid: str, status: str, error_code: str | None) -> bool:
+    """Apply Twilio's status callback; out-of-order callbacks never move a row backwards."""
+    message = session.scalars(select(OutboundMessage).where(OutboundMessage.twilio_sid == sid)).first()
+    if message is None:
+        return False
+    if STATUS_ORDER.get(status, 0) >= STATUS_ORDER.get(message.status, 0):
+        message.status = status
+        message.status_updated_at = now()
+        if error_code:
+            message.error_code = error_code
+    session.commit()
+    return True
+
+
+def due_for_sending(session: Session, as_of: datetime) -> list[JobRequest]:
+    """Send jobs for rows that are due and not sent, and release claims a killed worker left behind.
+
+    A claim older than CLAIM_EXPIRES_AFTER whose worker died before calling
+    Twilio cannot be told apart from one that died after: it becomes
+    ``uncertain`` rather than risk a second text.
+    """
+    session.execute(
+        update(OutboundMessage)
+        .where(OutboundMessage.status == m.CLAIMED, OutboundMessage.claimed_at < as_of - CLAIM_EXPIRES_AFTER)
+        .values(status=m.UNCERTAIN)
+        .execution_options(synchronize_session=False)
+    )
+    session.commit()
+    rows = session.execute(
+        select(OutboundMessage.id, OutboundMessage.attempts).where(
+            OutboundMessage.status == m.RETRYABLE, OutboundMessage.next_attempt_at <= as_of
+        )
+    ).all()
+    return [JobRequest(SEND_JOB, (row.id,), send_job_id(row.id, row.attempts)) for row in rows]
+
+
+def messages_for_case(session: Session, case_id: int) -> list[OutboundMessage]:
+    return list(session.scalars(select(OutboundMessage).where(OutboundMessage.case_id == case_id).order_by(OutboundMessage.id)))

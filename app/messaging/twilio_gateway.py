@@ -1,0 +1,77 @@
+"""The one adapter to Twilio's REST API. Only the outbox worker calls it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import requests
+from twilio.base.exceptions import TwilioRestException
+from twilio.http.http_client import TwilioHttpClient
+from twilio.rest import Client
+
+HTTP_TIMEOUT_SECONDS = 10
+
+
+class SendError(Exception):
+    """Twilio did not accept the message."""
+
+    def __init__(self, reason: str, code: str | None = None) -> None:
+        super().__init__(reason)
+        self.code = code
+
+
+class TemporarySendError(SendError):
+    """Nothing was sent and trying again later may work (5xx, 429, connection refused)."""
+
+
+class PermanentSendError(SendError):
+    """Twilio refused this message for good (invalid number, opted out: 21610...)."""
+
+
+class UncertainSendError(SendError):
+    """The request may have reached Twilio (read timeout): resending could send twice."""
+
+
+@dataclass(frozen=True)
+class SentMessage:
+    sid: str
+    status: str
+
+
+class TwilioGateway:
+    def __init__(self, config: Any) -> None:
+        self._config = config
+
+    def _client(self) -> Client:
+        client = Client(
+            self._config["TWILIO_ACCOUNT_SID"],
+            self._config["TWILIO_AUTH_TOKEN"],
+            http_client=TwilioHttpClient(timeout=HTTP_TIMEOUT_SECONDS),
+        )
+        if self._config["TWILIO_API_BASE_URL"]:
+            client.api.base_url = self._config["TWILIO_API_BASE_URL"]
+        return client
+
+    def send_sms(self, to: str, body: str, status_callback: str) -> SentMessage:
+        sender: dict[str, str]
+        if self._config["TWILIO_MESSAGING_SERVICE_SID"]:
+            sender = {"messaging_service_sid": self._config["TWILIO_MESSAGING_SERVICE_SID"]}
+        else:
+            sender = {"from_": self._config["TWILIO_PHONE_NUMBER"]}
+        try:
+            message = self._client().messages.create(to=to, body=body, status_callback=status_callback, **sender)
+        except TwilioRestException as error:
+            code = str(error.code) if error.code else str(error.status)
+            if error.status >= 500 or error.status == 429:
+                raise TemporarySendError(f"Twilio answered {error.status}", code) from error
+            raise PermanentSendError(f"Twilio refused the message ({error.status})", code) from error
+        except (requests.exceptions.ConnectTimeout,) as error:
+            raise TemporarySendError("could not connect to Twilio") from error
+        except requests.exceptions.ConnectionError as error:
+            if "NewConnectionError" in repr(error) or "Connection refused" in repr(error):
+                raise TemporarySendError("could not connect to Twilio") from error
+            raise UncertainSendError(f"connection to Twilio broke ({type(error).__name__})") from error
+        except requests.exceptions.Timeout as error:
+            raise UncertainSendError("Twilio did not answer in time") from error
+        return SentMessage(sid=str(message.sid), status=str(message.status or "queued"))

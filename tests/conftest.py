@@ -1,0 +1,154 @@
+"""Fixtures: a real database and a real Redis per session, cleaned after every test.
+
+With DATABASE_URL and REDIS_URL unset (a newcomer's `make test`), the
+database is an SQLite file in a temp dir and Redis is the project's own
+embedded server; CI sets both to the machine's PostgreSQL and Redis.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from redis import Redis
+
+_INSTANCE = tempfile.mkdtemp(prefix="hatecrime-test-instance-")
+os.environ["INSTANCE_PATH"] = _INSTANCE  # before app.config is imported: no secrets written to the checkout
+for _name in ("TWILIO_EDGE", "TWILIO_REGION", "TWILIO_MESSAGING_SERVICE_SID", "TWILIO_API_BASE_URL", "CONTACT_CENTRE_NUMBER"):
+    os.environ.pop(_name, None)
+
+from app import create_app  # noqa: E402
+from app.clock import frozen_at  # noqa: E402
+from app.extensions import db, make_engine  # noqa: E402
+from app.migrate import upgrade  # noqa: E402
+from app.models import Base  # noqa: E402
+from devtools.embedded_redis import EmbeddedRedis  # noqa: E402
+from tests.fakes.twilio_api import FakeTwilioApi, FakeTwilioServer  # noqa: E402
+from tests.phone import Phone  # noqa: E402
+
+ACCOUNT_SID = "AC" + "1" * 32
+AUTH_TOKEN = "test-auth-token-0123456789abcdef"
+PUBLIC_BASE_URL = "https://hatecrime.example.gov.uk"
+CONTACT_CENTRE = "+441213030000"
+RESIDENT = "+447911123456"
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    url = os.environ.get("DATABASE_URL") or f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+    engine = make_engine(url)
+    if engine.dialect.name == "postgresql":
+        with engine.begin() as connection:
+            connection.exec_driver_sql("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
+    engine.dispose()
+    upgrade(url)
+    yield url
+
+
+@pytest.fixture(scope="session")
+def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    if os.environ.get("REDIS_URL"):
+        yield os.environ["REDIS_URL"]
+        return
+    server = EmbeddedRedis(Path(tempfile.mkdtemp(prefix="hcr-")) / "redis.sock").start()
+    try:
+        yield server.url
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def twilio_server() -> Iterator[FakeTwilioServer]:
+    with FakeTwilioServer(FakeTwilioApi(ACCOUNT_SID, AUTH_TOKEN)) as server:
+        yield server
+
+
+@pytest.fixture
+def twilio_api(twilio_server: FakeTwilioServer) -> Iterator[FakeTwilioApi]:
+    twilio_server.api.reset()
+    yield twilio_server.api
+    twilio_server.api.reset()
+
+
+def settings_for(database_url: str, redis_url: str, twilio_base_url: str) -> dict[str, Any]:
+    return {
+        "TESTING": True,
+        "DATABASE_URL": database_url,
+        "REDIS_URL": redis_url,
+        "SECRET_KEY": "test-secret",
+        "PUBLIC_BASE_URL": PUBLIC_BASE_URL,
+        "TWILIO_ACCOUNT_SID": ACCOUNT_SID,
+        "TWILIO_AUTH_TOKEN": AUTH_TOKEN,
+        "TWILIO_PHONE_NUMBER": "+441214647269",
+        "TWILIO_MESSAGING_SERVICE_SID": "",
+        "TWILIO_API_BASE_URL": twilio_base_url,
+        "CONTACT_CENTRE_NUMBER": CONTACT_CENTRE,
+    }
+
+
+@pytest.fixture
+def settings(database_url: str, redis_url: str, twilio_server: FakeTwilioServer) -> dict[str, Any]:
+    return settings_for(database_url, redis_url, twilio_server.base_url)
+
+
+@pytest.fixture
+def app(settings: dict[str, Any], redis: Redis) -> Iterator[Flask]:
+    app = create_app(settings)
+    with app.app_context():
+        yield app
+        db.session.remove()
+        _empty_tables()
+        assert db.engine is not None
+        db.engine.dispose()
+
+
+def _empty_tables() -> None:
+    with db.session() as session:
+        for table in reversed(Base.metadata.sorted_tables):
+            session.execute(table.delete())
+        session.commit()
+
+
+@pytest.fixture
+def redis(redis_url: str) -> Iterator[Redis]:
+    connection = Redis.from_url(redis_url)
+    connection.flushdb()
+    yield connection
+    connection.flushdb()
+    connection.close()
+
+
+@pytest.fixture
+def client(app: Flask) -> Any:
+    return app.test_client()
+
+
+@pytest.fixture
+def phone(client: Any) -> Phone:
+    """A resident's phone calling the line from RESIDENT."""
+    return Phone(client, PUBLIC_BASE_URL, AUTH_TOKEN, from_number=RESIDENT)
+
+
+@pytest.fixture
+def call_from(client: Any) -> Any:
+    """Make a phone calling from another number."""
+    return lambda number: Phone(client, PUBLIC_BASE_URL, AUTH_TOKEN, from_number=number)
+
+
+def london(text: str) -> datetime:
+    """A named instant in tests: '2026-11-27 18:30' London time."""
+    from zoneinfo import ZoneInfo
+
+    return datetime.fromisoformat(text).replace(tzinfo=ZoneInfo("Europe/London"))
+
+
+@pytest.fixture
+def at() -> Any:
+    """`with at("2026-11-27 18:30"):` runs the block at that London time."""
+    return lambda text: frozen_at(london(text))
