@@ -1,7 +1,4 @@
-"""Shared connections: the database session and the Redis connection for RQ.
-
-Both are created per app in `init_app`, never at import time.
-"""
+"""The database: one engine per app (created in `init_app`, never at import), one session per thread."""
 
 from __future__ import annotations
 
@@ -9,7 +6,6 @@ from datetime import datetime, timezone
 from typing import Any
 
 from flask import Flask, current_app
-from redis import Redis
 from sqlalchemy import DateTime, Engine, create_engine, event
 from sqlalchemy.orm import DeclarativeBase, Session, scoped_session, sessionmaker
 from sqlalchemy.types import TypeDecorator
@@ -38,18 +34,25 @@ class Base(DeclarativeBase):
     """Declarative base for every model."""
 
 
+class AppBoundSession(Session):
+    """A session that talks to the engine of whichever app is current."""
+
+    def get_bind(self, *args: Any, **kwargs: Any) -> Engine:
+        return current_app.extensions["database_engine"]  # type: ignore[no-any-return]
+
+
 class Database:
-    """One engine and one scoped session per app; sessions end with the app context."""
+    """One engine per app, one session per thread; sessions end with the app context."""
 
     def __init__(self) -> None:
-        self.engine: Engine | None = None
-        self.session: scoped_session[Session] = scoped_session(sessionmaker())
+        self.session: scoped_session[Session] = scoped_session(sessionmaker(class_=AppBoundSession, expire_on_commit=False))
+
+    @property
+    def engine(self) -> Engine:
+        return current_app.extensions["database_engine"]  # type: ignore[no-any-return]
 
     def init_app(self, app: Flask) -> None:
-        self.engine = make_engine(str(app.config["DATABASE_URL"]))
-        self.session.remove()
-        self.session.configure(bind=self.engine, expire_on_commit=False)
-        app.extensions["database"] = self
+        app.extensions["database_engine"] = make_engine(str(app.config["DATABASE_URL"]))
 
         @app.teardown_appcontext
         def remove_session(_exc: BaseException | None) -> None:
@@ -74,10 +77,3 @@ def make_engine(url: str) -> Engine:
 
 db = Database()
 
-
-def redis_connection(socket_timeout: float | None = None) -> Redis:
-    """A Redis connection for RQ, built from the current app's REDIS_URL."""
-    url = str(current_app.config["REDIS_URL"])
-    if socket_timeout is None:
-        return Redis.from_url(url)
-    return Redis.from_url(url, socket_timeout=socket_timeout, socket_connect_timeout=socket_timeout)

@@ -104,7 +104,6 @@ def app(settings: dict[str, Any], redis: Redis) -> Iterator[Flask]:
         yield app
         db.session.remove()
         _empty_tables()
-        assert db.engine is not None
         db.engine.dispose()
 
 

@@ -33,7 +33,7 @@ class Phone:
         assert url.startswith(self.base), f"TwiML pointed at {url}, not at the public base URL"
         headers = {"X-Twilio-Signature": self.validator.compute_signature(url, form)} if signed else {}
         self.last_request = (url, form)
-        return self.client.post(url[len(self.base):], data=form, headers=headers)
+        return self.client.post(url[len(self.base):], data=form, headers=headers, buffered=True)
 
     def _play(self, url: str, extra: dict[str, str] | None = None) -> "Phone":
         self.response = self.post(url, extra)
@@ -80,7 +80,7 @@ class Phone:
         """Twilio retrying the last webhook exactly as it was."""
         assert self.last_request is not None
         url, form = self.last_request
-        return self.client.post(url[len(self.base):], data=form, headers={"X-Twilio-Signature": self.validator.compute_signature(url, form)})
+        return self.client.post(url[len(self.base):], data=form, headers={"X-Twilio-Signature": self.validator.compute_signature(url, form)}, buffered=True)
 
     # -- what the caller hears ---------------------------------------------------
     def verb(self, name: str) -> ET.Element:

@@ -23,12 +23,12 @@ class AppContextMixin:
     def _build_app(self, app: Flask | None) -> None:
         self.app = app or create_app()
 
-    def perform_job(self, job: Any, queue: Any) -> bool:
+    def perform_job(self, job: Any, queue: Any, execution: Any) -> bool:
         with self.app.app_context():
-            if self.runs_jobs_in_fork and db.engine is not None:
+            if self.runs_jobs_in_fork:
                 db.engine.dispose(close=False)
             try:
-                return super().perform_job(job, queue)  # type: ignore[misc]
+                return super().perform_job(job, queue, execution)  # type: ignore[misc]
             finally:
                 db.session.remove()
 

@@ -72,7 +72,7 @@ def test_confirmation_text_is_queued_only_when_safe(phone, call_from):
     assert "hate crime" not in message.body.lower()
     assert phone.hears("send you a text")
 
-    other = call_from("+447911654321")
+    other = call_from("+447912345678")
     report_everything(other, safe_to_text="2")
     assert len(db.session.scalars(select(OutboundMessage)).all()) == 1
     assert not other.hears("send you a text")

@@ -1,0 +1,49 @@
+"""The confirmation text reaches Twilio through the outbox worker, once per row."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+from redis import Redis
+from rq import Queue
+from sqlalchemy import select
+
+from app.extensions import db
+from app.messaging.models import OutboundMessage
+from tests.conftest import PUBLIC_BASE_URL, RESIDENT
+from tests.telephony.test_report_call import report_everything
+from workers.worker import InProcessAppWorker
+
+
+def run_worker(app, redis: Redis) -> None:
+    InProcessAppWorker([Queue("default", connection=redis)], connection=redis, app=app).work(burst=True)
+
+
+def test_confirmation_text_is_sent_by_the_worker_after_the_call(app, phone, redis, twilio_api):
+    report_everything(phone)
+    assert twilio_api.sent == [], "the webhook itself never calls Twilio"
+    run_worker(app, redis)
+    assert len(twilio_api.sent) == 1
+    sent = twilio_api.sent[0]
+    message = db.session.scalars(select(OutboundMessage)).one()
+    assert sent["To"] == RESIDENT and sent["From"] == "+441214647269"
+    assert sent["Body"] == message.body
+    assert sent["StatusCallback"] == f"{PUBLIC_BASE_URL}/twilio/sms/status"
+    db.session.refresh(message)
+    assert message.twilio_sid == sent["Sid"] and message.status == "queued"
+
+
+def test_the_real_rq_worker_command_sends_the_text(app, phone, redis, twilio_api, settings):
+    """`rq worker --burst` with the Procfile's worker class, as a separate process."""
+    report_everything(phone)
+    env = {**os.environ, **{k: str(v) for k, v in settings.items() if isinstance(v, str)}}
+    result = subprocess.run(
+        [os.path.join(os.path.dirname(sys.executable), "rq"), "worker", "--burst", "--with-scheduler",
+         "--url", settings["REDIS_URL"], "--worker-class", "workers.worker.AppWorker", "default"],
+        env=env, capture_output=True, text=True, timeout=60,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert [m["To"] for m in twilio_api.sent] == [RESIDENT]
+    assert RESIDENT not in result.stderr + result.stdout, "phone numbers are never logged"
