@@ -177,7 +177,7 @@ def _link(raw_flows: dict[str, dict[str, Any]]) -> dict[str, Step]:
 
 def _check_messages(messages: dict[str, str]) -> None:
     for name, text in messages.items():
-        fields = {f for _, f, _, _ in string.Formatter().parse(text) if f}
+        fields = {f for _, f, _, _ in string.Formatter().parse(text) if f is not None}
         _require(fields <= MESSAGE_PLACEHOLDERS, f"message {name}", f"unknown placeholders {sorted(fields - MESSAGE_PLACEHOLDERS)}")
 
 
@@ -189,6 +189,7 @@ def load_flows(directory: Path = FLOW_DIR) -> Flows:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
         _require(isinstance(raw, dict) and isinstance(raw.get("flow"), str), path.name, "needs a 'flow' name")
         _require(raw["flow"] not in raw_flows, path.name, "duplicate flow name")
+        _require(isinstance(raw.get("start"), str), path.name, "needs a 'start' step")
         raw_flows[raw["flow"]] = raw
         messages.update({k: " ".join(str(v).split()) for k, v in (raw.get("messages") or {}).items()})
     _require("main" in raw_flows, str(directory), "a 'main' flow (the greeting) is required")

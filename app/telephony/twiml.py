@@ -78,15 +78,17 @@ def _keys_for(step: Step) -> dict[str, object]:
 
 
 def _finish(response: VoiceResponse, flows: Flows, done: Finished) -> None:
+    case = done.case
     values = dict(done.details or {})
     if done.deadline is not None:
         values["deadline"] = spoken_day_and_time(done.deadline)
+    if case is not None:
+        values["reference"] = spoken_reference(case.reference)
     say(response, flows.message(done.message, **values))
-    case = done.case
     if case is not None and done.message != "update_verified":
         if case.priority:
             say(response, flows.message("priority"))
-        say(response, flows.message("reference", reference=spoken_reference(case.reference)))
+        say(response, flows.message("reference", reference=values["reference"]))
         if done.texting:
             say(response, flows.message("text_coming"))
     say(response, flows.message("danger"))

@@ -1,0 +1,143 @@
+"""The outbox: committed first, sent by the worker, retried with back-off, never sent twice."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from rq import Queue
+from rq.registry import FailedJobRegistry
+from sqlalchemy import select
+
+from app import create_app
+from app.clock import frozen_at, now
+from app.extensions import db
+from app.jobs import JobRequest, enqueue_now
+from app.messaging.models import OutboundMessage
+from app.messaging.outbox import queue_text
+from tests.conftest import PUBLIC_BASE_URL, RESIDENT
+from tests.workers.test_confirmation_text import run_worker
+from workers.sweeps import sweep_outbox
+
+
+def a_text(to: str = RESIDENT) -> OutboundMessage:
+    message = queue_text(db.session, to=to, body="Birmingham City Council: your reference is HC-123456.", purpose="test")
+    db.session.commit()
+    return message
+
+
+def reload(message: OutboundMessage) -> OutboundMessage:
+    return db.session.get(OutboundMessage, message.id, populate_existing=True)
+
+
+def test_twilio_5xx_is_retried_with_back_off_and_sent_once(app, redis, twilio_api):
+    twilio_api.fail_next(503)
+    message = a_text()
+    run_worker(app, redis)
+    failed = reload(message)
+    assert failed.status == "pending" and failed.attempts == 1 and failed.error_code == "20500"
+    assert failed.next_attempt_at > now() + timedelta(seconds=20)
+    assert FailedJobRegistry(queue=Queue("default", connection=redis)).count == 1, "visible in RQ's failed registry"
+
+    assert sweep_outbox() == 0, "not due yet"
+    with frozen_at(failed.next_attempt_at + timedelta(seconds=1)):
+        assert sweep_outbox() == 1
+        run_worker(app, redis)
+    sent = reload(message)
+    assert sent.status == "queued" and sent.attempts == 2
+    assert [m["Body"] for m in twilio_api.sent] == [message.body]
+
+
+def test_a_text_fails_for_good_after_the_last_attempt(app, redis, twilio_api):
+    message = a_text()
+    for attempt in range(5):
+        twilio_api.fail_next(500)
+        with frozen_at(reload(message).next_attempt_at + timedelta(seconds=1)):
+            sweep_outbox()
+            run_worker(app, redis)
+    assert reload(message).status == "failed" and reload(message).attempts == 5
+    assert twilio_api.sent == []
+
+
+def test_opted_out_number_21610_is_a_permanent_failure_not_retried(app, redis, twilio_api):
+    twilio_api.refuse(RESIDENT, 21610)
+    message = a_text()
+    run_worker(app, redis)
+    assert reload(message).status == "failed" and reload(message).error_code == "21610"
+    with frozen_at(now() + timedelta(days=1)):
+        assert sweep_outbox() == 0
+
+
+def test_two_jobs_for_the_same_row_send_one_text(app, redis, twilio_api, settings):
+    message = a_text()
+    enqueue_now(settings["REDIS_URL"], [JobRequest("workers.texts.send_text", (message.id,), "a-duplicate-job")])
+    assert Queue("default", connection=redis).count == 2
+    run_worker(app, redis)
+    assert len(twilio_api.sent) == 1
+
+
+def test_a_claim_left_by_a_killed_worker_is_never_resent(app, redis, twilio_api):
+    """The worker may have died before or after Twilio took the text: we cannot tell, so we do not resend."""
+    message = a_text()
+    redis.flushdb()
+    stuck = reload(message)
+    stuck.status, stuck.claimed_at = "sending", now()
+    db.session.commit()
+    with frozen_at(now() + timedelta(minutes=10)):
+        assert sweep_outbox() == 0
+    assert reload(message).status == "uncertain"
+    run_worker(app, redis)
+    assert twilio_api.sent == []
+
+
+def test_texts_go_through_the_messaging_service_when_configured(app, settings, redis, twilio_api):
+    service_app = create_app({**settings, "TWILIO_MESSAGING_SERVICE_SID": "MG" + "2" * 32})
+    db.session.remove()
+    with service_app.app_context():
+        a_text()
+        run_worker(service_app, redis)
+    sent = twilio_api.sent[0]
+    assert sent["MessagingServiceSid"] == "MG" + "2" * 32 and "From" not in sent
+
+
+def test_status_callbacks_update_the_row_and_never_go_backwards(app, redis, twilio_api, phone):
+    message = a_text()
+    run_worker(app, redis)
+    sid = reload(message).twilio_sid
+    url = f"{PUBLIC_BASE_URL}/twilio/sms/status"
+    assert phone.post(url, {"MessageSid": sid, "MessageStatus": "delivered"}).status_code == 200
+    phone.post(url, {"MessageSid": sid, "MessageStatus": "sent"})  # late and out of order
+    assert reload(message).status == "delivered"
+    assert phone.post(url, {"MessageSid": sid, "MessageStatus": "failed"}, signed=False).status_code == 403
+
+
+def test_undelivered_status_keeps_twilios_error_code(app, redis, twilio_api, phone):
+    message = a_text()
+    run_worker(app, redis)
+    phone.post(f"{PUBLIC_BASE_URL}/twilio/sms/status",
+               {"MessageSid": reload(message).twilio_sid, "MessageStatus": "undelivered", "ErrorCode": "30003"})
+    assert reload(message).status == "undelivered" and reload(message).error_code == "30003"
+
+
+@pytest.mark.parametrize("unreachable", ["unix:///nonexistent/redis.sock", "redis://127.0.0.1:1/0"])
+def test_with_redis_down_the_call_succeeds_and_the_sweep_sends_the_text_later(app, settings, redis, twilio_api, unreachable):
+    from tests.conftest import AUTH_TOKEN
+    from tests.phone import Phone
+    from tests.telephony.test_report_call import report_everything
+
+    down = create_app({**settings, "REDIS_URL": unreachable})
+    db.session.remove()
+    with down.app_context():
+        phone = Phone(down.test_client(), PUBLIC_BASE_URL, AUTH_TOKEN, RESIDENT)
+        report_everything(phone)
+        assert phone.hears("reference is") and phone.hung_up
+        message = db.session.scalars(select(OutboundMessage)).one()
+        assert message.status == "pending"
+    assert Queue("default", connection=redis).count == 0
+
+    back = create_app(settings)  # Redis is back: the periodic sweep finds the row
+    with back.app_context():
+        assert sweep_outbox() == 1
+        run_worker(back, redis)
+        assert reload(message).status == "queued"
+    assert [m["To"] for m in twilio_api.sent] == [RESIDENT]
