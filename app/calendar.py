@@ -3,7 +3,7 @@
 A working day is Monday to Friday except the bank holidays of England and
 Wales, including substitute days and one-off holidays, as published in the
 `holidays` package. Deadlines are decided on the calendar date in
-Europe/London, then returned in UTC.
+Europe/London; deadlines are aware datetimes (stored in UTC by the database layer).
 """
 
 from __future__ import annotations

@@ -22,7 +22,7 @@ def format_reference(kind: str, digits: str) -> str:
 
 def digits_of(reference_or_digits: str) -> str:
     """'hc-123456', 'HC 123456' or '123456' -> '123456' (empty if no six digits)."""
-    digits = "".join(ch for ch in reference_or_digits if ch.isdigit())
+    digits = "".join(ch for ch in reference_or_digits if ch in "0123456789")
     return digits if len(digits) == 6 else ""
 
 

@@ -1,0 +1,41 @@
+"""The command line staff and operators use: `flask --app app ...`."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from app.extensions import db
+from app.staff.models import StaffMember
+
+
+def test_staff_create_and_token_give_a_working_api_token(app, client):
+    runner = app.test_cli_runner()
+    created = runner.invoke(args=["staff", "create", "Officer.Khan@Birmingham.gov.uk", "--name", "A Khan", "--role", "officer"])
+    assert created.exit_code == 0, created.output
+    assert db.session.scalars(select(StaffMember)).one().email == "officer.khan@birmingham.gov.uk"
+    token = runner.invoke(args=["staff", "token", "officer.khan@birmingham.gov.uk"]).output.strip()
+    assert client.get("/api/v1/cases?phone=07911123456", headers={"Authorization": f"Bearer {token}"}).status_code == 200
+
+
+def test_staff_create_refuses_an_unknown_role_and_a_duplicate(app):
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["staff", "create", "x@example.org", "--name", "X", "--role", "superuser"]).exit_code != 0
+    assert runner.invoke(args=["staff", "create", "x@example.org", "--name", "X", "--role", "manager"]).exit_code == 0
+    again = runner.invoke(args=["staff", "create", "x@example.org", "--name", "X", "--role", "manager"])
+    assert again.exit_code != 0 and "already" in again.output
+
+
+def test_token_for_an_unknown_email_fails(app):
+    assert app.test_cli_runner().invoke(args=["staff", "token", "nobody@example.org"]).exit_code != 0
+
+
+def test_seed_demo_can_run_twice(app):
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["seed-demo"]).exit_code == 0
+    assert runner.invoke(args=["seed-demo"]).exit_code == 0
+    assert len(db.session.scalars(select(StaffMember)).all()) == 3
+
+
+def test_jobs_list_shows_the_schedule(app):
+    output = app.test_cli_runner().invoke(args=["jobs", "list"]).output
+    assert "outbox" in output and "incomplete-calls" in output
