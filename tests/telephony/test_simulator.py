@@ -1,0 +1,56 @@
+"""`flask ivr call`: the terminal phone contact centre staff train with."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy import select
+from werkzeug.serving import make_server
+
+from app.cases.models import Case, Recording
+from app.extensions import db
+from app.telephony.simulator import PhoneSimulator
+from tests.conftest import AUTH_TOKEN, PUBLIC_BASE_URL, RESIDENT
+
+
+@pytest.fixture
+def running_app(app) -> Iterator[str]:
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(timeout=5)
+
+
+def simulate(app_url: str, answers: list[str]) -> list[str]:
+    shown: list[str] = []
+    script = iter(answers)
+
+    def ask(_prompt: str) -> str:
+        try:
+            return next(script)
+        except StopIteration:
+            raise EOFError from None  # the trainee puts the phone down
+
+    PhoneSimulator(app_url, PUBLIC_BASE_URL, AUTH_TOKEN, RESIDENT, "+441214647269", ask=ask, show=shown.append).run()
+    return shown
+
+
+def test_a_whole_report_can_be_made_from_the_terminal(running_app):
+    answers = ["1", "2", "2", "2", "2", "2", "6", "They painted words on my door last night", "1", "2", "2", "2"]
+    shown = simulate(running_app, answers)
+    case = db.session.scalars(select(Case)).one()
+    text = "\n".join(shown)
+    assert "If you are in immediate danger, hang up and call 999." in shown[1]
+    assert ", ".join(case.reference.replace("-", "")) in text
+    assert "[call ended]" in text and not case.incomplete_call
+    assert db.session.scalars(select(Recording)).one().case_id == case.id
+
+
+def test_hanging_up_in_the_simulator_leaves_an_incomplete_case(running_app):
+    shown = simulate(running_app, ["1", "1"])
+    assert "[you hung up]" in "\n".join(shown)
+    assert db.session.scalars(select(Case)).one().incomplete_call

@@ -1,0 +1,84 @@
+"""Periodic sweeps: nothing a caller said is lost, and running them twice does no harm."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import threading
+from datetime import timedelta
+
+from rq import Queue
+from sqlalchemy import func, select
+
+from app.cases.models import Case, PhoneCall, Task
+from app.clock import frozen_at, now
+from app.extensions import db
+from app.messaging.models import OutboundMessage
+from tests.conftest import RESIDENT
+from tests.workers.test_confirmation_text import run_worker
+
+
+def test_a_call_whose_status_callback_never_came_becomes_an_incomplete_case(app, phone):
+    phone.dial().press("1").press("2").press("2")
+    assert db.session.scalar(select(func.count()).select_from(Case)) == 0
+    runner = app.test_cli_runner()
+    soon = (now() + timedelta(minutes=5)).isoformat()
+    assert "0" in runner.invoke(args=["jobs", "run", "incomplete-calls", "--as-of", soon]).output
+    later = (now() + timedelta(minutes=31)).isoformat()
+    result = runner.invoke(args=["jobs", "run", "incomplete-calls", "--as-of", later])
+    assert result.exit_code == 0 and "incomplete-calls: 1" in result.output
+    case = db.session.scalars(select(Case)).one()
+    assert case.incomplete_call and case.caller_phone == RESIDENT
+    assert db.session.scalars(select(Task)).one().phone == RESIDENT
+    assert db.session.scalars(select(PhoneCall)).one().end_status == "no-status-callback"
+    assert "incomplete-calls: 0" in runner.invoke(args=["jobs", "run", "incomplete-calls", "--as-of", later]).output
+
+
+def test_the_sweep_does_not_touch_calls_that_chose_nothing_or_finished(app, phone, call_from):
+    phone.dial()
+    other = call_from("+447912345678")
+    other.dial().press("2").record().press("1")
+    with frozen_at(now() + timedelta(hours=1)):
+        app.test_cli_runner().invoke(args=["jobs", "run", "incomplete-calls"])
+    assert [c.kind for c in db.session.scalars(select(Case))] == ["graffiti"]
+
+
+def test_two_sweeps_at_once_queue_each_text_once_and_send_it_once(app, redis, twilio_api, phone):
+    """What two `rq cron` processes would do: both sweeps run, one text goes out."""
+    from tests.telephony.test_report_call import report_everything
+
+    report_everything(phone)
+    redis.flushdb()  # as if Redis had lost the first enqueue
+    from workers.sweeps import sweep_outbox
+
+    results: list[int] = []
+
+    def sweep() -> None:
+        with app.app_context():
+            results.append(sweep_outbox())
+
+    threads = [threading.Thread(target=sweep) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(results) == [0, 1]
+    assert Queue("default", connection=redis).count == 1
+    run_worker(app, redis)
+    assert len(twilio_api.sent) == 1
+    assert db.session.scalars(select(OutboundMessage)).one().status == "queued"
+
+
+def test_the_cron_config_registers_every_periodic_job(settings):
+    """`rq cron workers/cron.py` loads our schedule (checked without starting the scheduler)."""
+    code = (
+        "from rq.cron import CronScheduler; from redis import Redis; import os\n"
+        "s = CronScheduler(connection=Redis.from_url(os.environ['REDIS_URL']))\n"
+        "s.load_config_from_file('workers/cron.py')\n"
+        "print(sorted(j.name for j in s.get_jobs()))"
+    )
+    env = {**os.environ, "REDIS_URL": settings["REDIS_URL"], "DATABASE_URL": settings["DATABASE_URL"]}
+    result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.strip().splitlines()[-1] == "['incomplete-calls', 'outbox']"
