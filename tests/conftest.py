@@ -107,6 +107,23 @@ def app(settings: dict[str, Any], redis: Redis) -> Iterator[Flask]:
         db.engine.dispose()
 
 
+@pytest.fixture
+def make_app(settings: dict[str, Any], app: Flask) -> Iterator[Any]:
+    """Another app on the same database with some settings changed; its engine is closed afterwards."""
+    made: list[Flask] = []
+
+    def make(**overrides: Any) -> Flask:
+        other = create_app({**settings, **overrides})
+        made.append(other)
+        db.session.remove()
+        return other
+
+    yield make
+    db.session.remove()
+    for other in made:
+        other.extensions["database_engine"].dispose()
+
+
 def _empty_tables() -> None:
     with db.session() as session:
         for table in reversed(Base.metadata.sorted_tables):

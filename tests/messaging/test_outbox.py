@@ -9,7 +9,6 @@ from rq import Queue
 from rq.registry import FailedJobRegistry
 from sqlalchemy import select
 
-from app import create_app
 from app.clock import frozen_at, now
 from app.extensions import db
 from app.jobs import JobRequest, enqueue_now
@@ -90,9 +89,8 @@ def test_a_claim_left_by_a_killed_worker_is_never_resent(app, redis, twilio_api)
     assert twilio_api.sent == []
 
 
-def test_texts_go_through_the_messaging_service_when_configured(app, settings, redis, twilio_api):
-    service_app = create_app({**settings, "TWILIO_MESSAGING_SERVICE_SID": "MG" + "2" * 32})
-    db.session.remove()
+def test_texts_go_through_the_messaging_service_when_configured(make_app, redis, twilio_api):
+    service_app = make_app(TWILIO_MESSAGING_SERVICE_SID="MG" + "2" * 32)
     with service_app.app_context():
         a_text()
         run_worker(service_app, redis)
@@ -120,13 +118,12 @@ def test_undelivered_status_keeps_twilios_error_code(app, redis, twilio_api, pho
 
 
 @pytest.mark.parametrize("unreachable", ["unix:///nonexistent/redis.sock", "redis://127.0.0.1:1/0"])
-def test_with_redis_down_the_call_succeeds_and_the_sweep_sends_the_text_later(app, settings, redis, twilio_api, unreachable):
+def test_with_redis_down_the_call_succeeds_and_the_sweep_sends_the_text_later(make_app, redis, twilio_api, unreachable):
     from tests.conftest import AUTH_TOKEN
     from tests.phone import Phone
     from tests.telephony.test_report_call import report_everything
 
-    down = create_app({**settings, "REDIS_URL": unreachable})
-    db.session.remove()
+    down = make_app(REDIS_URL=unreachable)
     with down.app_context():
         phone = Phone(down.test_client(), PUBLIC_BASE_URL, AUTH_TOKEN, RESIDENT)
         report_everything(phone)
@@ -135,7 +132,7 @@ def test_with_redis_down_the_call_succeeds_and_the_sweep_sends_the_text_later(ap
         assert message.status == "pending"
     assert Queue("default", connection=redis).count == 0
 
-    back = create_app(settings)  # Redis is back: the periodic sweep finds the row
+    back = make_app()  # Redis is back: the periodic sweep finds the row
     with back.app_context():
         assert sweep_outbox() == 1
         run_worker(back, redis)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from app import create_app
 from app.cases.models import Case, PhoneCall, Recording, Task
 from app.extensions import db
 from app.messaging.models import OutboundMessage
@@ -216,9 +215,8 @@ def test_signature_is_checked_against_the_public_url_not_the_proxy_hop(phone, cl
 
 # -- errors ------------------------------------------------------------------------------
 
-def test_a_database_failure_still_gives_the_caller_valid_twiml(settings, call_from, at, tmp_path):
-    broken = create_app({**settings, "DATABASE_URL": f"sqlite:///{tmp_path}/missing-dir/nowhere.sqlite3"})
-    db.session.remove()
+def test_a_database_failure_still_gives_the_caller_valid_twiml(make_app, at, tmp_path):
+    broken = make_app(DATABASE_URL=f"sqlite:///{tmp_path}/missing-dir/nowhere.sqlite3")
     with broken.app_context():
         caller = Phone(broken.test_client(), PUBLIC_BASE_URL, AUTH_TOKEN, RESIDENT)
         with at("2026-11-25 11:00"):
