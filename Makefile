@@ -21,6 +21,10 @@ run: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check app workers tests ivr_flows devtools migrations
+
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks.voice_webhook
 

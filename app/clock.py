@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 _frozen_at: datetime | None = None
 
 
 def now() -> datetime:
     """The current time, timezone-aware UTC."""
-    return _frozen_at if _frozen_at is not None else datetime.now(timezone.utc)
+    return _frozen_at if _frozen_at is not None else datetime.now(UTC)
 
 
 @contextmanager
@@ -20,7 +20,7 @@ def frozen_at(instant: datetime) -> Iterator[datetime]:
     global _frozen_at
     if instant.tzinfo is None:
         raise ValueError("freeze the clock with an aware datetime")
-    previous, _frozen_at = _frozen_at, instant.astimezone(timezone.utc)
+    previous, _frozen_at = _frozen_at, instant.astimezone(UTC)
     try:
         yield _frozen_at
     finally:

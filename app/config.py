@@ -62,7 +62,7 @@ class Config:
     extra: dict[str, object] = field(default_factory=dict)
 
     @classmethod
-    def from_environment(cls) -> "Config":
+    def from_environment(cls) -> Config:
         return cls(
             DATABASE_URL=_env("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'hatecrime.sqlite3'}"),
             REDIS_URL=_env("REDIS_URL", f"unix://{embedded_redis_socket()}"),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from flask import Flask, current_app
@@ -22,12 +22,12 @@ class UTCDateTime(TypeDecorator[datetime]):
             return None
         if value.tzinfo is None:
             raise ValueError("naive datetimes are not stored; pass an aware datetime")
-        return value.astimezone(timezone.utc)
+        return value.astimezone(UTC)
 
     def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
         if value is None:
             return None
-        return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 class Base(DeclarativeBase):
@@ -45,7 +45,9 @@ class Database:
     """One engine per app, one session per thread; sessions end with the app context."""
 
     def __init__(self) -> None:
-        self.session: scoped_session[Session] = scoped_session(sessionmaker(class_=AppBoundSession, expire_on_commit=False))
+        self.session: scoped_session[Session] = scoped_session(
+            sessionmaker(class_=AppBoundSession, expire_on_commit=False)
+        )
 
     @property
     def engine(self) -> Engine:
@@ -76,4 +78,3 @@ def make_engine(url: str) -> Engine:
 
 
 db = Database()
-

@@ -43,7 +43,9 @@ def enqueue_after_commit(session: Session, func_path: str, *args: Any, job_id: s
 
 def enqueue_now(redis_url: str, requests: list[JobRequest]) -> int:
     """Enqueue each request; a job id already in Redis is left alone. Returns how many were new."""
-    connection = Redis.from_url(redis_url, socket_timeout=REDIS_TIMEOUT_SECONDS, socket_connect_timeout=REDIS_TIMEOUT_SECONDS)
+    connection = Redis.from_url(
+        redis_url, socket_timeout=REDIS_TIMEOUT_SECONDS, socket_connect_timeout=REDIS_TIMEOUT_SECONDS
+    )
     queue = Queue(QUEUE_NAME, connection=connection)
     added = 0
     try:
@@ -54,7 +56,11 @@ def enqueue_now(redis_url: str, requests: list[JobRequest]) -> int:
             except DuplicateJobError:
                 continue
     except RedisError as error:
-        log.warning("could not reach Redis (%s); the sweep will queue job(s) %s", type(error).__name__, [r.job_id for r in requests])
+        log.warning(
+            "could not reach Redis (%s); the sweep will queue job(s) %s",
+            type(error).__name__,
+            [r.job_id for r in requests],
+        )
     finally:
         connection.close()
     return added

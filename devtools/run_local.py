@@ -37,7 +37,9 @@ def main() -> int:
         print(f"started the project's own Redis at {redis.url}", flush=True)
     INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
     print(HOW_TO_TRY.format(port=port), flush=True)
-    honcho = subprocess.Popen([sys.executable, "-m", "honcho", "start", "web", "worker", "cron"], start_new_session=False)
+    honcho = subprocess.Popen(
+        [sys.executable, "-m", "honcho", "start", "web", "worker", "cron"], start_new_session=False
+    )
 
     def stop(signum: int, _frame: FrameType | None) -> None:
         honcho.send_signal(signal.SIGTERM if signum != signal.SIGINT else signal.SIGINT)

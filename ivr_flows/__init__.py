@@ -178,7 +178,11 @@ def _link(raw_flows: dict[str, dict[str, Any]]) -> dict[str, Step]:
 def _check_messages(messages: dict[str, str]) -> None:
     for name, text in messages.items():
         fields = {f for _, f, _, _ in string.Formatter().parse(text) if f is not None}
-        _require(fields <= MESSAGE_PLACEHOLDERS, f"message {name}", f"unknown placeholders {sorted(fields - MESSAGE_PLACEHOLDERS)}")
+        _require(
+            fields <= MESSAGE_PLACEHOLDERS,
+            f"message {name}",
+            f"unknown placeholders {sorted(fields - MESSAGE_PLACEHOLDERS)}",
+        )
 
 
 def load_flows(directory: Path = FLOW_DIR) -> Flows:

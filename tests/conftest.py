@@ -20,7 +20,13 @@ from redis import Redis
 
 _INSTANCE = tempfile.mkdtemp(prefix="hatecrime-test-instance-")
 os.environ["INSTANCE_PATH"] = _INSTANCE  # before app.config is imported: no secrets written to the checkout
-for _name in ("TWILIO_EDGE", "TWILIO_REGION", "TWILIO_MESSAGING_SERVICE_SID", "TWILIO_API_BASE_URL", "CONTACT_CENTRE_NUMBER"):
+for _name in (
+    "TWILIO_EDGE",
+    "TWILIO_REGION",
+    "TWILIO_MESSAGING_SERVICE_SID",
+    "TWILIO_API_BASE_URL",
+    "CONTACT_CENTRE_NUMBER",
+):
     os.environ.pop(_name, None)
 
 from app import create_app  # noqa: E402

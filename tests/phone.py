@@ -28,14 +28,20 @@ class Phone:
 
     # -- transport -------------------------------------------------------------
     def post(self, url: str, extra: dict[str, str] | None = None, signed: bool = True) -> Any:
-        form = {"CallSid": self.call_sid, "AccountSid": "AC" + "1" * 32, "From": self.from_number,
-                "To": "+441214647269", "Direction": "inbound", **(extra or {})}
+        form = {
+            "CallSid": self.call_sid,
+            "AccountSid": "AC" + "1" * 32,
+            "From": self.from_number,
+            "To": "+441214647269",
+            "Direction": "inbound",
+            **(extra or {}),
+        }
         assert url.startswith(self.base), f"TwiML pointed at {url}, not at the public base URL"
         headers = {"X-Twilio-Signature": self.validator.compute_signature(url, form)} if signed else {}
         self.last_request = (url, form)
-        return self.client.post(url[len(self.base):], data=form, headers=headers, buffered=True)
+        return self.client.post(url[len(self.base) :], data=form, headers=headers, buffered=True)
 
-    def _play(self, url: str, extra: dict[str, str] | None = None) -> "Phone":
+    def _play(self, url: str, extra: dict[str, str] | None = None) -> Phone:
         self.response = self.post(url, extra)
         assert self.response.status_code == 200, self.response.get_data(as_text=True)
         assert self.response.mimetype == "text/xml"
@@ -46,24 +52,27 @@ class Phone:
         return self
 
     # -- what the caller does --------------------------------------------------
-    def dial(self) -> "Phone":
+    def dial(self) -> Phone:
         return self._play(f"{self.base}/twilio/voice")
 
-    def press(self, digits: str) -> "Phone":
+    def press(self, digits: str) -> Phone:
         gather = self.verb("Gather")
         return self._play(gather.attrib["action"], {"Digits": digits})
 
-    def stay_silent(self) -> "Phone":
+    def stay_silent(self) -> Phone:
         """Nothing pressed or said: Twilio posts an empty Gather result, or skips a Record's action."""
         gather = self.twiml.find("Gather") if self.twiml is not None else None
         if gather is not None and gather.get("actionOnEmptyResult") == "true":
             return self._play(gather.attrib["action"], {"Digits": ""})
         return self._play(self.verb("Redirect").text or "")
 
-    def record(self, seconds: int = 20, status_callback_first: bool = False) -> "Phone":
+    def record(self, seconds: int = 20, status_callback_first: bool = False) -> Phone:
         record = self.verb("Record")
-        recording = {"RecordingSid": "RE" + secrets.token_hex(16), "RecordingUrl": f"https://api.twilio.com/2010-04-01/Accounts/AC/Recordings/RE{self.call_sid[2:]}",
-                     "RecordingDuration": str(seconds)}
+        recording = {
+            "RecordingSid": "RE" + secrets.token_hex(16),
+            "RecordingUrl": f"https://api.twilio.com/2010-04-01/Accounts/AC/Recordings/RE{self.call_sid[2:]}",
+            "RecordingDuration": str(seconds),
+        }
         if status_callback_first:
             self.recording_status(record, recording)
         self._play(record.attrib["action"], recording)
@@ -80,7 +89,12 @@ class Phone:
         """Twilio retrying the last webhook exactly as it was."""
         assert self.last_request is not None
         url, form = self.last_request
-        return self.client.post(url[len(self.base):], data=form, headers={"X-Twilio-Signature": self.validator.compute_signature(url, form)}, buffered=True)
+        return self.client.post(
+            url[len(self.base) :],
+            data=form,
+            headers={"X-Twilio-Signature": self.validator.compute_signature(url, form)},
+            buffered=True,
+        )
 
     # -- what the caller hears ---------------------------------------------------
     def verb(self, name: str) -> ET.Element:

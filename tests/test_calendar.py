@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timezone
+from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -16,7 +16,7 @@ from app.calendar import (
 )
 
 LONDON = ZoneInfo("Europe/London")
-UTC = timezone.utc
+UTC = UTC
 OPENS, CLOSES = time(9, 0), time(17, 0)
 
 

@@ -10,11 +10,15 @@ from app.staff.models import StaffMember
 
 def test_staff_create_and_token_give_a_working_api_token(app, client):
     runner = app.test_cli_runner()
-    created = runner.invoke(args=["staff", "create", "Officer.Khan@Birmingham.gov.uk", "--name", "A Khan", "--role", "officer"])
+    created = runner.invoke(
+        args=["staff", "create", "Officer.Khan@Birmingham.gov.uk", "--name", "A Khan", "--role", "officer"]
+    )
     assert created.exit_code == 0, created.output
     assert db.session.scalars(select(StaffMember)).one().email == "officer.khan@birmingham.gov.uk"
     token = runner.invoke(args=["staff", "token", "officer.khan@birmingham.gov.uk"]).output.strip()
-    assert client.get("/api/v1/cases?phone=07911123456", headers={"Authorization": f"Bearer {token}"}).status_code == 200
+    assert (
+        client.get("/api/v1/cases?phone=07911123456", headers={"Authorization": f"Bearer {token}"}).status_code == 200
+    )
 
 
 def test_staff_create_refuses_an_unknown_role_and_a_duplicate(app):

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 import yaml
 
-from ivr_flows import FLOW_DIR, Flows, FlowError, Step, load_flows
+from ivr_flows import FLOW_DIR, FlowError, Flows, Step, load_flows
 
 REPORT_QUESTIONS = [
     "danger_now",

@@ -20,8 +20,15 @@ class PeriodicJob:
 
 
 PERIODIC_JOBS = (
-    PeriodicJob("outbox", sweeps.sweep_outbox, 60, "queue texts that are due: never queued (Redis was down) or waiting to retry"),
-    PeriodicJob("incomplete-calls", sweeps.close_abandoned_calls, 300, "turn calls whose status callback never came into incomplete cases"),
+    PeriodicJob(
+        "outbox", sweeps.sweep_outbox, 60, "queue texts that are due: never queued (Redis was down) or waiting to retry"
+    ),
+    PeriodicJob(
+        "incomplete-calls",
+        sweeps.close_abandoned_calls,
+        300,
+        "turn calls whose status callback never came into incomplete cases",
+    ),
 )
 
 

@@ -6,7 +6,6 @@ from datetime import datetime
 from typing import Any
 
 from flask import Blueprint, Response, abort, jsonify, request
-
 from werkzeug.exceptions import HTTPException
 
 from app.api.auth import token_required
@@ -50,11 +49,22 @@ def case_json(case: Case) -> dict[str, Any]:
         "callback": _task_json(first) if case.kind != "graffiti" else None,
         "removal": _task_json(first) if case.kind == "graffiti" else None,
         "recordings": [
-            {"purpose": r.purpose, "url": r.url, "duration_seconds": r.duration_seconds, "transcription": r.transcription}
+            {
+                "purpose": r.purpose,
+                "url": r.url,
+                "duration_seconds": r.duration_seconds,
+                "transcription": r.transcription,
+            }
             for r in case.recordings
         ],
         "messages": [
-            {"direction": "outbound", "to": m.to_phone, "body": m.body, "status": m.status, "created_at": _iso(m.created_at)}
+            {
+                "direction": "outbound",
+                "to": m.to_phone,
+                "body": m.body,
+                "status": m.status,
+                "created_at": _iso(m.created_at),
+            }
             for m in messages_for_case(db.session, case.id)
         ],
     }

@@ -80,18 +80,24 @@ def start_call(session: Session, flows: Flows, call_sid: str, from_number: str |
     return Ask(flows.start_of("main"))
 
 
-def answer(session: Session, flows: Flows, centre: ContactCentre, call_sid: str, from_number: str | None,
-           step: Step, attempt: int, given: Input) -> Outcome:
+def answer(
+    session: Session,
+    flows: Flows,
+    centre: ContactCentre,
+    call_sid: str,
+    from_number: str | None,
+    step: Step,
+    attempt: int,
+    given: Input,
+) -> Outcome:
     """Record the caller's answer to `step` and decide what comes next."""
     call = _call(session, call_sid, from_number)
     call.last_step_at = now()
-    if step.flow in REPORT_FLOWS:
-        call.flow = step.flow
     accepted, value = _interpret(step, given)
     if accepted:
         if step.type == "record":
             service.record_recording(session, call_sid, step.purpose or step.id, _recording_details(given))
-        else:
+        elif step.type != "menu":
             _remember(call, step.id, value)
         option = step.options.get(given.digits) if step.type in {"menu", "choice"} else None
         return _advance(session, flows, centre, call, option.goto if option and option.goto else step.next, option)
@@ -127,18 +133,25 @@ def _interpret(step: Step, given: Input) -> tuple[bool, Any]:
 
 def _recording_details(given: Input) -> dict[str, Any]:
     recording = given.recording or {}
-    return {"recording_sid": recording["recording_sid"], "url": recording.get("url"), "duration_seconds": recording.get("duration_seconds")}
+    return {
+        "recording_sid": recording["recording_sid"],
+        "url": recording.get("url"),
+        "duration_seconds": recording.get("duration_seconds"),
+    }
 
 
 def _remember(call: PhoneCall, key: str, value: Any) -> None:
     call.answers = {**call.answers, key: value}  # a new dict, so the JSON column is saved
 
 
-def _advance(session: Session, flows: Flows, centre: ContactCentre, call: PhoneCall,
-             target: str | None, option: Option | None) -> Outcome:
+def _advance(
+    session: Session, flows: Flows, centre: ContactCentre, call: PhoneCall, target: str | None, option: Option | None
+) -> Outcome:
     action = option.action if option and option.action else None
     if target and not action:
         next_step = flows.step(target)
+        if next_step.flow in REPORT_FLOWS:
+            call.flow = next_step.flow  # from here on, a hang-up leaves an incomplete report
         if next_step.type != "action":
             session.commit()
             return Ask(next_step)
@@ -174,7 +187,9 @@ def _report_from_answers(call: PhoneCall, kind: str, complete: bool) -> Report:
         caller_phone=call.from_phone,
         callback_phone=answers.get("callback_number") or call.from_phone,
         strands=[strand] if strand else [],
-        risk_answers={key: answers.get(key) for key in ("danger_now", "happened_before", "unsafe_at_home", "support_needs")},
+        risk_answers={
+            key: answers.get(key) for key in ("danger_now", "happened_before", "unsafe_at_home", "support_needs")
+        },
         needs_adjustment=answers.get("needs_adjustment"),
         safe_to_text=answers.get("safe_to_text"),
         visit_requested=answers.get("visit_requested"),
@@ -198,7 +213,9 @@ def _case_update(session: Session, call: PhoneCall) -> Outcome:
     """Read case details only to the number on the case; anyone else gets the same neutral answer."""
     digits = call.answers.get("reference") or ""
     case = session.scalars(select(Case).where(Case.reference_digits == digits)).first() if digits else None
-    verified = case is not None and call.from_phone is not None and call.from_phone in {case.caller_phone, case.callback_phone}
+    verified = (
+        case is not None and call.from_phone is not None and call.from_phone in {case.caller_phone, case.callback_phone}
+    )
     if case is not None and verified:
         session.commit()
         return Finished("update_verified", case, details=_spoken_status(case))
@@ -254,4 +271,6 @@ def close_unfinished(session: Session, call: PhoneCall) -> Case | None:
 
 def unfinished_calls(session: Session, idle_since: datetime) -> list[PhoneCall]:
     """Calls whose status callback never came and that have been quiet since `idle_since`."""
-    return list(session.scalars(select(PhoneCall).where(PhoneCall.ended_at.is_(None), PhoneCall.last_step_at < idle_since)))
+    return list(
+        session.scalars(select(PhoneCall).where(PhoneCall.ended_at.is_(None), PhoneCall.last_step_at < idle_since))
+    )

@@ -142,7 +142,9 @@ def first_task(case: Case) -> Task | None:
 def request_callback_about(session: Session, case: Case, requested_by: str | None, call_sid: str) -> Task:
     """An unverified caller asked about `case`: the officer calls the number on the case."""
     origin = f"call:{call_sid}"
-    existing = session.scalars(select(Task).where(Task.case_id == case.id, Task.kind == UPDATE_CALLBACK, Task.origin == origin)).first()
+    existing = session.scalars(
+        select(Task).where(Task.case_id == case.id, Task.kind == UPDATE_CALLBACK, Task.origin == origin)
+    ).first()
     if existing:
         return existing
     matches = requested_by in {case.caller_phone, case.callback_phone}
@@ -152,7 +154,9 @@ def request_callback_about(session: Session, case: Case, requested_by: str | Non
         origin=origin,
         due_at=next_working_day_deadline(now()),
         phone=case.callback_phone,
-        note=None if matches else "Update requested by phone from a number not on the case; call the number on the case.",
+        note=None
+        if matches
+        else "Update requested by phone from a number not on the case; call the number on the case.",
     )
     session.add(task)
     session.commit()
@@ -188,6 +192,8 @@ def cases_for_phone(session: Session, e164: str) -> list[Case]:
     """A resident's cases, newest first, whether the number called or is the callback number."""
     return list(
         session.scalars(
-            select(Case).where((Case.caller_phone == e164) | (Case.callback_phone == e164)).order_by(Case.created_at.desc(), Case.id.desc())
+            select(Case)
+            .where((Case.caller_phone == e164) | (Case.callback_phone == e164))
+            .order_by(Case.created_at.desc(), Case.id.desc())
         )
     )

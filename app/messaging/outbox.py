@@ -33,7 +33,17 @@ RETRY_DELAYS = (timedelta(seconds=30), timedelta(minutes=2), timedelta(minutes=1
 MAX_ATTEMPTS = len(RETRY_DELAYS) + 1
 CLAIM_EXPIRES_AFTER = timedelta(minutes=5)
 # Twilio's statuses in the order they happen; a late callback never moves a row backwards.
-STATUS_ORDER = {"accepted": 1, "scheduled": 1, "queued": 2, "sending": 3, "sent": 4, "delivered": 5, "undelivered": 5, "failed": 5, "read": 6}
+STATUS_ORDER = {
+    "accepted": 1,
+    "scheduled": 1,
+    "queued": 2,
+    "sending": 3,
+    "sent": 4,
+    "delivered": 5,
+    "undelivered": 5,
+    "failed": 5,
+    "read": 6,
+}
 
 
 def send_job_id(message_id: int, attempt: int) -> str:
@@ -53,7 +63,11 @@ def queue_text(session: Session, *, to: str, body: str, purpose: str, case_id: i
 def _claim(session: Session, message_id: int) -> OutboundMessage | None:
     claimed = session.execute(
         update(OutboundMessage)
-        .where(OutboundMessage.id == message_id, OutboundMessage.status == m.RETRYABLE, OutboundMessage.next_attempt_at <= now())
+        .where(
+            OutboundMessage.id == message_id,
+            OutboundMessage.status == m.RETRYABLE,
+            OutboundMessage.next_attempt_at <= now(),
+        )
         .values(status=m.CLAIMED, claimed_at=now(), attempts=OutboundMessage.attempts + 1)
         .execution_options(synchronize_session=False)
     ).rowcount
@@ -140,4 +154,6 @@ def due_for_sending(session: Session, as_of: datetime) -> list[JobRequest]:
 
 
 def messages_for_case(session: Session, case_id: int) -> list[OutboundMessage]:
-    return list(session.scalars(select(OutboundMessage).where(OutboundMessage.case_id == case_id).order_by(OutboundMessage.id)))
+    return list(
+        session.scalars(select(OutboundMessage).where(OutboundMessage.case_id == case_id).order_by(OutboundMessage.id))
+    )

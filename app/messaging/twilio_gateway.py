@@ -66,7 +66,7 @@ class TwilioGateway:
             if error.status >= 500 or error.status == 429:
                 raise TemporarySendError(f"Twilio answered {error.status}", code) from error
             raise PermanentSendError(f"Twilio refused the message ({error.status})", code) from error
-        except (requests.exceptions.ConnectTimeout,) as error:
+        except requests.exceptions.ConnectTimeout as error:
             raise TemporarySendError("could not connect to Twilio") from error
         except requests.exceptions.ConnectionError as error:
             if "NewConnectionError" in repr(error) or "Connection refused" in repr(error):

@@ -19,13 +19,27 @@ from twilio.request_validator import RequestValidator
 
 
 class PhoneSimulator:
-    def __init__(self, app_url: str, public_base_url: str, auth_token: str, from_number: str, to_number: str,
-                 ask: Callable[[str], str] | None = None, show: Callable[[str], None] | None = None) -> None:
+    def __init__(
+        self,
+        app_url: str,
+        public_base_url: str,
+        auth_token: str,
+        from_number: str,
+        to_number: str,
+        ask: Callable[[str], str] | None = None,
+        show: Callable[[str], None] | None = None,
+    ) -> None:
         self.app_url = app_url.rstrip("/")
         self.public_base_url = public_base_url.rstrip("/")
         self.validator = RequestValidator(auth_token)
         self.call_sid = "CA" + secrets.token_hex(16)
-        self.base_form = {"CallSid": self.call_sid, "AccountSid": "AC" + "0" * 32, "From": from_number, "To": to_number, "Direction": "inbound"}
+        self.base_form = {
+            "CallSid": self.call_sid,
+            "AccountSid": "AC" + "0" * 32,
+            "From": from_number,
+            "To": to_number,
+            "Direction": "inbound",
+        }
         self.ask = ask or (lambda prompt: click.prompt(prompt, default="", show_default=False))
         self.show = show or click.echo
 
@@ -76,8 +90,11 @@ class PhoneSimulator:
         return None
 
     def record(self, verb: ET.Element, spoken: str) -> str:
-        recording = {"RecordingSid": "RE" + secrets.token_hex(16), "RecordingUrl": f"https://api.twilio.com/simulated/{self.call_sid}",
-                     "RecordingDuration": str(max(1, len(spoken.split()) // 2))}
+        recording = {
+            "RecordingSid": "RE" + secrets.token_hex(16),
+            "RecordingUrl": f"https://api.twilio.com/simulated/{self.call_sid}",
+            "RecordingDuration": str(max(1, len(spoken.split()) // 2)),
+        }
         if verb.get("recordingStatusCallback"):
             self.post(verb.attrib["recordingStatusCallback"], {**recording, "RecordingStatus": "completed"})
         return self.post(verb.attrib["action"], recording)

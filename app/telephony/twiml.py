@@ -118,8 +118,14 @@ def apology(flows: Flows, contact_centre_open: bool) -> Response:
     say(response, flows.message("apology"))
     say(response, flows.message("danger"))
     if contact_centre_open:
-        gather = Gather(input="dtmf", num_digits=1, timeout=KEY_TIMEOUT_SECONDS, language=LANGUAGE,
-                        action=public_url(url_for("voice.connect_after_error")), method="POST")
+        gather = Gather(
+            input="dtmf",
+            num_digits=1,
+            timeout=KEY_TIMEOUT_SECONDS,
+            language=LANGUAGE,
+            action=public_url(url_for("voice.connect_after_error")),
+            method="POST",
+        )
         say(gather, flows.message("offer_contact_centre"))
         response.append(gather)
     say(response, flows.message("try_again_later"))

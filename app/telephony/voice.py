@@ -44,7 +44,11 @@ def _recording_from_form() -> dict[str, object] | None:
     if not sid or not request.form.get("RecordingUrl"):
         return None
     duration = request.form.get("RecordingDuration", "")
-    return {"recording_sid": sid, "url": request.form["RecordingUrl"], "duration_seconds": int(duration) if duration.isdigit() else None}
+    return {
+        "recording_sid": sid,
+        "url": request.form["RecordingUrl"],
+        "duration_seconds": int(duration) if duration.isdigit() else None,
+    }
 
 
 @bp.post("")
@@ -64,8 +68,14 @@ def step(flow: str, step_id: str) -> Response:
     attempt = request.args.get("attempt", "1")
     given = Input(digits=request.form.get("Digits", ""), recording=_recording_from_form())
     outcome = calls.answer(
-        db.session, flows, contact_centre(), request.form["CallSid"], request.form.get("From"),
-        flows.step(address), int(attempt) if attempt.isdigit() else 1, given,
+        db.session,
+        flows,
+        contact_centre(),
+        request.form["CallSid"],
+        request.form.get("From"),
+        flows.step(address),
+        int(attempt) if attempt.isdigit() else 1,
+        given,
     )
     return twiml.render(flows, outcome)
 
@@ -92,7 +102,9 @@ def recording_status() -> Response:
 def transcription() -> Response:
     if request.form.get("TranscriptionStatus") == "completed" and request.form.get("RecordingSid"):
         service.record_recording(
-            db.session, request.form["CallSid"], "account",
+            db.session,
+            request.form["CallSid"],
+            "account",
             {"recording_sid": request.form["RecordingSid"], "transcription": request.form.get("TranscriptionText", "")},
         )
     return twiml.empty()
@@ -121,7 +133,9 @@ def connect_after_error() -> Response:
 @twilio_signed
 def fallback() -> Response:
     """Twilio's fallback URL for the number: used when the main webhook failed or timed out."""
-    log.error("fallback URL called for call %s (error code %s)", request.form.get("CallSid"), request.form.get("ErrorCode"))
+    log.error(
+        "fallback URL called for call %s (error code %s)", request.form.get("CallSid"), request.form.get("ErrorCode")
+    )
     return twiml.apology(phone_flows(), contact_centre_open())
 
 

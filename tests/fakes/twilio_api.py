@@ -62,14 +62,27 @@ class FakeTwilioApi:
                 return self._error(400, self.refused_numbers[form["To"]], "refused")
             sid = "SM" + secrets.token_hex(16)
             self.sent.append({**form, "Sid": sid})
-        payload = {"sid": sid, "status": "queued" if form.get("From") else "accepted", "to": form.get("To"),
-                   "from": form.get("From"), "body": form.get("Body"), "messaging_service_sid": form.get("MessagingServiceSid"),
-                   "account_sid": self.account_sid, "num_segments": "1", "direction": "outbound-api"}
+        payload = {
+            "sid": sid,
+            "status": "queued" if form.get("From") else "accepted",
+            "to": form.get("To"),
+            "from": form.get("From"),
+            "body": form.get("Body"),
+            "messaging_service_sid": form.get("MessagingServiceSid"),
+            "account_sid": self.account_sid,
+            "num_segments": "1",
+            "direction": "outbound-api",
+        }
         return Response(json.dumps(payload), status=201, mimetype="application/json")
 
     @staticmethod
     def _error(status: int, code: int, message: str) -> Response:
-        body = {"code": code, "message": message, "more_info": f"https://www.twilio.com/docs/errors/{code}", "status": status}
+        body = {
+            "code": code,
+            "message": message,
+            "more_info": f"https://www.twilio.com/docs/errors/{code}",
+            "status": status,
+        }
         return Response(json.dumps(body), status=status, mimetype="application/json")
 
 
@@ -85,7 +98,7 @@ class FakeTwilioServer:
     def base_url(self) -> str:
         return f"http://127.0.0.1:{self._server.server_port}"
 
-    def __enter__(self) -> "FakeTwilioServer":
+    def __enter__(self) -> FakeTwilioServer:
         self._thread.start()
         return self
 

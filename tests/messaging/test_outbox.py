@@ -20,7 +20,9 @@ from workers.sweeps import sweep_outbox
 
 
 def a_text(to: str = RESIDENT) -> OutboundMessage:
-    message = queue_text(db.session, to=to, body="Birmingham City Council: your reference is HC-123456.", purpose="test")
+    message = queue_text(
+        db.session, to=to, body="Birmingham City Council: your reference is HC-123456.", purpose="test"
+    )
     db.session.commit()
     return message
 
@@ -49,7 +51,7 @@ def test_twilio_5xx_is_retried_with_back_off_and_sent_once(app, redis, twilio_ap
 
 def test_a_text_fails_for_good_after_the_last_attempt(app, redis, twilio_api):
     message = a_text()
-    for attempt in range(5):
+    for _attempt in range(5):
         twilio_api.fail_next(500)
         with frozen_at(reload(message).next_attempt_at + timedelta(seconds=1)):
             sweep_outbox()
@@ -112,8 +114,10 @@ def test_status_callbacks_update_the_row_and_never_go_backwards(app, redis, twil
 def test_undelivered_status_keeps_twilios_error_code(app, redis, twilio_api, phone):
     message = a_text()
     run_worker(app, redis)
-    phone.post(f"{PUBLIC_BASE_URL}/twilio/sms/status",
-               {"MessageSid": reload(message).twilio_sid, "MessageStatus": "undelivered", "ErrorCode": "30003"})
+    phone.post(
+        f"{PUBLIC_BASE_URL}/twilio/sms/status",
+        {"MessageSid": reload(message).twilio_sid, "MessageStatus": "undelivered", "ErrorCode": "30003"},
+    )
     assert reload(message).status == "undelivered" and reload(message).error_code == "30003"
 
 

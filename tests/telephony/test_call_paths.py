@@ -18,6 +18,7 @@ def count(model) -> int:
 
 # -- silence and wrong keys -----------------------------------------------------------
 
+
 def test_invalid_key_repeats_the_question_then_carries_on_as_unknown(phone):
     phone.dial().press("1")
     phone.press("7")
@@ -82,6 +83,7 @@ def test_an_empty_recording_asks_again_then_moves_on(phone):
 
 # -- callback number ---------------------------------------------------------------------
 
+
 def test_caller_can_key_in_a_different_callback_number(phone):
     phone.dial().press("1")
     for key in "22222":
@@ -108,6 +110,7 @@ def test_no_text_to_a_landline_even_when_the_caller_says_texts_are_safe(call_fro
 
 # -- risk --------------------------------------------------------------------------------
 
+
 def test_danger_now_makes_a_high_risk_priority_case_for_the_duty_officer(phone):
     phone.dial().press("1").press("1")
     for key in "2222":
@@ -123,6 +126,7 @@ def test_danger_now_makes_a_high_risk_priority_case_for_the_duty_officer(phone):
 
 
 # -- hanging up half way -----------------------------------------------------------------
+
 
 def test_hang_up_mid_report_becomes_an_incomplete_case_with_a_callback(phone):
     phone.dial().press("1").press("2").press("1")
@@ -141,10 +145,20 @@ def test_recording_made_before_a_hang_up_is_attached_to_the_incomplete_case(phon
         phone.press(key)
     phone.press("1")
     record = phone.verb("Record")
-    phone.recording_status(record, {"RecordingSid": "RE" + "a" * 32, "RecordingUrl": "https://api.twilio.com/rec/1", "RecordingDuration": "50"})
+    phone.recording_status(
+        record,
+        {"RecordingSid": "RE" + "a" * 32, "RecordingUrl": "https://api.twilio.com/rec/1", "RecordingDuration": "50"},
+    )
     phone.hang_up()
     recording = db.session.scalars(select(Recording)).one()
     assert recording.case_id == the_case().id and recording.duration_seconds == 50
+
+
+def test_hang_up_straight_after_choosing_to_report_is_an_incomplete_case(phone):
+    phone.dial().press("1")
+    phone.hang_up("canceled")
+    case = the_case()
+    assert case.incomplete_call and case.kind == "hate_crime" and case.risk_level == "medium"
 
 
 def test_hang_up_at_the_menu_opens_no_case(phone):
@@ -160,6 +174,7 @@ def test_status_callback_after_a_finished_report_changes_nothing(phone):
 
 
 # -- duplicates --------------------------------------------------------------------------
+
 
 def test_twilio_retrying_the_last_step_creates_no_second_case_or_task(phone):
     report_everything(phone)
@@ -187,21 +202,35 @@ def test_duplicate_recording_callbacks_store_one_recording(phone):
 
 def test_transcription_is_stored_when_it_arrives(phone):
     report_everything(phone)
-    phone.post(f"{phone.base}/twilio/voice/transcription", {"RecordingSid": phone.last_recording["RecordingSid"],
-               "TranscriptionStatus": "completed", "TranscriptionText": "they shouted at me"})
+    phone.post(
+        f"{phone.base}/twilio/voice/transcription",
+        {
+            "RecordingSid": phone.last_recording["RecordingSid"],
+            "TranscriptionStatus": "completed",
+            "TranscriptionText": "they shouted at me",
+        },
+    )
     assert db.session.scalars(select(Recording)).one().transcription == "they shouted at me"
 
 
 # -- signatures --------------------------------------------------------------------------
 
+
 def test_unsigned_or_wrongly_signed_requests_are_refused_and_store_nothing(phone, client):
     unsigned = phone.post(f"{phone.base}/twilio/voice", signed=False)
     assert unsigned.status_code == 403
-    forged = client.post("/twilio/voice", data={"CallSid": "CAforged", "From": RESIDENT}, headers={"X-Twilio-Signature": "bm90IGEgc2lnbmF0dXJl"})
+    forged = client.post(
+        "/twilio/voice",
+        data={"CallSid": "CAforged", "From": RESIDENT},
+        headers={"X-Twilio-Signature": "bm90IGEgc2lnbmF0dXJl"},
+    )
     assert forged.status_code == 403
     phone.dial().press("1").press("1")
-    tampered = client.post("/twilio/voice/status", data={"CallSid": phone.call_sid, "CallStatus": "completed"},
-                           headers={"X-Twilio-Signature": "bm90IGEgc2lnbmF0dXJl"})
+    tampered = client.post(
+        "/twilio/voice/status",
+        data={"CallSid": phone.call_sid, "CallStatus": "completed"},
+        headers={"X-Twilio-Signature": "bm90IGEgc2lnbmF0dXJl"},
+    )
     assert tampered.status_code == 403
     assert count(PhoneCall) == 1 and count(Case) == 0
 
@@ -214,6 +243,7 @@ def test_signature_is_checked_against_the_public_url_not_the_proxy_hop(phone, cl
 
 
 # -- errors ------------------------------------------------------------------------------
+
 
 def test_a_database_failure_still_gives_the_caller_valid_twiml(make_app, at, tmp_path):
     broken = make_app(DATABASE_URL=f"sqlite:///{tmp_path}/missing-dir/nowhere.sqlite3")
@@ -238,6 +268,7 @@ def test_fallback_url_apologises_and_gives_999_advice(phone):
 
 
 # -- contact centre ----------------------------------------------------------------------
+
 
 def test_zero_connects_to_the_contact_centre_in_hours(phone, at):
     with at("2026-11-25 10:00"):
@@ -265,6 +296,7 @@ def test_unanswered_contact_centre_offers_to_take_a_report(phone, at):
 
 
 # -- graffiti ----------------------------------------------------------------------------
+
 
 def test_graffiti_report_creates_a_removal_job_due_next_working_day(phone, at):
     with at("2026-12-24 17:30"):

@@ -81,5 +81,5 @@ def test_confirmation_text_is_queued_only_when_safe(phone, call_from):
 def test_call_state_is_kept_in_the_database_not_cookies(phone):
     phone.dial().press("1").press("1")
     call = db.session.scalars(select(PhoneCall)).one()
-    assert call.answers == {"menu": None, "danger_now": True}
+    assert call.answers == {"danger_now": True}
     assert "Set-Cookie" not in phone.response.headers

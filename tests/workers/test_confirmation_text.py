@@ -40,9 +40,21 @@ def test_the_real_rq_worker_command_sends_the_text(app, phone, redis, twilio_api
     report_everything(phone)
     env = {**os.environ, **{k: str(v) for k, v in settings.items() if isinstance(v, str)}}
     result = subprocess.run(
-        [os.path.join(os.path.dirname(sys.executable), "rq"), "worker", "--burst", "--with-scheduler",
-         "--url", settings["REDIS_URL"], "--worker-class", "workers.worker.AppWorker", "default"],
-        env=env, capture_output=True, text=True, timeout=60,
+        [
+            os.path.join(os.path.dirname(sys.executable), "rq"),
+            "worker",
+            "--burst",
+            "--with-scheduler",
+            "--url",
+            settings["REDIS_URL"],
+            "--worker-class",
+            "workers.worker.AppWorker",
+            "default",
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert result.returncode == 0, result.stderr[-2000:]
     assert [m["To"] for m in twilio_api.sent] == [RESIDENT]
