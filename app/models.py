@@ -1,8 +1,21 @@
 """Import every model so the metadata is complete (Alembic, tests)."""
 
-from app.cases.models import Case, PhoneCall, Recording, Task
+from app.cases.models import Attachment, Case, PhoneCall, Recording, Task, TextConversation
 from app.extensions import Base
-from app.messaging.models import OutboundMessage
+from app.messaging.models import InboundMessage, OutboundMessage, PhoneOptOut
 from app.staff.models import ApiToken, StaffMember
 
-__all__ = ["ApiToken", "Base", "Case", "OutboundMessage", "PhoneCall", "Recording", "StaffMember", "Task"]
+__all__ = [
+    "ApiToken",
+    "Attachment",
+    "Base",
+    "Case",
+    "InboundMessage",
+    "OutboundMessage",
+    "PhoneCall",
+    "PhoneOptOut",
+    "Recording",
+    "StaffMember",
+    "Task",
+    "TextConversation",
+]

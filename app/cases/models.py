@@ -38,9 +38,15 @@ class Case(Base):
     referral_consent: Mapped[bool | None] = mapped_column(default=None)
     graffiti_offensive: Mapped[bool | None] = mapped_column(default=None)
     incomplete_call: Mapped[bool] = mapped_column(default=False)
-    related_case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"))
+    # What the resident wrote (texts, the website); a phone report's account is a recording.
+    description: Mapped[str | None] = mapped_column(Text)
+    location: Mapped[str | None] = mapped_column(Text)
+    occurred: Mapped[str | None] = mapped_column(Text)
+    # Set when the resident's number opts out of texts: the officer updates by phone instead.
+    contact_by_phone_only: Mapped[bool] = mapped_column(default=False)
 
     tasks: Mapped[list[Task]] = relationship(back_populates="case", order_by="Task.id")
+    attachments: Mapped[list[Attachment]] = relationship(back_populates="case", order_by="Attachment.id")
     recordings: Mapped[list[Recording]] = relationship(back_populates="case", order_by="Recording.id")
 
 
@@ -108,3 +114,45 @@ class PhoneCall(Base):
 
 
 Index("ix_phone_calls_unfinished", PhoneCall.ended_at, PhoneCall.last_step_at)
+
+
+class TextConversation(Base):
+    """A resident's text conversation with the line: where they are and what they have answered.
+
+    Keyed on the resident's number; idle for 24 hours it expires, and a
+    half-finished report is kept as an incomplete case.
+    """
+
+    __tablename__ = "text_conversations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    phone: Mapped[str] = mapped_column(String(20), index=True)
+    flow: Mapped[str] = mapped_column(String(20))
+    step: Mapped[str] = mapped_column(String(40))
+    attempts: Mapped[int] = mapped_column(default=1)
+    answers: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    status: Mapped[str] = mapped_column(String(20), default="active")  # active | finished | expired | stopped
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
+    last_activity_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
+    # While set, more texts are joined to the free-text answer; the next question waits until then.
+    collecting_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"))
+
+
+Index("ix_text_conversations_active", TextConversation.status, TextConversation.last_activity_at)
+
+
+class Attachment(Base):
+    """A picture or file a resident sent with a text (MMS), to fetch from Twilio later."""
+
+    __tablename__ = "attachments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), index=True)
+    inbound_message_id: Mapped[int] = mapped_column(ForeignKey("inbound_messages.id"), index=True)
+    url: Mapped[str] = mapped_column(Text)
+    content_type: Mapped[str | None] = mapped_column(String(100))
+    status: Mapped[str] = mapped_column(String(20), default="to_fetch")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
+
+    case: Mapped[Case | None] = relationship(back_populates="attachments")

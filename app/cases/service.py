@@ -44,6 +44,11 @@ class Report:
     graffiti_offensive: bool | None = None
     incomplete_call: bool = False
     call_sid: str | None = None
+    description: str | None = None
+    location: str | None = None
+    occurred: str | None = None
+    # Phone and web reports get a confirmation text; a text conversation's last reply is the confirmation.
+    confirm_by_text: bool = True
 
 
 def _unused_digits(session: Session) -> str:
@@ -88,6 +93,9 @@ def open_case(session: Session, report: Report) -> Case:
         referral_consent=report.referral_consent,
         graffiti_offensive=report.graffiti_offensive,
         incomplete_call=report.incomplete_call,
+        description=report.description,
+        location=report.location,
+        occurred=report.occurred,
     )
     session.add(case)
     try:
@@ -100,7 +108,7 @@ def open_case(session: Session, report: Report) -> Case:
     task = _first_task(case, received_at)
     session.add(task)
     _attach_recordings(session, case)
-    if may_text(case):
+    if report.confirm_by_text and may_text(case):
         queue_text(
             session,
             to=str(case.callback_phone),

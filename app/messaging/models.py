@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy import JSON, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.clock import now
@@ -15,6 +15,10 @@ from app.extensions import Base, UTCDateTime
 # then Twilio's own statuses: queued, accepted, sent, delivered, undelivered, failed
 # uncertain: the send may or may not have reached Twilio; never retried automatically
 RETRYABLE = "pending"
+# refused: the outbox would not send it (opted out, not safe to text); the reason is in error_code
+# replied: sent as the TwiML reply to an inbound text
+REFUSED = "refused"
+REPLIED = "replied"
 CLAIMED = "sending"
 UNCERTAIN = "uncertain"
 FAILED = "failed"
@@ -41,3 +45,35 @@ class OutboundMessage(Base):
 
 
 Index("ix_outbound_due", OutboundMessage.status, OutboundMessage.next_attempt_at)
+
+
+class InboundMessage(Base):
+    """Every text received, stored before anything else happens (even floods and junk)."""
+
+    __tablename__ = "inbound_messages"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    message_sid: Mapped[str] = mapped_column(String(64), unique=True)
+    from_raw: Mapped[str] = mapped_column(String(64))
+    from_phone: Mapped[str | None] = mapped_column(String(20))
+    to_phone: Mapped[str | None] = mapped_column(String(64))
+    body: Mapped[str] = mapped_column(Text, default="")
+    media: Mapped[list[dict[str, str]]] = mapped_column(JSON, default=list)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), index=True)
+    handled_as: Mapped[str | None] = mapped_column(String(30))
+    reply: Mapped[str | None] = mapped_column(Text)
+
+
+Index("ix_inbound_from_time", InboundMessage.from_phone, InboundMessage.received_at)
+
+
+class PhoneOptOut(Base):
+    """A number that texted STOP (or that Twilio refused with 21610): no text of any kind goes to it."""
+
+    __tablename__ = "phone_opt_outs"
+
+    phone: Mapped[str] = mapped_column(String(20), primary_key=True)
+    opted_out: Mapped[bool] = mapped_column(default=True)
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
+    source: Mapped[str] = mapped_column(String(30))

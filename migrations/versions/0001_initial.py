@@ -1,8 +1,8 @@
-"""cases, calls, recordings, outbox, staff
+"""cases, calls, texts, recordings, outbox, opt-outs, staff
 
-Revision ID: 5214ee57dea6
+Revision ID: de5a9db9e30f
 Revises:
-Create Date: 2026-11-25 11:55:49.545374
+Create Date: 2026-11-25 12:06:16.886847
 """
 
 from __future__ import annotations
@@ -43,11 +43,10 @@ def upgrade() -> None:
         sa.Column("referral_consent", sa.Boolean(), nullable=True),
         sa.Column("graffiti_offensive", sa.Boolean(), nullable=True),
         sa.Column("incomplete_call", sa.Boolean(), nullable=False),
-        sa.Column("related_case_id", sa.Integer(), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["related_case_id"],
-            ["cases.id"],
-        ),
+        sa.Column("description", sa.Text(), nullable=True),
+        sa.Column("location", sa.Text(), nullable=True),
+        sa.Column("occurred", sa.Text(), nullable=True),
+        sa.Column("contact_by_phone_only", sa.Boolean(), nullable=False),
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("call_sid"),
         sa.UniqueConstraint("reference"),
@@ -57,6 +56,14 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_cases_callback_phone"), ["callback_phone"], unique=False)
         batch_op.create_index(batch_op.f("ix_cases_caller_phone"), ["caller_phone"], unique=False)
 
+    op.create_table(
+        "phone_opt_outs",
+        sa.Column("phone", sa.String(length=20), nullable=False),
+        sa.Column("opted_out", sa.Boolean(), nullable=False),
+        sa.Column("changed_at", app.extensions.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("source", sa.String(length=30), nullable=False),
+        sa.PrimaryKeyConstraint("phone"),
+    )
     op.create_table(
         "staff",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -84,6 +91,30 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("api_tokens", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_api_tokens_staff_id"), ["staff_id"], unique=False)
+
+    op.create_table(
+        "inbound_messages",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("message_sid", sa.String(length=64), nullable=False),
+        sa.Column("from_raw", sa.String(length=64), nullable=False),
+        sa.Column("from_phone", sa.String(length=20), nullable=True),
+        sa.Column("to_phone", sa.String(length=64), nullable=True),
+        sa.Column("body", sa.Text(), nullable=False),
+        sa.Column("media", sa.JSON(), nullable=False),
+        sa.Column("received_at", app.extensions.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("case_id", sa.Integer(), nullable=True),
+        sa.Column("handled_as", sa.String(length=30), nullable=True),
+        sa.Column("reply", sa.Text(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["case_id"],
+            ["cases.id"],
+        ),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("message_sid"),
+    )
+    with op.batch_alter_table("inbound_messages", schema=None) as batch_op:
+        batch_op.create_index("ix_inbound_from_time", ["from_phone", "received_at"], unique=False)
+        batch_op.create_index(batch_op.f("ix_inbound_messages_case_id"), ["case_id"], unique=False)
 
     op.create_table(
         "outbound_messages",
@@ -180,11 +211,67 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_tasks_case_id"), ["case_id"], unique=False)
         batch_op.create_index("ix_tasks_open_due", ["status", "due_at"], unique=False)
 
+    op.create_table(
+        "text_conversations",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("phone", sa.String(length=20), nullable=False),
+        sa.Column("flow", sa.String(length=20), nullable=False),
+        sa.Column("step", sa.String(length=40), nullable=False),
+        sa.Column("attempts", sa.Integer(), nullable=False),
+        sa.Column("answers", sa.JSON(), nullable=False),
+        sa.Column("status", sa.String(length=20), nullable=False),
+        sa.Column("started_at", app.extensions.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("last_activity_at", app.extensions.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("collecting_until", app.extensions.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("case_id", sa.Integer(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["case_id"],
+            ["cases.id"],
+        ),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    with op.batch_alter_table("text_conversations", schema=None) as batch_op:
+        batch_op.create_index("ix_text_conversations_active", ["status", "last_activity_at"], unique=False)
+        batch_op.create_index(batch_op.f("ix_text_conversations_phone"), ["phone"], unique=False)
+
+    op.create_table(
+        "attachments",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("case_id", sa.Integer(), nullable=True),
+        sa.Column("inbound_message_id", sa.Integer(), nullable=False),
+        sa.Column("url", sa.Text(), nullable=False),
+        sa.Column("content_type", sa.String(length=100), nullable=True),
+        sa.Column("status", sa.String(length=20), nullable=False),
+        sa.Column("created_at", app.extensions.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["case_id"],
+            ["cases.id"],
+        ),
+        sa.ForeignKeyConstraint(
+            ["inbound_message_id"],
+            ["inbound_messages.id"],
+        ),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    with op.batch_alter_table("attachments", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_attachments_case_id"), ["case_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_attachments_inbound_message_id"), ["inbound_message_id"], unique=False)
+
     # ### end Alembic commands ###
 
 
 def downgrade() -> None:
     # ### commands auto generated by Alembic - please adjust! ###
+    with op.batch_alter_table("attachments", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_attachments_inbound_message_id"))
+        batch_op.drop_index(batch_op.f("ix_attachments_case_id"))
+
+    op.drop_table("attachments")
+    with op.batch_alter_table("text_conversations", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_text_conversations_phone"))
+        batch_op.drop_index("ix_text_conversations_active")
+
+    op.drop_table("text_conversations")
     with op.batch_alter_table("tasks", schema=None) as batch_op:
         batch_op.drop_index("ix_tasks_open_due")
         batch_op.drop_index(batch_op.f("ix_tasks_case_id"))
@@ -204,11 +291,17 @@ def downgrade() -> None:
         batch_op.drop_index("ix_outbound_due")
 
     op.drop_table("outbound_messages")
+    with op.batch_alter_table("inbound_messages", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_inbound_messages_case_id"))
+        batch_op.drop_index("ix_inbound_from_time")
+
+    op.drop_table("inbound_messages")
     with op.batch_alter_table("api_tokens", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_api_tokens_staff_id"))
 
     op.drop_table("api_tokens")
     op.drop_table("staff")
+    op.drop_table("phone_opt_outs")
     with op.batch_alter_table("cases", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_cases_caller_phone"))
         batch_op.drop_index(batch_op.f("ix_cases_callback_phone"))
