@@ -38,12 +38,14 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from app.api.cases import bp as api_bp
+    from app.api.reports import reports_bp
     from app.telephony.sms import bp as sms_bp
     from app.telephony.voice import bp as voice_bp
 
     app.register_blueprint(voice_bp)
     app.register_blueprint(sms_bp)
     app.register_blueprint(api_bp)
+    app.register_blueprint(reports_bp)
 
     @app.get("/")
     def service_status() -> Any:
@@ -58,6 +60,7 @@ def register_cli(app: Flask) -> None:
 
 def register_flows() -> None:
     """Load and validate the call flows now, so a broken flow stops the app, not a call."""
-    from ivr_flows import phone_flows
+    from ivr_flows import phone_flows, text_flows
 
     phone_flows()
+    text_flows()

@@ -58,6 +58,7 @@ class Config:
     CONTACT_CENTRE_NUMBER: str
     CONTACT_CENTRE_OPENS: str = "09:00"
     CONTACT_CENTRE_CLOSES: str = "17:00"
+    SMS_FLOOD_LIMIT_PER_MINUTE: int = 10
     TESTING: bool = False
     extra: dict[str, object] = field(default_factory=dict)
 
@@ -76,6 +77,7 @@ class Config:
             CONTACT_CENTRE_NUMBER=_env("CONTACT_CENTRE_NUMBER"),
             CONTACT_CENTRE_OPENS=_env("CONTACT_CENTRE_OPENS", "09:00"),
             CONTACT_CENTRE_CLOSES=_env("CONTACT_CENTRE_CLOSES", "17:00"),
+            SMS_FLOOD_LIMIT_PER_MINUTE=int(_env("SMS_FLOOD_LIMIT_PER_MINUTE", "10")),
         )
 
     def as_flask_mapping(self) -> dict[str, object]:

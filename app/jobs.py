@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from flask import Response, after_this_request, current_app, has_request_context
@@ -34,11 +35,16 @@ class JobRequest:
     func_path: str
     args: tuple[Any, ...]
     job_id: str
+    at: datetime | None = None  # run no earlier than this (needs a worker running --with-scheduler)
 
 
-def enqueue_after_commit(session: Session, func_path: str, *args: Any, job_id: str) -> None:
-    """Queue `func_path(*args)` once `session` commits. `job_id` must be deterministic."""
-    session.info.setdefault(_PENDING_KEY, []).append(JobRequest(func_path, args, job_id))
+def enqueue_after_commit(session: Session, func_path: str, *args: Any, job_id: str, at: datetime | None = None) -> None:
+    """Queue `func_path(*args)` once `session` commits. `job_id` must be deterministic.
+
+    A job scheduled `at` a time is a convenience: the database holds the due
+    time and a periodic sweep does the work if Redis loses the job.
+    """
+    session.info.setdefault(_PENDING_KEY, []).append(JobRequest(func_path, args, job_id, at))
 
 
 def enqueue_now(redis_url: str, requests: list[JobRequest]) -> int:
@@ -51,7 +57,10 @@ def enqueue_now(redis_url: str, requests: list[JobRequest]) -> int:
     try:
         for request in requests:
             try:
-                queue.enqueue(request.func_path, *request.args, job_id=request.job_id, unique=True)
+                if request.at is None:
+                    queue.enqueue(request.func_path, *request.args, job_id=request.job_id, unique=True)
+                else:
+                    queue.enqueue_at(request.at, request.func_path, *request.args, job_id=request.job_id, unique=True)
                 added += 1
             except DuplicateJobError:
                 continue

@@ -10,9 +10,13 @@ A flow is a list of steps. Each step is one question or one action:
 - ``record``: a voice recording (``purpose`` names it, ``max_length`` seconds).
 - ``phone_number``: a GB phone number keyed in, ended with the hash key.
 - ``digits``: exactly ``num_digits`` keys.
+- ``free_text`` (text conversations): any words; with ``join_within_seconds`` further
+  texts that arrive within that time are joined to the answer.
 - ``action``: hands over to the case service (see ``ACTIONS``).
 
 Unless it says otherwise, a step is followed by the next one in the list.
+Phone flows live in this folder (the greeting is the ``main`` flow); text
+conversations live in ``texts/`` and are read by the same loader.
 A flow that is wrong (an unknown type, a key that goes nowhere, a message with
 an unknown placeholder) stops the app from starting, not a caller's call.
 """
@@ -28,10 +32,10 @@ from typing import Any
 import yaml
 
 FLOW_DIR = Path(__file__).resolve().parent
-STEP_TYPES = {"menu", "yes_no", "choice", "record", "phone_number", "digits", "action"}
+STEP_TYPES = {"menu", "yes_no", "choice", "record", "phone_number", "digits", "free_text", "action"}
 ACTIONS = {"connect_contact_centre", "silent_caller", "finish_report", "finish_graffiti", "case_update"}
 KEYS = set("0123456789*#")
-MESSAGE_PLACEHOLDERS = {"reference", "deadline", "status", "officer", "next_contact"}
+MESSAGE_PLACEHOLDERS = {"reference", "deadline", "status", "officer", "next_contact", "allowed", "cases"}
 
 
 class FlowError(ValueError):
@@ -59,6 +63,7 @@ class Step:
     purpose: str | None = None
     max_length: int = 120
     num_digits: int = 1
+    join_within_seconds: int = 0
 
     @property
     def address(self) -> str:
@@ -127,6 +132,7 @@ def _parse_step(flow: str, raw: dict[str, Any]) -> Step:
         purpose=raw.get("purpose"),
         max_length=int(raw.get("max_length", 120)),
         num_digits=int(raw.get("num_digits", 6 if kind == "digits" else 1)),
+        join_within_seconds=int(raw.get("join_within_seconds", 0)),
     )
 
 
@@ -185,8 +191,8 @@ def _check_messages(messages: dict[str, str]) -> None:
         )
 
 
-def load_flows(directory: Path = FLOW_DIR) -> Flows:
-    """Read and validate every ``*.yaml`` flow in `directory`."""
+def load_flows(directory: Path = FLOW_DIR, entry: str = "main") -> Flows:
+    """Read and validate every ``*.yaml`` flow in `directory`; `entry` is the flow that must exist."""
     raw_flows: dict[str, dict[str, Any]] = {}
     messages: dict[str, str] = {}
     for path in sorted(directory.glob("*.yaml")):
@@ -196,7 +202,7 @@ def load_flows(directory: Path = FLOW_DIR) -> Flows:
         _require(isinstance(raw.get("start"), str), path.name, "needs a 'start' step")
         raw_flows[raw["flow"]] = raw
         messages.update({k: " ".join(str(v).split()) for k, v in (raw.get("messages") or {}).items()})
-    _require("main" in raw_flows, str(directory), "a 'main' flow (the greeting) is required")
+    _require(entry in raw_flows, str(directory), f"a {entry!r} flow is required")
     _check_messages(messages)
     steps = _link(raw_flows)
     return Flows(steps=steps, starts={n: f"{n}.{r['start']}" for n, r in raw_flows.items()}, messages=messages)
@@ -204,5 +210,11 @@ def load_flows(directory: Path = FLOW_DIR) -> Flows:
 
 @lru_cache(maxsize=1)
 def phone_flows() -> Flows:
-    """The flows shipped with the service, loaded once per process."""
+    """The phone flows shipped with the service, loaded once per process."""
     return load_flows()
+
+
+@lru_cache(maxsize=1)
+def text_flows() -> Flows:
+    """The text conversations shipped with the service, loaded once per process."""
+    return load_flows(FLOW_DIR / "texts", entry="report")

@@ -145,7 +145,7 @@ def test_a_valid_extra_flow_loads_alongside_the_shipped_ones(tmp_path: Path) -> 
 
 
 def test_unknown_step_type_is_refused(tmp_path: Path) -> None:
-    directory = flow_directory(tmp_path, one_step_flow(question(type="free_text")))
+    directory = flow_directory(tmp_path, one_step_flow(question(type="free_speech")))
     with pytest.raises(FlowError, match="unknown step type"):
         load_flows(directory)
 

@@ -24,6 +24,12 @@ PERIODIC_JOBS = (
         "outbox", sweeps.sweep_outbox, 60, "queue texts that are due: never queued (Redis was down) or waiting to retry"
     ),
     PeriodicJob(
+        "text-conversations",
+        sweeps.close_idle_conversations,
+        60,
+        "text the next question where a scheduled one was lost; close conversations idle for 24 hours",
+    ),
+    PeriodicJob(
         "incomplete-calls",
         sweeps.close_abandoned_calls,
         300,

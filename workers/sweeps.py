@@ -7,11 +7,12 @@ from datetime import timedelta
 
 from flask import current_app
 
-from app.cases import calls
+from app.cases import calls, texting
 from app.clock import now
 from app.extensions import db
 from app.jobs import enqueue_now
 from app.messaging import outbox
+from ivr_flows import text_flows
 
 log = logging.getLogger(__name__)
 
@@ -34,3 +35,16 @@ def close_abandoned_calls() -> int:
             closed += 1
     log.info("incomplete-calls sweep: %s incomplete case(s) opened", closed)
     return closed
+
+
+def close_idle_conversations() -> int:
+    """Send next questions whose scheduled job was lost; close conversations idle for 24 hours."""
+    for conversation_id in texting.waiting_conversations(db.session):
+        texting.continue_conversation(db.session, text_flows(), conversation_id)
+    expired = 0
+    for conversation in texting.idle_conversations(db.session):
+        case = texting.expire(db.session, conversation)
+        db.session.commit()
+        log.info("text conversation %s expired; incomplete case %s", conversation.id, case.reference)
+        expired += 1
+    return expired

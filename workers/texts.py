@@ -4,12 +4,26 @@ from __future__ import annotations
 
 from flask import current_app
 
+from app.cases import texting
 from app.extensions import db
-from app.messaging.outbox import deliver
+from app.messaging.models import OutboundMessage
+from app.messaging.outbox import OPTED_OUT_CODE, deliver
 from app.messaging.twilio_gateway import TwilioGateway
 from app.telephony.signature import public_url
+from ivr_flows import text_flows
 
 
 def send_text(message_id: int) -> str:
+    """Send one outbox row; Twilio's 21610 (the number has opted out) is recorded as an opt-out."""
     status_callback = public_url(current_app.url_map.bind("").build("sms.message_status"))
-    return deliver(db.session, message_id, TwilioGateway(current_app.config), status_callback)
+    outcome = deliver(db.session, message_id, TwilioGateway(current_app.config), status_callback)
+    message = db.session.get(OutboundMessage, message_id)
+    if message is not None and message.error_code == OPTED_OUT_CODE:
+        texting.number_opted_out(db.session, message.to_phone, "twilio_21610")
+        db.session.commit()
+    return outcome
+
+
+def continue_conversation(conversation_id: int) -> bool:
+    """The resident has finished typing their account: text the next question."""
+    return texting.continue_conversation(db.session, text_flows(), conversation_id)

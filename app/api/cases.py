@@ -12,7 +12,8 @@ from app.api.auth import token_required
 from app.cases import service
 from app.cases.models import Case, Task
 from app.extensions import db
-from app.messaging.outbox import messages_for_case
+from app.messaging.history import messages_for_case
+from app.messaging.opt_outs import is_opted_out
 from app.phones import to_e164
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -46,6 +47,11 @@ def case_json(case: Case) -> dict[str, Any]:
         "referral_consent": case.referral_consent,
         "graffiti_offensive": case.graffiti_offensive,
         "incomplete_call": case.incomplete_call,
+        "description": case.description,
+        "location": case.location,
+        "occurred": case.occurred,
+        "opted_out": is_opted_out(db.session, case.callback_phone) or is_opted_out(db.session, case.caller_phone),
+        "contact_by_phone_only": case.contact_by_phone_only,
         "callback": _task_json(first) if case.kind != "graffiti" else None,
         "removal": _task_json(first) if case.kind == "graffiti" else None,
         "recordings": [
@@ -57,15 +63,9 @@ def case_json(case: Case) -> dict[str, Any]:
             }
             for r in case.recordings
         ],
+        "attachments": [{"url": a.url, "content_type": a.content_type, "status": a.status} for a in case.attachments],
         "messages": [
-            {
-                "direction": "outbound",
-                "to": m.to_phone,
-                "body": m.body,
-                "status": m.status,
-                "created_at": _iso(m.created_at),
-            }
-            for m in messages_for_case(db.session, case.id)
+            {**text, "created_at": _iso(text["created_at"])} for text in messages_for_case(db.session, case.id)
         ],
     }
 

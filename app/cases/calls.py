@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from app.calendar import is_within_hours, spoken_day_and_time
+from app.calendar import is_within_hours
 from app.cases import service
 from app.cases.models import Case, PhoneCall
 from app.cases.references import digits_of
@@ -218,23 +218,13 @@ def _case_update(session: Session, call: PhoneCall) -> Outcome:
     )
     if case is not None and verified:
         session.commit()
-        return Finished("update_verified", case, details=_spoken_status(case))
+        return Finished("update_verified", case, details=service.progress(case))
     if case is not None:
         service.request_callback_about(session, case, call.from_phone, call.call_sid)
         return Finished("update_requested")
     enquiry = _open_from_call(session, call, kind="enquiry", complete=True)
     log.info("call %s: update asked for an unknown reference; enquiry %s opened", call.call_sid, enquiry.reference)
     return Finished("update_requested")
-
-
-def _spoken_status(case: Case) -> dict[str, str]:
-    task = service.first_task(case)
-    status = "open" if case.status == "open" else "closed"
-    officer = "An investigating officer has not been assigned yet."
-    next_contact = ""
-    if task is not None and task.status == "open":
-        next_contact = f"An officer will call you by {spoken_day_and_time(task.due_at)}."
-    return {"status": status, "officer": officer, "next_contact": next_contact}
 
 
 def _call(session: Session, call_sid: str, from_number: str | None) -> PhoneCall:

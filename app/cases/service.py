@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from app.calendar import next_working_day_deadline
+from app.calendar import next_working_day_deadline, spoken_day_and_time
 from app.cases.models import Case, Recording, Task
 from app.cases.references import format_reference, random_digits
 from app.cases.risk import assess_risk
@@ -145,6 +145,19 @@ def _attach_recordings(session: Session, case: Case) -> None:
 
 def first_task(case: Case) -> Task | None:
     return next((t for t in case.tasks if t.origin == "report"), None)
+
+
+def progress(case: Case) -> dict[str, str]:
+    """What a verified resident is told about their case, by phone or by text."""
+    task = first_task(case)
+    next_contact = ""
+    if task is not None and task.status == "open":
+        next_contact = f"An officer will call you by {spoken_day_and_time(task.due_at)}."
+    return {
+        "status": "open" if case.status == "open" else "closed",
+        "officer": "An investigating officer has not been assigned yet.",
+        "next_contact": next_contact,
+    }
 
 
 def request_callback_about(session: Session, case: Case, requested_by: str | None, call_sid: str) -> Task:

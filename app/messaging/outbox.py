@@ -18,7 +18,8 @@ from app.clock import now
 from app.jobs import JobRequest, enqueue_after_commit
 from app.messaging import models as m
 from app.messaging.models import OutboundMessage
-from app.messaging.segments import count_segments
+from app.messaging.opt_outs import is_opted_out
+from app.messaging.segments import count_segments, is_gsm7
 from app.messaging.twilio_gateway import (
     PermanentSendError,
     TemporarySendError,
@@ -32,6 +33,7 @@ SEND_JOB = "workers.texts.send_text"
 RETRY_DELAYS = (timedelta(seconds=30), timedelta(minutes=2), timedelta(minutes=10), timedelta(minutes=30))
 MAX_ATTEMPTS = len(RETRY_DELAYS) + 1
 CLAIM_EXPIRES_AFTER = timedelta(minutes=5)
+OPTED_OUT_CODE = "21610"  # Twilio: the number has replied STOP to us
 # Twilio's statuses in the order they happen; a late callback never moves a row backwards.
 STATUS_ORDER = {
     "accepted": 1,
@@ -50,14 +52,39 @@ def send_job_id(message_id: int, attempt: int) -> str:
     return f"send-text-{message_id}-{attempt}"
 
 
-def queue_text(session: Session, *, to: str, body: str, purpose: str, case_id: int | None = None) -> OutboundMessage:
-    """Record a text to send; it is queued for the worker once the session commits."""
+def _record(session: Session, to: str, body: str, purpose: str, case_id: int | None, status: str) -> OutboundMessage:
     message = OutboundMessage(case_id=case_id, purpose=purpose, to_phone=to, body=body, segments=count_segments(body))
+    if is_opted_out(session, to):
+        message.status, message.error_code = m.REFUSED, "opted_out"
+    else:
+        message.status = status
+    if not is_gsm7(body):
+        log.warning("outbox: text for case id %s needs UCS-2 (%s segments)", case_id, message.segments)
     session.add(message)
     session.flush()
-    enqueue_after_commit(session, SEND_JOB, message.id, job_id=send_job_id(message.id, 0))
-    log.info("outbox: text %s (%s) recorded for case id %s", message.id, purpose, case_id)
     return message
+
+
+def queue_text(
+    session: Session, *, to: str, body: str, purpose: str, case_id: int | None = None, not_safe: bool = False
+) -> OutboundMessage:
+    """Record a text to send; it is queued for the worker once the session commits.
+
+    The outbox refuses, and says why on the row, a text to a number that has
+    opted out or (`not_safe`) to a resident who asked us not to text.
+    """
+    message = _record(session, to, body, purpose, case_id, m.RETRYABLE)
+    if not_safe and message.status == m.RETRYABLE:
+        message.status, message.error_code = m.REFUSED, "not_safe_to_text"
+    if message.status == m.RETRYABLE:
+        enqueue_after_commit(session, SEND_JOB, message.id, job_id=send_job_id(message.id, 0))
+    log.info("outbox: text %s (%s) for case id %s is %s", message.id, purpose, case_id, message.status)
+    return message
+
+
+def record_reply(session: Session, *, to: str, body: str, purpose: str, case_id: int | None = None) -> OutboundMessage:
+    """Record a reply sent as TwiML to an inbound text; refused (not sent) to an opted-out number."""
+    return _record(session, to, body, purpose, case_id, m.REPLIED)
 
 
 def _claim(session: Session, message_id: int) -> OutboundMessage | None:
@@ -151,9 +178,3 @@ def due_for_sending(session: Session, as_of: datetime) -> list[JobRequest]:
         )
     ).all()
     return [JobRequest(SEND_JOB, (row.id,), send_job_id(row.id, row.attempts)) for row in rows]
-
-
-def messages_for_case(session: Session, case_id: int) -> list[OutboundMessage]:
-    return list(
-        session.scalars(select(OutboundMessage).where(OutboundMessage.case_id == case_id).order_by(OutboundMessage.id))
-    )

@@ -1,0 +1,50 @@
+"""Reports from the council's website form and the BRUM Account, into the phone line's pipeline."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from flask import Blueprint, Response, g, jsonify, request
+
+from app.api.auth import token_required
+from app.cases import service
+from app.cases.models import Case
+from app.cases.report_form import InvalidReport, parse_web_report
+from app.extensions import db
+
+log = logging.getLogger(__name__)
+
+reports_bp = Blueprint("reports", __name__, url_prefix="/api/v1")
+
+POSTING_ROLE = "integration"
+
+
+def _created_json(case: Case) -> dict[str, Any]:
+    """The reference and the deadline the resident is promised (a callback, or a removal for graffiti)."""
+    task = service.first_task(case)
+    deadline = {"due_at": task.due_at.isoformat(), "status": task.status} if task else None
+    return {
+        "reference": case.reference,
+        "kind": case.kind,
+        "channel": case.channel,
+        "removal" if case.kind == "graffiti" else "callback": deadline,
+    }
+
+
+@reports_bp.post("/reports")
+@token_required
+def create_report() -> Response | tuple[Response, int]:
+    """Open a case from a website or BRUM Account report: 201 with its reference and deadline."""
+    if g.staff.role != POSTING_ROLE:
+        return jsonify(error=f"only an {POSTING_ROLE} account may post reports"), 403
+    try:
+        report = parse_web_report(request.get_json(silent=True))
+    except InvalidReport as invalid:
+        return jsonify(errors=invalid.errors), 422
+    case = service.open_case(db.session, report)
+    log.info("case %s posted by staff id %s", case.reference, g.staff.id)
+    response = jsonify(_created_json(case))
+    response.status_code = 201
+    response.headers["Location"] = f"/api/v1/cases/{case.reference}"
+    return response

@@ -1,0 +1,371 @@
+"""Text conversations with residents: reports, replies to their case, STATUS, HELP and STOP.
+
+Every inbound text is stored first, whatever it is. The reply is returned
+for the webhook to send as TwiML and is recorded in the outbox; anything we
+send later (the next question after a resident has finished typing) goes
+through the outbox and a worker.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from app.calendar import next_working_day_deadline, spoken_day_and_time
+from app.cases import service
+from app.cases.models import Attachment, Case, Task, TextConversation
+from app.cases.references import digits_of
+from app.cases.service import Report
+from app.cases.text_answers import (
+    DESCRIPTION_MIN_LENGTH,
+    allowed_answers,
+    command_of,
+    interpret,
+    is_opt_in,
+    is_opt_out,
+)
+from app.clock import now
+from app.jobs import enqueue_after_commit
+from app.messaging import models as m
+from app.messaging.models import InboundMessage, OutboundMessage
+from app.messaging.opt_outs import is_opted_out, set_opted_out
+from app.messaging.outbox import queue_text, record_reply
+from app.phones import to_e164
+from ivr_flows import Flows, Step
+
+log = logging.getLogger(__name__)
+
+CONVERSATION_IDLE = timedelta(hours=24)
+MAX_ATTEMPTS = 3  # the question, then at most two repeats
+RESIDENT_MESSAGE = "resident_message"
+CONTINUE_JOB = "workers.texts.continue_conversation"
+REPORT_KINDS = {"report": "hate_crime", "graffiti": "graffiti"}
+
+
+@dataclass(frozen=True)
+class InboundText:
+    message_sid: str
+    from_raw: str
+    to: str
+    body: str
+    media: list[dict[str, str]] = field(default_factory=list)
+    opt_out_type: str = ""  # Twilio Advanced Opt-Out: STOP, START or HELP
+
+
+@dataclass(frozen=True)
+class TextLine:
+    """What the text line needs to know about itself."""
+
+    own_numbers: frozenset[str]
+    flood_limit_per_minute: int
+
+
+@dataclass
+class Handled:
+    reply: str | None
+    handled_as: str
+    case: Case | None = None
+
+
+def receive(session: Session, flows: Flows, line: TextLine, inbound: InboundText) -> str | None:
+    """Store and act on one inbound text; returns the reply (None: no reply). Idempotent on MessageSid."""
+    stored = session.scalars(select(InboundMessage).where(InboundMessage.message_sid == inbound.message_sid)).first()
+    if stored is not None:
+        return stored.reply
+    message = InboundMessage(
+        message_sid=inbound.message_sid,
+        from_raw=inbound.from_raw[:64],
+        from_phone=to_e164(inbound.from_raw),
+        to_phone=inbound.to[:64],
+        body=inbound.body,
+        media=inbound.media,
+    )
+    session.add(message)
+    try:
+        session.flush()
+    except IntegrityError:  # the same MessageSid delivered twice at once
+        session.rollback()
+        return receive(session, flows, line, inbound)
+    handled = _handle(session, flows, line, message, inbound)
+    message.handled_as = handled.handled_as
+    if handled.case is not None and message.case_id is None:
+        message.case_id = handled.case.id
+    for item in inbound.media:
+        session.add(Attachment(case_id=message.case_id, inbound_message_id=message.id, **item))
+    if handled.reply and message.from_phone:
+        case_id = handled.case.id if handled.case else None
+        row = record_reply(
+            session, to=message.from_phone, body=handled.reply, purpose=handled.handled_as, case_id=case_id
+        )
+        message.reply = handled.reply if row.status == m.REPLIED else None
+    session.commit()
+    log.info("text %s handled as %s (case id %s)", message.id, handled.handled_as, message.case_id)
+    return message.reply
+
+
+def _handle(session: Session, flows: Flows, line: TextLine, message: InboundMessage, inbound: InboundText) -> Handled:
+    phone = message.from_phone
+    if phone is None or phone in line.own_numbers:
+        return Handled(None, "ignored")
+    if _is_flood(session, phone, line.flood_limit_per_minute):
+        return Handled(None, "flood", _alert_flood(session, phone))
+    twilio_keyword = inbound.opt_out_type.upper()
+    if twilio_keyword == "STOP" or (not twilio_keyword and is_opt_out(message.body)):
+        return Handled(None, "opt_out", number_opted_out(session, phone, "text_stop"))
+    opted_out = is_opted_out(session, phone)
+    if twilio_keyword == "START" or (opted_out and is_opt_in(message.body)):
+        set_opted_out(session, phone, False, "text_start")
+        # Twilio answers its own keywords when Advanced Opt-Out is on; we add nothing then.
+        return Handled(None if twilio_keyword else flows.message("opted_in"), "opt_in")
+    if twilio_keyword == "HELP":
+        return Handled(None, "help")
+    if opted_out:
+        return Handled(None, "while_opted_out", _case_to_reply_to(session, phone))
+    return _converse(session, flows, phone, message)
+
+
+def _converse(session: Session, flows: Flows, phone: str, message: InboundMessage) -> Handled:
+    conversation = _active_conversation(session, flows, phone)
+    command, argument = command_of(message.body)
+    if command == "HELP":
+        return Handled(flows.message("help"), "help")
+    if command == "STATUS":
+        return Handled(_status(session, flows, phone, argument), "status")
+    if command in {"REPORT", "GRAFFITI"}:
+        if conversation is not None:
+            conversation.status = "restarted"
+        flow = "report" if command == "REPORT" else "graffiti"
+        conversation = _start(session, flows, phone, flow)
+        return Handled(flows.start_of(flow).prompt, f"start_{flow}")
+    if conversation is not None:
+        return _answer(session, flows, conversation, message.body)
+    case = _case_to_reply_to(session, phone)
+    if case is not None:
+        _tell_officer(session, case, message)
+        return Handled(flows.message("added_to_case", reference=case.reference), RESIDENT_MESSAGE, case)
+    if len(message.body.strip()) >= DESCRIPTION_MIN_LENGTH:
+        return _answer(session, flows, _start(session, flows, phone, "report"), message.body)
+    return Handled(flows.message("menu"), "menu")
+
+
+def _start(session: Session, flows: Flows, phone: str, flow: str) -> TextConversation:
+    conversation = TextConversation(phone=phone, flow=flow, step=flows.start_of(flow).id, answers={})
+    session.add(conversation)
+    session.flush()
+    return conversation
+
+
+def _answer(session: Session, flows: Flows, conversation: TextConversation, text: str) -> Handled:
+    step = flows.step(f"{conversation.flow}.{conversation.step}")
+    conversation.last_activity_at = now()
+    if conversation.collecting_until is not None:
+        # The next question has not gone yet: this text continues the last answer.
+        conversation.answers = {**conversation.answers, step.id: f"{conversation.answers[step.id]}\n{text.strip()}"}
+        _keep_collecting(session, conversation, step)
+        return Handled(None, "answer_continued")
+    understood, value = interpret(step, text)
+    if understood:
+        conversation.answers = {**conversation.answers, step.id: value}
+        if step.join_within_seconds:
+            _keep_collecting(session, conversation, step)
+            return Handled(flows.message("collecting"), "answer")
+    elif conversation.attempts < MAX_ATTEMPTS:
+        conversation.attempts += 1
+        retry = flows.message("not_understood", allowed=allowed_answers(step))
+        return Handled(f"{retry} {step.prompt}", "not_understood")
+    else:
+        conversation.answers = {**conversation.answers, step.id: None}
+    return _advance(session, flows, conversation, step, value if understood else None)
+
+
+def _keep_collecting(session: Session, conversation: TextConversation, step: Step) -> None:
+    conversation.collecting_until = now() + timedelta(seconds=step.join_within_seconds)
+    job_id = f"continue-conversation-{conversation.id}-{int(conversation.collecting_until.timestamp())}"
+    enqueue_after_commit(session, CONTINUE_JOB, conversation.id, job_id=job_id, at=conversation.collecting_until)
+
+
+def _advance(session: Session, flows: Flows, conversation: TextConversation, step: Step, value: object) -> Handled:
+    option = step.options.get(str(value)) if step.type == "choice" else None
+    following = flows.step(option.goto if option and option.goto else str(step.next))
+    conversation.attempts = 1
+    if following.type != "action":
+        conversation.step = following.id
+        return Handled(following.prompt, "answer")
+    case = _open_case(session, conversation, complete=True)
+    task = service.first_task(case)
+    deadline = spoken_day_and_time(task.due_at) if task else ""
+    taken = "graffiti_taken" if case.kind == "graffiti" else "report_taken"
+    return Handled(flows.message(taken, reference=case.reference, deadline=deadline), "report_taken", case)
+
+
+def continue_conversation(session: Session, flows: Flows, conversation_id: int) -> bool:
+    """The resident has stopped typing: text them the next question. Idempotent."""
+    conversation = session.get(TextConversation, conversation_id)
+    if conversation is None or conversation.status != "active" or conversation.collecting_until is None:
+        return False
+    if conversation.collecting_until > now():
+        return False
+    conversation.collecting_until = None
+    step = flows.step(f"{conversation.flow}.{conversation.step}")
+    handled = _advance(session, flows, conversation, step, conversation.answers.get(step.id))
+    if handled.reply:
+        case_id = handled.case.id if handled.case else None
+        queue_text(session, to=conversation.phone, body=handled.reply, purpose="question", case_id=case_id)
+    session.commit()
+    return True
+
+
+def _open_case(session: Session, conversation: TextConversation, complete: bool) -> Case:
+    answers = conversation.answers
+    strand = answers.get("strand")
+    report = Report(
+        kind=REPORT_KINDS[conversation.flow],
+        channel="sms",
+        caller_phone=conversation.phone,
+        strands=[strand] if strand else [],
+        risk_answers={k: answers.get(k) for k in ("danger_now", "happened_before", "unsafe_at_home", "support_needs")},
+        needs_adjustment=answers.get("support_needs"),
+        safe_to_text=answers.get("safe_to_text"),
+        visit_requested=answers.get("visit_requested"),
+        graffiti_offensive=answers.get("graffiti_offensive"),
+        incomplete_call=not complete,
+        description=answers.get("description"),
+        location=answers.get("location"),
+        occurred=answers.get("occurred"),
+        confirm_by_text=False,
+    )
+    case = service.open_case(session, report)
+    conversation.status = "finished" if complete else conversation.status
+    conversation.case_id = case.id
+    return case
+
+
+def _active_conversation(session: Session, flows: Flows, phone: str) -> TextConversation | None:
+    conversation = session.scalars(
+        select(TextConversation)
+        .where(TextConversation.phone == phone, TextConversation.status == "active")
+        .order_by(TextConversation.id.desc())
+    ).first()
+    if conversation is not None and conversation.last_activity_at < now() - CONVERSATION_IDLE:
+        expire(session, conversation)
+        return None
+    return conversation
+
+
+def expire(session: Session, conversation: TextConversation, status: str = "expired") -> Case:
+    """Close a conversation left half way; what was said becomes an incomplete case an officer calls back."""
+    conversation.status = status
+    conversation.collecting_until = None
+    return _open_case(session, conversation, complete=False)
+
+
+def idle_conversations(session: Session) -> list[TextConversation]:
+    cutoff = now() - CONVERSATION_IDLE
+    query = select(TextConversation).where(
+        TextConversation.status == "active", TextConversation.last_activity_at < cutoff
+    )
+    return list(session.scalars(query))
+
+
+def waiting_conversations(session: Session) -> list[int]:
+    """Conversations whose next question is due but was never sent (a lost scheduled job)."""
+    query = select(TextConversation.id).where(
+        TextConversation.status == "active", TextConversation.collecting_until < now()
+    )
+    return list(session.scalars(query))
+
+
+def number_opted_out(session: Session, phone: str, source: str) -> Case | None:
+    """STOP or Twilio's 21610: no more texts; officers update the resident's cases by phone instead."""
+    set_opted_out(session, phone, True, source)
+    for case in _open_cases(session, phone):
+        case.contact_by_phone_only = True
+    active = session.scalars(
+        select(TextConversation).where(TextConversation.phone == phone, TextConversation.status == "active")
+    ).first()
+    if active is not None:
+        return expire(session, active, status="stopped")
+    return _case_to_reply_to(session, phone)
+
+
+def _open_cases(session: Session, phone: str) -> list[Case]:
+    return [case for case in service.cases_for_phone(session, phone) if case.status == "open"]
+
+
+def _case_to_reply_to(session: Session, phone: str) -> Case | None:
+    """The open case the resident is most likely answering: the one we last texted them about."""
+    cases = _open_cases(session, phone)
+    if not cases:
+        return None
+    last_texted = session.scalar(
+        select(OutboundMessage.case_id)
+        .where(OutboundMessage.to_phone == phone, OutboundMessage.case_id.in_([c.id for c in cases]))
+        .order_by(OutboundMessage.id.desc())
+        .limit(1)
+    )
+    return next((case for case in cases if case.id == last_texted), cases[0])
+
+
+def _tell_officer(session: Session, case: Case, message: InboundMessage) -> None:
+    """A message on the case's timeline; one open task tells whoever works the case to read it."""
+    message.case_id = case.id
+    waiting = any(task.kind == RESIDENT_MESSAGE and task.status == "open" for task in case.tasks)
+    if not waiting:
+        session.add(
+            Task(
+                case_id=case.id,
+                kind=RESIDENT_MESSAGE,
+                origin=f"text:{message.message_sid}",
+                due_at=next_working_day_deadline(now()),
+                phone=case.callback_phone,
+                note="The resident has texted the line: read the message on the case.",
+            )
+        )
+
+
+def _is_flood(session: Session, phone: str, limit: int) -> bool:
+    recent = session.scalar(
+        select(func.count())
+        .select_from(InboundMessage)
+        .where(InboundMessage.from_phone == phone, InboundMessage.received_at > now() - timedelta(minutes=1))
+    )
+    return int(recent or 0) > limit
+
+
+def _alert_flood(session: Session, phone: str) -> Case:
+    """Texts beyond the limit are stored unanswered; an officer is alerted once per minute of flooding."""
+    case = _case_to_reply_to(session, phone)
+    if case is None:
+        case = service.open_case(session, Report(kind="enquiry", channel="sms", caller_phone=phone))
+    origin = f"flood:{now():%Y%m%d%H%M}"
+    if not any(task.origin == origin for task in case.tasks):
+        session.add(
+            Task(
+                case_id=case.id,
+                kind="text_flood",
+                origin=origin,
+                due_at=next_working_day_deadline(now()),
+                priority=True,
+                phone=phone,
+                note="Many texts in a minute from this number: stored but not answered. Check on the resident.",
+            )
+        )
+        log.warning("text flood from the resident of case %s", case.reference)
+    return case
+
+
+def _status(session: Session, flows: Flows, phone: str, argument: str) -> str:
+    """Only the sender's own open cases; a reference belonging to anyone else reveals nothing."""
+    cases = _open_cases(session, phone)
+    if argument:
+        wanted = digits_of(argument)
+        cases = [case for case in cases if case.reference_digits == wanted]
+    if not cases:
+        return flows.message("status_none")
+    lines = [flows.message("status_case", reference=c.reference, **service.progress(c)) for c in cases[:3]]
+    return flows.message("status", cases=" ".join(lines))

@@ -1,0 +1,29 @@
+"""A case's texts in both directions, oldest first, as the read API and staff see them."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.messaging.models import InboundMessage, OutboundMessage
+
+
+def messages_for_case(session: Session, case_id: int) -> list[dict[str, Any]]:
+    """Each text as {direction, to, from, body, status, created_at} (created_at an aware datetime)."""
+    outbound = session.scalars(select(OutboundMessage).where(OutboundMessage.case_id == case_id))
+    inbound = session.scalars(select(InboundMessage).where(InboundMessage.case_id == case_id))
+    texts: list[tuple[datetime, dict[str, Any]]] = [
+        (m.created_at, {"direction": "outbound", "to": m.to_phone, "from": None, "body": m.body, "status": m.status})
+        for m in outbound
+    ]
+    texts += [
+        (
+            m.received_at,
+            {"direction": "inbound", "to": m.to_phone, "from": m.from_phone, "body": m.body, "status": "received"},
+        )
+        for m in inbound
+    ]
+    return [{**text, "created_at": at} for at, text in sorted(texts, key=lambda pair: pair[0])]
