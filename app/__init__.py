@@ -16,6 +16,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """Build the app from the environment; `config` overrides settings (tests)."""
     app = Flask(__name__, instance_path=str(INSTANCE_DIR), instance_relative_config=False)
     app.config.from_mapping(Config.from_environment().as_flask_mapping())
+    app.config["MAX_CONTENT_LENGTH"] = 1024 * 1024  # Twilio's webhooks and our JSON are small
     if config:
         app.config.from_mapping(config)
     register_logging(app)

@@ -174,3 +174,18 @@ def london(text: str) -> datetime:
 def at() -> Any:
     """`with at("2026-11-27 18:30"):` runs the block at that London time."""
     return lambda text: frozen_at(london(text))
+
+
+@pytest.fixture
+def texter(client: Any) -> Any:
+    """A resident's mobile (RESIDENT) texting the line."""
+    from tests.phone import Texter
+
+    return Texter(client, PUBLIC_BASE_URL, AUTH_TOKEN, from_number=RESIDENT)
+
+
+@pytest.fixture
+def text_from(client: Any) -> Any:
+    from tests.phone import Texter
+
+    return lambda number: Texter(client, PUBLIC_BASE_URL, AUTH_TOKEN, from_number=number)

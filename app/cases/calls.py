@@ -20,7 +20,7 @@ from app.calendar import is_within_hours
 from app.cases import service
 from app.cases.models import Case, PhoneCall
 from app.cases.references import digits_of
-from app.cases.service import Report
+from app.cases.report import Report
 from app.clock import now
 from app.phones import to_e164, uk_number_from_keypad
 from ivr_flows import Flows, Option, Step

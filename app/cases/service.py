@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -14,6 +13,7 @@ from sqlalchemy.orm import Session
 from app.calendar import next_working_day_deadline, spoken_day_and_time
 from app.cases.models import Case, Recording, Task
 from app.cases.references import format_reference, random_digits
+from app.cases.report import Report
 from app.cases.risk import assess_risk
 from app.clock import now
 from app.messaging import templates
@@ -25,30 +25,6 @@ log = logging.getLogger(__name__)
 RISK_ASSESSMENT_CALLBACK = "risk_assessment_callback"
 GRAFFITI_REMOVAL = "graffiti_removal"
 UPDATE_CALLBACK = "update_callback"
-
-
-@dataclass
-class Report:
-    """What a resident told us, from any channel; None means not answered."""
-
-    kind: str
-    channel: str
-    caller_phone: str | None
-    callback_phone: str | None = None
-    strands: list[str] = field(default_factory=list)
-    risk_answers: dict[str, bool | None] = field(default_factory=dict)
-    needs_adjustment: bool | None = None
-    safe_to_text: bool | None = None
-    visit_requested: bool | None = None
-    referral_consent: bool | None = None
-    graffiti_offensive: bool | None = None
-    incomplete_call: bool = False
-    call_sid: str | None = None
-    description: str | None = None
-    location: str | None = None
-    occurred: str | None = None
-    # Phone and web reports get a confirmation text; a text conversation's last reply is the confirmation.
-    confirm_by_text: bool = True
 
 
 def _unused_digits(session: Session) -> str:
@@ -112,7 +88,7 @@ def open_case(session: Session, report: Report) -> Case:
         queue_text(
             session,
             to=str(case.callback_phone),
-            body=templates.report_confirmation(case.reference, task.due_at),
+            body=templates.report_confirmation(case.reference, task.due_at, case.channel, case.kind),
             purpose="report_confirmation",
             case_id=case.id,
         )

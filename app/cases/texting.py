@@ -20,7 +20,7 @@ from app.calendar import next_working_day_deadline, spoken_day_and_time
 from app.cases import service
 from app.cases.models import Attachment, Case, Task, TextConversation
 from app.cases.references import digits_of
-from app.cases.service import Report
+from app.cases.report import Report
 from app.cases.text_answers import (
     DESCRIPTION_MIN_LENGTH,
     allowed_answers,

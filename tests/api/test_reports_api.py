@@ -99,7 +99,7 @@ def test_the_case_reads_back_through_the_read_api_as_a_web_report(client, token,
 
 
 def test_what_the_resident_wrote_is_on_the_case_the_officer_sees(client, token):
-    """The read API does not show these yet; the officer's row has them, stripped."""
+    """The case row keeps what was written, stripped, and the callback goes to the callback number."""
     post(client, full_report(), token)
     case = db.session.scalars(select(Case)).one()
     assert case.description == "Neighbour shouted abuse and threw eggs at our door."

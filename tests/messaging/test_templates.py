@@ -42,3 +42,16 @@ def test_confirmation_tells_the_resident_to_call_999_in_danger(confirmation: str
 def test_confirmation_never_says_hate_crime(confirmation: str) -> None:
     """Someone else in the household may read the text."""
     assert "hate crime" not in confirmation.lower()
+
+
+@pytest.mark.parametrize("channel", ["phone", "web"])
+@pytest.mark.parametrize("kind", ["hate_crime", "graffiti"])
+def test_every_confirmation_variant_is_discreet_and_fits_two_parts(channel: str, kind: str) -> None:
+    text = report_confirmation(REFERENCE, LONGEST_DEADLINES[1], channel, kind)
+    assert is_gsm7(text) and count_segments(text) <= 2
+    assert "hate" not in text.lower()
+    assert ("call" in text) == (channel == "phone" or kind == "hate_crime")
+
+
+def test_a_website_report_is_not_thanked_for_a_call() -> None:
+    assert "your call" not in report_confirmation(REFERENCE, LONGEST_DEADLINES[0], "web")

@@ -1,0 +1,169 @@
+"""Reporting by text, as a resident who has never read any instructions would."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from app.cases.models import Case, Task, TextConversation
+from app.clock import frozen_at, now
+from app.extensions import db
+from app.messaging.models import InboundMessage, OutboundMessage
+from tests.conftest import RESIDENT
+from tests.workers.test_confirmation_text import run_worker
+
+
+def after_a_minute(app, redis=None) -> None:
+    """The resident has stopped typing; a minute on, the job texts the next question (the worker sends it)."""
+    with frozen_at(now() + timedelta(seconds=61)):
+        result = app.test_cli_runner().invoke(args=["jobs", "run", "text-conversations"])
+        assert result.exit_code == 0, result.output
+        if redis is not None:
+            run_worker(app, redis)
+
+
+def the_case() -> Case:
+    return db.session.scalars(select(Case)).one()
+
+
+def answer_the_questions(texter, answers):
+    """One answer every 20 seconds, as a resident reading and typing would."""
+    start = now()
+    replies = []
+    for position, answer in enumerate(answers, start=1):
+        with frozen_at(start + timedelta(seconds=20 * position)):
+            replies.append(texter.send(answer))
+    return replies
+
+
+def report_by_text(app, texter, redis, twilio_api):
+    assert "tell us what happened" in texter.send("REPORT")
+    assert "next question in a minute" in texter.send("Two men shouted abuse at me and my son")
+    assert texter.send("then they kicked our door") is None, "joined to the account, no reply"
+    after_a_minute(app, redis)
+    assert "Where did it happen" in twilio_api.sent[-1]["Body"]
+    replies = answer_the_questions(
+        texter,
+        ["Outside the shop on Coventry Road", "yesterday about 9pm", "no", "Yes!", " n ", "YEAH", "1", "y", "nope"],
+    )
+    return replies
+
+
+def test_a_whole_report_by_text_ends_with_a_reference_and_deadline(app, texter, redis, twilio_api, at):
+    with at("2026-11-27 18:30"):
+        replies = report_by_text(app, texter, redis, twilio_api)
+    case = the_case()
+    assert case.channel == "sms" and case.caller_phone == RESIDENT == case.callback_phone
+    assert case.description == "Two men shouted abuse at me and my son\nthen they kicked our door"
+    assert case.location == "Outside the shop on Coventry Road" and case.occurred == "yesterday about 9pm"
+    assert case.risk_answers == {
+        "danger_now": False,
+        "happened_before": True,
+        "unsafe_at_home": False,
+        "support_needs": True,
+    }
+    assert case.risk_level == "medium" and case.strands == ["race"]
+    assert case.safe_to_text is True and case.visit_requested is False and not case.incomplete_call
+    assert case.reference in replies[-1] and "by 5pm on Monday 30 November" in replies[-1] and "999" in replies[-1]
+    task = db.session.scalars(select(Task)).one()
+    assert task.kind == "risk_assessment_callback" and task.due_at.isoformat() == "2026-11-30T17:00:00+00:00"
+    assert all(len(r) <= 306 for r in replies), "each reply within two segments"
+    assert (
+        db.session.scalars(select(OutboundMessage).where(OutboundMessage.purpose == "report_confirmation")).all() == []
+    )
+
+
+def test_each_question_is_one_short_text(app, texter, redis, twilio_api):
+    replies = report_by_text(app, texter, redis, twilio_api)
+    for reply in replies[:-1]:
+        assert reply.count("?") == 1, reply
+    assert not any("hate crime" in r.lower() for r in replies if r)
+
+
+def test_an_answer_not_understood_is_asked_again_twice_then_left_unknown(app, texter, redis, twilio_api):
+    texter.send("REPORT")
+    texter.send("Someone sprayed words on my car")
+    after_a_minute(app)
+    texter.send("Lozells Road")
+    texter.send("this morning")
+    first = texter.send("maybe")
+    assert "didn't understand" in first and "YES or NO" in first and "danger" in first
+    assert "YES or NO" in texter.send("dunno")
+    moved_on = texter.send("???")
+    assert "happened to you or your household before" in moved_on
+    conversation = db.session.scalars(select(TextConversation)).one()
+    assert conversation.answers["danger_now"] is None
+
+
+def test_a_long_first_text_is_taken_as_the_account_straight_away(app, texter):
+    reply = texter.send("A group of lads keep shouting at my wife about her headscarf when she walks to the bus stop")
+    assert "next question in a minute" in reply
+    conversation = db.session.scalars(select(TextConversation)).one()
+    assert conversation.flow == "report" and conversation.answers["description"].startswith("A group of lads")
+
+
+def test_a_short_first_text_gets_the_999_advice_and_the_options(texter):
+    reply = texter.send("hello")
+    assert "999" in reply and "REPORT" in reply and "GRAFFITI" in reply and "STATUS" in reply
+    assert "HELP" in reply and "STOP" in reply
+
+
+def test_keywords_in_any_case_with_stray_spaces_and_punctuation(texter):
+    assert "tell us what happened" in texter.send("  report! ")
+
+
+def test_report_again_mid_conversation_starts_afresh(app, texter):
+    texter.send("REPORT")
+    texter.send("someone wrote something on my wall")
+    after_a_minute(app)
+    assert "tell us what happened" in texter.send("Report")
+    active = db.session.scalars(select(TextConversation).where(TextConversation.status == "active")).one()
+    assert active.answers == {}
+
+
+def test_graffiti_by_text_creates_a_removal_job(texter, at):
+    with at("2026-12-24 17:30"):
+        assert "Where is the graffiti" in texter.send("graffiti")
+        texter.send("The bus shelter on Soho Road by the library")
+        reply = texter.send("yes")
+    case = the_case()
+    assert case.kind == "graffiti" and case.reference.startswith("GR-") and case.graffiti_offensive is True
+    assert case.location == "The bus shelter on Soho Road by the library"
+    assert "remove the graffiti by 5pm on Tuesday 29 December" in reply
+    assert db.session.scalars(select(Task)).one().kind == "graffiti_removal"
+
+
+def test_an_idle_conversation_expires_and_is_kept_as_an_incomplete_case(app, texter):
+    texter.send("REPORT")
+    texter.send("My neighbour keeps leaving notes about my religion")
+    after_a_minute(app)
+    texter.send("Handsworth")
+    with frozen_at(now() + timedelta(hours=25)):
+        reply = texter.send("sorry I had to go")
+        case = the_case()
+        assert case.incomplete_call and case.location == "Handsworth" and case.channel == "sms"
+        assert case.reference in reply, "the text lands on the case kept from the expired conversation"
+        assert db.session.scalars(select(Task).where(Task.kind == "risk_assessment_callback")).one().phone == RESIDENT
+        assert "tell us what happened" in texter.send("REPORT"), "and a new report starts afresh"
+
+
+def test_the_sweep_closes_a_conversation_nobody_came_back_to(app, texter):
+    texter.send("REPORT")
+    later = (now() + timedelta(hours=25)).isoformat()
+    result = app.test_cli_runner().invoke(args=["jobs", "run", "text-conversations", "--as-of", later])
+    assert "text-conversations: 1" in result.output
+    assert the_case().incomplete_call
+
+
+def test_conversations_are_kept_per_number(texter, text_from):
+    texter.send("REPORT")
+    other = text_from("+447912345678")
+    assert "REPORT" in other.send("hi")
+    assert "next question" in texter.send("They threw eggs at my windows again last night")
+
+
+def test_every_text_is_stored(texter):
+    texter.send("hello")
+    texter.send("REPORT")
+    assert len(db.session.scalars(select(InboundMessage)).all()) == 2
