@@ -60,6 +60,9 @@ class Database:
         def remove_session(_exc: BaseException | None) -> None:
             self.session.remove()
 
+        # Each request gets a fresh session even inside an outer app context (the CLI, tests).
+        app.teardown_request(remove_session)
+
 
 def make_engine(url: str) -> Engine:
     """Create an engine; SQLite gets a busy timeout and enforced foreign keys."""

@@ -283,14 +283,13 @@ def waiting_conversations(session: Session) -> list[int]:
 def number_opted_out(session: Session, phone: str, source: str) -> Case | None:
     """STOP or Twilio's 21610: no more texts; officers update the resident's cases by phone instead."""
     set_opted_out(session, phone, True, source)
-    for case in _open_cases(session, phone):
-        case.contact_by_phone_only = True
     active = session.scalars(
         select(TextConversation).where(TextConversation.phone == phone, TextConversation.status == "active")
     ).first()
-    if active is not None:
-        return expire(session, active, status="stopped")
-    return _case_to_reply_to(session, phone)
+    stopped = expire(session, active, status="stopped") if active is not None else None
+    for case in _open_cases(session, phone):
+        case.contact_by_phone_only = True
+    return stopped or _case_to_reply_to(session, phone)
 
 
 def _open_cases(session: Session, phone: str) -> list[Case]:
@@ -314,8 +313,10 @@ def _case_to_reply_to(session: Session, phone: str) -> Case | None:
 def _tell_officer(session: Session, case: Case, message: InboundMessage) -> None:
     """A message on the case's timeline; one open task tells whoever works the case to read it."""
     message.case_id = case.id
-    waiting = any(task.kind == RESIDENT_MESSAGE and task.status == "open" for task in case.tasks)
-    if not waiting:
+    waiting = session.scalar(
+        select(Task.id).where(Task.case_id == case.id, Task.kind == RESIDENT_MESSAGE, Task.status == "open")
+    )
+    if waiting is None:
         session.add(
             Task(
                 case_id=case.id,
@@ -343,7 +344,7 @@ def _alert_flood(session: Session, phone: str) -> Case:
     if case is None:
         case = service.open_case(session, Report(kind="enquiry", channel="sms", caller_phone=phone))
     origin = f"flood:{now():%Y%m%d%H%M}"
-    if not any(task.origin == origin for task in case.tasks):
+    if session.scalar(select(Task.id).where(Task.case_id == case.id, Task.origin == origin)) is None:
         session.add(
             Task(
                 case_id=case.id,

@@ -111,6 +111,10 @@ def deliver(session: Session, message_id: int, gateway: TwilioGateway, status_ca
     message = _claim(session, message_id)
     if message is None:
         return "not due or already handled"
+    if is_opted_out(session, message.to_phone):  # STOP arrived after the text was queued
+        message.status, message.error_code = m.REFUSED, "opted_out"
+        session.commit()
+        return m.REFUSED
     try:
         sent = gateway.send_sms(message.to_phone, message.body, status_callback_url)
     except TemporarySendError as error:
