@@ -167,3 +167,16 @@ def test_every_text_is_stored(texter):
     texter.send("hello")
     texter.send("REPORT")
     assert len(db.session.scalars(select(InboundMessage)).all()) == 2
+
+
+def test_the_next_question_is_also_scheduled_in_rq_for_when_the_resident_stops_typing(texter, redis):
+    from rq import Queue
+    from rq.registry import ScheduledJobRegistry
+
+    texter.send("REPORT")
+    texter.send("Someone has been leaving dead animals on my doorstep")
+    with frozen_at(now() + timedelta(seconds=10)):
+        texter.send("it has happened three times")
+    scheduled = ScheduledJobRegistry(queue=Queue("default", connection=redis)).get_job_ids()
+    assert len(scheduled) == 2, "one per text; the earlier one finds the resident still typing and does nothing"
+    assert all(job_id.startswith("continue-conversation-") for job_id in scheduled)
