@@ -1,6 +1,6 @@
 """Import every model so the metadata is complete (Alembic, tests)."""
 
-from app.cases.models import Attachment, Case, PhoneCall, Recording, Task, TextConversation
+from app.cases.models import Attachment, Case, PhoneCall, ProgressContact, Recording, Task, TextConversation
 from app.extensions import Base
 from app.messaging.models import InboundMessage, OutboundMessage, PhoneOptOut
 from app.staff.models import ApiToken, StaffMember
@@ -14,6 +14,7 @@ __all__ = [
     "OutboundMessage",
     "PhoneCall",
     "PhoneOptOut",
+    "ProgressContact",
     "Recording",
     "StaffMember",
     "Task",

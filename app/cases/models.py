@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.clock import now
 from app.extensions import Base, UTCDateTime
+from app.staff.models import StaffMember
 
 
 class Case(Base):
@@ -44,7 +45,14 @@ class Case(Base):
     occurred: Mapped[str | None] = mapped_column(Text)
     # Set when the resident's number opts out of texts: the officer updates by phone instead.
     contact_by_phone_only: Mapped[bool] = mapped_column(default=False)
+    postcode_district: Mapped[str | None] = mapped_column(String(4))
+    # The named investigating officer, set when the first contact is made.
+    officer_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    last_contact_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Last contact + 14 days; the fortnightly job picks up cases through the index below.
+    next_update_due: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
+    officer: Mapped[StaffMember | None] = relationship(foreign_keys=[officer_id])
     tasks: Mapped[list[Task]] = relationship(back_populates="case", order_by="Task.id")
     attachments: Mapped[list[Attachment]] = relationship(back_populates="case", order_by="Attachment.id")
     recordings: Mapped[list[Recording]] = relationship(back_populates="case", order_by="Recording.id")
@@ -67,11 +75,35 @@ class Task(Base):
     phone: Mapped[str | None] = mapped_column(String(20))
     note: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
+    attempt: Mapped[int] = mapped_column(default=1)
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"), index=True)
+    notified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    remind_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    escalated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    completed_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    outcome: Mapped[str | None] = mapped_column(String(30))
 
     case: Mapped[Case] = relationship(back_populates="tasks")
+    assignee: Mapped[StaffMember | None] = relationship(foreign_keys=[assignee_id])
 
 
 Index("ix_tasks_open_due", Task.status, Task.due_at)
+Index("ix_tasks_open_remind", Task.status, Task.remind_at)
+
+
+class ProgressContact(Base):
+    """One fortnightly contact per case and due date: the unique key makes a second run a no-op."""
+
+    __tablename__ = "progress_contacts"
+    __table_args__ = (UniqueConstraint("case_id", "due_at", name="uq_progress_contact_due"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"))
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    method: Mapped[str] = mapped_column(String(20))  # text | call_task
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
 
 
 class Recording(Base):
@@ -114,6 +146,7 @@ class PhoneCall(Base):
 
 
 Index("ix_phone_calls_unfinished", PhoneCall.ended_at, PhoneCall.last_step_at)
+Index("ix_cases_update_due", Case.status, Case.next_update_due)
 
 
 class TextConversation(Base):

@@ -339,17 +339,17 @@ def _is_flood(session: Session, phone: str, limit: int) -> bool:
 
 
 def _alert_flood(session: Session, phone: str) -> Case:
-    """Texts beyond the limit are stored unanswered; an officer is alerted once per minute of flooding."""
+    """Texts beyond the limit are stored unanswered; an officer is alerted once (one open task per case)."""
     case = _case_to_reply_to(session, phone)
     if case is None:
         case = service.open_case(session, Report(kind="enquiry", channel="sms", caller_phone=phone))
-    origin = f"flood:{now():%Y%m%d%H%M}"
-    if session.scalar(select(Task.id).where(Task.case_id == case.id, Task.origin == origin)) is None:
+    already_alerted = select(Task.id).where(Task.case_id == case.id, Task.kind == "text_flood", Task.status == "open")
+    if session.scalar(already_alerted) is None:
         session.add(
             Task(
                 case_id=case.id,
                 kind="text_flood",
-                origin=origin,
+                origin=f"flood:{now():%Y%m%d%H%M%S}",
                 due_at=next_working_day_deadline(now()),
                 priority=True,
                 phone=phone,

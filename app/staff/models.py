@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import JSON, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.clock import now
@@ -22,6 +22,18 @@ class StaffMember(Base):
     role: Mapped[str] = mapped_column(String(20))
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
+    mobile: Mapped[str | None] = mapped_column(String(20))
+    # Postcode districts this officer covers, e.g. ["B10", "B11"].
+    patch: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # Working pattern: weekdays (0 = Monday) and hours, London time.
+    working_days: Mapped[list[int]] = mapped_column(JSON, default=lambda: [0, 1, 2, 3, 4])
+    works_from: Mapped[str] = mapped_column(String(5), default="09:00")
+    works_until: Mapped[str] = mapped_column(String(5), default="17:00")
+    manager_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    # A manager who receives high-risk alerts.
+    duty_manager: Mapped[bool] = mapped_column(default=False)
+
+    manager: Mapped[StaffMember | None] = relationship(remote_side="StaffMember.id")
 
     tokens: Mapped[list[ApiToken]] = relationship(back_populates="staff")
 
