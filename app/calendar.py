@@ -70,3 +70,8 @@ def is_within_hours(instant: datetime, opens: time, closes: time) -> bool:
     """True on a working day between `opens` and `closes`, London time."""
     local = instant.astimezone(LONDON)
     return is_working_day(local.date()) and opens <= local.time() < closes
+
+
+def midday(day: date) -> datetime:
+    """12:00 Europe/London on `day` (the reminder time on a task's due day)."""
+    return datetime.combine(day, time(12, 0), tzinfo=LONDON)

@@ -59,6 +59,8 @@ class Config:
     CONTACT_CENTRE_OPENS: str = "09:00"
     CONTACT_CENTRE_CLOSES: str = "17:00"
     SMS_FLOOD_LIMIT_PER_MINUTE: int = 10
+    CLEANSING_TEAM_MOBILE: str = ""
+    CLEANSING_MANAGER_MOBILE: str = ""
     TESTING: bool = False
     extra: dict[str, object] = field(default_factory=dict)
 
@@ -78,6 +80,8 @@ class Config:
             CONTACT_CENTRE_OPENS=_env("CONTACT_CENTRE_OPENS", "09:00"),
             CONTACT_CENTRE_CLOSES=_env("CONTACT_CENTRE_CLOSES", "17:00"),
             SMS_FLOOD_LIMIT_PER_MINUTE=int(_env("SMS_FLOOD_LIMIT_PER_MINUTE", "10")),
+            CLEANSING_TEAM_MOBILE=_env("CLEANSING_TEAM_MOBILE"),
+            CLEANSING_MANAGER_MOBILE=_env("CLEANSING_MANAGER_MOBILE"),
         )
 
     def as_flask_mapping(self) -> dict[str, object]:

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from app.calendar import is_within_hours
 from app.cases import service
+from app.cases.contact import may_text
 from app.cases.models import Case, PhoneCall
 from app.cases.references import digits_of
 from app.cases.report import Report
@@ -175,7 +176,7 @@ def _perform(session: Session, flows: Flows, centre: ContactCentre, call: PhoneC
         case = _open_from_call(session, call, kind=kind, complete=True)
         message = "graffiti_taken" if kind == "graffiti" else "report_taken"
     task = service.first_task(case)
-    return Finished(message, case, task.due_at if task else None, texting=service.may_text(case))
+    return Finished(message, case, task.due_at if task else None, texting=may_text(case))
 
 
 def _report_from_answers(call: PhoneCall, kind: str, complete: bool) -> Report:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -11,14 +10,16 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.calendar import next_working_day_deadline, spoken_day_and_time
+from app.cases.assignment import postcode_district
+from app.cases.contact import may_text
 from app.cases.models import Case, Recording, Task
 from app.cases.references import format_reference, random_digits
 from app.cases.report import Report
 from app.cases.risk import assess_risk
+from app.cases.tasks import add_task
 from app.clock import now
 from app.messaging import templates
 from app.messaging.outbox import queue_text
-from app.phones import can_receive_texts
 
 log = logging.getLogger(__name__)
 
@@ -72,6 +73,7 @@ def open_case(session: Session, report: Report) -> Case:
         description=report.description,
         location=report.location,
         occurred=report.occurred,
+        postcode_district=postcode_district(report.location),
     )
     session.add(case)
     try:
@@ -81,8 +83,15 @@ def open_case(session: Session, report: Report) -> Case:
         if report.call_sid and (existing := find_case_by_call(session, report.call_sid)):
             return existing
         raise
-    task = _first_task(case, received_at)
-    session.add(task)
+    kind = GRAFFITI_REMOVAL if case.kind == "graffiti" else RISK_ASSESSMENT_CALLBACK
+    task = add_task(
+        session,
+        case,
+        kind,
+        "report",
+        next_working_day_deadline(received_at),
+        priority=case.priority or bool(case.graffiti_offensive),
+    )
     _attach_recordings(session, case)
     if report.confirm_by_text and may_text(case):
         queue_text(
@@ -95,22 +104,6 @@ def open_case(session: Session, report: Report) -> Case:
     session.commit()
     log.info("case %s opened (%s, %s, risk %s)", case.reference, case.kind, case.channel, case.risk_level)
     return case
-
-
-def _first_task(case: Case, received_at: datetime) -> Task:
-    kind = GRAFFITI_REMOVAL if case.kind == "graffiti" else RISK_ASSESSMENT_CALLBACK
-    return Task(
-        case_id=case.id,
-        kind=kind,
-        origin="report",
-        due_at=next_working_day_deadline(received_at),
-        priority=case.priority or bool(case.graffiti_offensive),
-        phone=case.callback_phone,
-    )
-
-
-def may_text(case: Case) -> bool:
-    return bool(case.safe_to_text and case.callback_phone and can_receive_texts(case.callback_phone))
 
 
 def _attach_recordings(session: Session, case: Case) -> None:
@@ -129,9 +122,13 @@ def progress(case: Case) -> dict[str, str]:
     next_contact = ""
     if task is not None and task.status == "open":
         next_contact = f"An officer will call you by {spoken_day_and_time(task.due_at)}."
+    elif case.next_update_due is not None:
+        next_contact = f"Your next update is due by {spoken_day_and_time(case.next_update_due)}."
     return {
         "status": "open" if case.status == "open" else "closed",
-        "officer": "An investigating officer has not been assigned yet.",
+        "officer": f"Your investigating officer is {case.officer.name}."
+        if case.officer
+        else "An investigating officer has not been assigned yet.",
         "next_contact": next_contact,
     }
 
@@ -145,17 +142,8 @@ def request_callback_about(session: Session, case: Case, requested_by: str | Non
     if existing:
         return existing
     matches = requested_by in {case.caller_phone, case.callback_phone}
-    task = Task(
-        case_id=case.id,
-        kind=UPDATE_CALLBACK,
-        origin=origin,
-        due_at=next_working_day_deadline(now()),
-        phone=case.callback_phone,
-        note=None
-        if matches
-        else "Update requested by phone from a number not on the case; call the number on the case.",
-    )
-    session.add(task)
+    note = None if matches else "Update requested by phone from a number not on the case; call the number on the case."
+    task = add_task(session, case, UPDATE_CALLBACK, origin, next_working_day_deadline(now()), note=note)
     session.commit()
     log.info("case %s: update callback task %s created", case.reference, task.id)
     return task

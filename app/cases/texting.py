@@ -21,6 +21,7 @@ from app.cases import service
 from app.cases.models import Attachment, Case, Task, TextConversation
 from app.cases.references import digits_of
 from app.cases.report import Report
+from app.cases.tasks import add_task
 from app.cases.text_answers import (
     DESCRIPTION_MIN_LENGTH,
     allowed_answers,
@@ -317,15 +318,13 @@ def _tell_officer(session: Session, case: Case, message: InboundMessage) -> None
         select(Task.id).where(Task.case_id == case.id, Task.kind == RESIDENT_MESSAGE, Task.status == "open")
     )
     if waiting is None:
-        session.add(
-            Task(
-                case_id=case.id,
-                kind=RESIDENT_MESSAGE,
-                origin=f"text:{message.message_sid}",
-                due_at=next_working_day_deadline(now()),
-                phone=case.callback_phone,
-                note="The resident has texted the line: read the message on the case.",
-            )
+        add_task(
+            session,
+            case,
+            RESIDENT_MESSAGE,
+            f"text:{message.message_sid}",
+            next_working_day_deadline(now()),
+            note="The resident has texted the line: read the message on the case.",
         )
 
 
@@ -345,16 +344,14 @@ def _alert_flood(session: Session, phone: str) -> Case:
         case = service.open_case(session, Report(kind="enquiry", channel="sms", caller_phone=phone))
     already_alerted = select(Task.id).where(Task.case_id == case.id, Task.kind == "text_flood", Task.status == "open")
     if session.scalar(already_alerted) is None:
-        session.add(
-            Task(
-                case_id=case.id,
-                kind="text_flood",
-                origin=f"flood:{now():%Y%m%d%H%M%S}",
-                due_at=next_working_day_deadline(now()),
-                priority=True,
-                phone=phone,
-                note="Many texts in a minute from this number: stored but not answered. Check on the resident.",
-            )
+        add_task(
+            session,
+            case,
+            "text_flood",
+            f"flood:{now():%Y%m%d%H%M%S}",
+            next_working_day_deadline(now()),
+            priority=True,
+            note="Many texts in a minute from this number: stored but not answered. Check on the resident.",
         )
         log.warning("text flood from the resident of case %s", case.reference)
     return case

@@ -35,3 +35,56 @@ def report_confirmation(
         f"An officer will phone you by {spoken_day_and_time(callback_due)}. "
         "If you are in danger, call 999."
     )
+
+
+# -- to staff: a reference and what is due, never the resident's details -------------------
+
+TASK_NAMES = {
+    "risk_assessment_callback": "callback",
+    "update_callback": "update callback",
+    "graffiti_removal": "graffiti removal",
+    "progress_call": "progress call",
+    "letter_or_visit": "letter or visit",
+    "resident_message": "message to read",
+    "text_flood": "check on resident",
+}
+
+
+def task_name(kind: str) -> str:
+    return TASK_NAMES.get(kind, kind.replace("_", " "))
+
+
+def new_task(reference: str, kind: str, due: datetime, risk_level: str) -> str:
+    risk = f", risk {risk_level}" if kind != "graffiti_removal" else ""
+    return (
+        f"New {task_name(kind)}: {reference}{risk}, due by {spoken_day_and_time(due)}. Details are in the case system."
+    )
+
+
+def high_risk_alert(reference: str, due: datetime) -> str:
+    due_by = spoken_day_and_time(due)
+    return f"High risk: {reference} needs a priority callback, due by {due_by}. The duty officer is flagged."
+
+
+def task_reminder(reference: str, kind: str, due: datetime) -> str:
+    return f"Reminder: the {task_name(kind)} for {reference} is still open and due by {spoken_day_and_time(due)}."
+
+
+def task_overdue(reference: str, kind: str, due: datetime, assignee: str) -> str:
+    return f"Overdue: the {task_name(kind)} for {reference} ({assignee}) was due by {spoken_day_and_time(due)}."
+
+
+# -- to residents ---------------------------------------------------------------------------
+
+
+def progress_update(reference: str, officer_name: str | None) -> str:
+    """The fortnightly update: who is working on it and how to reach them; nothing sensitive."""
+    who = f"Your officer {officer_name} is" if officer_name else "An officer is"
+    return (
+        f"{SENDER}: an update on {reference}. {who} working on it. To talk to them call 0121 464 7269 "
+        f"and quote {reference}. If you are in danger, call 999."
+    )
+
+
+def graffiti_removed(reference: str) -> str:
+    return f"{SENDER}: the graffiti you reported ({reference}) has been removed. Thank you for telling us."

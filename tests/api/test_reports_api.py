@@ -144,7 +144,7 @@ def test_a_confirmation_text_is_queued_when_safe_and_the_number_is_a_mobile(clie
     message = db.session.scalars(select(OutboundMessage)).one()
     assert message.to_phone == OTHER_MOBILE and reference in message.body and message.status == "pending"
     assert message.purpose == "report_confirmation"
-    assert Queue("default", connection=redis).job_ids == [send_job_id(message.id, 0)]
+    assert send_job_id(message.id, 0) in Queue("default", connection=redis).job_ids
 
 
 def test_no_text_when_the_resident_said_texts_are_not_safe(client, token):

@@ -1,0 +1,303 @@
+"""Tasks owed to residents: assignment, notification, reminders, escalation and completion.
+
+Every wait lives in the database (due_at, remind_at); the `reminders` job
+sweeps for what is due. Each step claims its row with one conditional UPDATE
+before queuing a text, so two schedulers or a retried job never send twice.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import Update, func, select, update
+from sqlalchemy.orm import Session
+
+from app.calendar import (
+    LONDON,
+    end_of_day,
+    is_working_day,
+    london_date,
+    midday,
+    next_working_day,
+    next_working_day_deadline,
+)
+from app.cases.assignment import Candidate, choose_officer, is_on_duty
+from app.cases.contact import may_text, record_contact
+from app.cases.models import Case, Task
+from app.clock import now
+from app.jobs import enqueue_after_commit
+from app.messaging import templates
+from app.messaging.outbox import queue_text
+from app.staff.models import StaffMember
+
+log = logging.getLogger(__name__)
+
+ASSIGN_JOB = "workers.tasks.assign_task"
+GRAFFITI_REMOVAL = "graffiti_removal"
+CALL_KINDS = {"risk_assessment_callback", "update_callback", "progress_call"}
+MAX_CALL_ATTEMPTS = 3
+OUTCOMES = {
+    "call": {"spoke_to_resident", "no_answer", "wrong_number", "resident_declined"},
+    GRAFFITI_REMOVAL: {"removed", "not_found"},
+    "other": {"done", "spoke_to_resident"},
+}
+
+
+class TaskError(ValueError):
+    """A task change that cannot be made (unknown task, already done, wrong outcome...)."""
+
+
+@dataclass(frozen=True)
+class Teams:
+    """Contacts outside the officer team, from configuration."""
+
+    cleansing_mobile: str = ""
+    cleansing_manager_mobile: str = ""
+
+
+def add_task(session: Session, case: Case, kind: str, origin: str, due_at: datetime, **fields: object) -> Task:
+    """Create a task; it is assigned and its owner told by a job once the session commits."""
+    task = Task(case_id=case.id, kind=kind, origin=origin, due_at=due_at, phone=case.callback_phone, **fields)
+    session.add(task)
+    session.flush()
+    enqueue_after_commit(session, ASSIGN_JOB, task.id, job_id=f"assign-task-{task.id}")
+    return task
+
+
+def _claim(session: Session, task_id: int, statement: Update) -> bool:
+    """Set a 'done at' column only if nobody has: one winner among concurrent runs."""
+    return bool(
+        session.execute(statement.where(Task.id == task_id).execution_options(synchronize_session=False)).rowcount
+    )
+
+
+def assign(session: Session, task_id: int, teams: Teams) -> bool:
+    """Give an open task an owner and tell them (once); returns False if already done."""
+    claimed = _claim(
+        session,
+        task_id,
+        update(Task).where(Task.notified_at.is_(None), Task.status == "open").values(notified_at=now()),
+    )
+    if not claimed:
+        session.rollback()
+        return False
+    task = session.get(Task, task_id, populate_existing=True)
+    assert task is not None
+    case = task.case
+    task.remind_at = _noon_reminder(task)
+    if task.kind == GRAFFITI_REMOVAL:
+        _text_staff(
+            session, teams.cleansing_mobile, templates.new_task(case.reference, task.kind, task.due_at, ""), task
+        )
+    else:
+        if task.assignee_id is None:
+            task.assignee_id = case.officer_id or _owner_of_case(case) or _choose(session, case)
+        if task.assignee is not None:
+            body = templates.new_task(case.reference, task.kind, task.due_at, case.risk_level)
+            _text_staff(session, task.assignee.mobile, body, task)
+        if case.risk_level == "high" and task.kind == "risk_assessment_callback":
+            for manager in _duty_managers(session):
+                _text_staff(session, manager.mobile, templates.high_risk_alert(case.reference, task.due_at), task)
+    session.commit()
+    log.info("task %s (%s) for case %s assigned to staff id %s", task.id, task.kind, case.reference, task.assignee_id)
+    return True
+
+
+def _noon_reminder(task: Task) -> datetime | None:
+    noon = midday(london_date(task.due_at))
+    return noon if task.created_at < noon < task.due_at else None
+
+
+def _owner_of_case(case: Case) -> int | None:
+    return next((t.assignee_id for t in case.tasks if t.assignee_id and t.kind in CALL_KINDS), None)
+
+
+def _choose(session: Session, case: Case) -> int | None:
+    officers = session.scalars(select(StaffMember).where(StaffMember.role == "officer", StaffMember.active)).all()
+    loads = dict(
+        session.execute(
+            select(Task.assignee_id, func.count())
+            .where(Task.status == "open", Task.assignee_id.is_not(None))
+            .group_by(Task.assignee_id)
+        ).all()
+    )
+    instant = now()
+    candidates = [
+        Candidate(
+            o.id,
+            frozenset(o.patch),
+            is_on_duty(o.working_days, o.works_from, o.works_until, instant),
+            loads.get(o.id, 0),
+        )
+        for o in officers
+    ]
+    return choose_officer(case.postcode_district, candidates)
+
+
+def _duty_managers(session: Session) -> list[StaffMember]:
+    query = select(StaffMember).where(StaffMember.role == "manager", StaffMember.duty_manager, StaffMember.active)
+    return list(session.scalars(query))
+
+
+def _text_staff(session: Session, mobile: str | None, body: str, task: Task) -> None:
+    if mobile:
+        queue_text(session, to=mobile, body=body, purpose="staff_notification", case_id=task.case_id)
+    else:
+        log.warning("task %s: no mobile to tell about it", task.id)
+
+
+def send_reminders(session: Session, teams: Teams) -> tuple[int, int]:
+    """Noon reminders on the due day, and escalation at the deadline; returns (reminded, escalated)."""
+    instant = now()
+    due_reminders = select(Task.id).where(Task.status == "open", Task.remind_at <= instant, Task.reminded_at.is_(None))
+    reminded = 0
+    for task_id in session.scalars(due_reminders).all():
+        if _claim(session, task_id, update(Task).where(Task.reminded_at.is_(None)).values(reminded_at=instant)):
+            task = session.get(Task, task_id, populate_existing=True)
+            assert task is not None
+            mobile = (
+                teams.cleansing_mobile
+                if task.kind == GRAFFITI_REMOVAL
+                else (task.assignee.mobile if task.assignee else None)
+            )
+            _text_staff(session, mobile, templates.task_reminder(task.case.reference, task.kind, task.due_at), task)
+            reminded += 1
+        session.commit()
+    overdue = select(Task.id).where(Task.status == "open", Task.due_at <= instant, Task.escalated_at.is_(None))
+    escalated = 0
+    for task_id in session.scalars(overdue).all():
+        if _claim(session, task_id, update(Task).where(Task.escalated_at.is_(None)).values(escalated_at=instant)):
+            _escalate(session, session.get(Task, task_id, populate_existing=True), teams)
+            escalated += 1
+        session.commit()
+    return reminded, escalated
+
+
+def _escalate(session: Session, task: Task | None, teams: Teams) -> None:
+    assert task is not None
+    who = task.assignee.name if task.assignee else "unassigned"
+    body = templates.task_overdue(task.case.reference, task.kind, task.due_at, who)
+    if task.kind == GRAFFITI_REMOVAL:
+        _text_staff(session, teams.cleansing_manager_mobile, body, task)
+        return
+    managers = [task.assignee.manager] if task.assignee and task.assignee.manager else _duty_managers(session)
+    for manager in managers:
+        _text_staff(session, manager.mobile if manager else None, body, task)
+    log.warning("task %s for case %s is overdue and escalated", task.id, task.case.reference)
+
+
+def unassigned_task_ids(session: Session, older_than: timedelta = timedelta(minutes=1)) -> list[int]:
+    """Open tasks whose owner was never told (the assign job was lost): the sweep assigns them."""
+    query = select(Task.id).where(
+        Task.status == "open", Task.notified_at.is_(None), Task.created_at < now() - older_than
+    )
+    return list(session.scalars(query))
+
+
+def next_attempt_due(failed_at: datetime, failed_attempt: int) -> datetime:
+    """Three attempts over two working days: the second by noon on the next working day,
+    the third by 5pm that day (or the next working day if that leaves under two hours)."""
+    day = london_date(failed_at)
+    if failed_attempt == 1:
+        return midday(next_working_day(day))
+    today_5pm = end_of_day(day)
+    if is_working_day(day) and failed_at.astimezone(LONDON) <= today_5pm - timedelta(hours=2):
+        return today_5pm
+    return end_of_day(next_working_day(day))
+
+
+def _outcomes_for(kind: str) -> set[str]:
+    if kind in CALL_KINDS:
+        return OUTCOMES["call"]
+    return OUTCOMES.get(kind, OUTCOMES["other"])
+
+
+def complete(
+    session: Session,
+    task_id: int,
+    outcome: str,
+    by: StaffMember | None,
+    risk_level: str | None = None,
+    note: str | None = None,
+) -> Task | None:
+    """Close a task with its outcome; returns the follow-up task (another attempt, a letter or visit) if any."""
+    task = session.get(Task, task_id)
+    if task is None:
+        raise TaskError(f"no task {task_id}")
+    if task.status != "open":
+        raise TaskError(f"task {task_id} is already {task.status}")
+    if outcome not in _outcomes_for(task.kind):
+        raise TaskError(f"outcome must be one of {', '.join(sorted(_outcomes_for(task.kind)))}")
+    if risk_level is not None and risk_level not in {"standard", "medium", "high"}:
+        raise TaskError("risk must be standard, medium or high")
+    task.status, task.outcome, task.completed_at = "done", outcome, now()
+    task.completed_by_id = by.id if by else None
+    task.note = note or task.note
+    case = task.case
+    follow_up = _follow_up(session, task, outcome)
+    if task.kind in CALL_KINDS and outcome in {"spoke_to_resident", "resident_declined"}:
+        if case.officer_id is None:
+            case.officer_id = task.assignee_id or task.completed_by_id
+        record_contact(case, now())
+    if risk_level is not None and task.kind == "risk_assessment_callback":
+        case.risk_level = risk_level
+    if outcome == "removed" and may_text(case):
+        queue_text(
+            session,
+            to=str(case.callback_phone),
+            body=templates.graffiti_removed(case.reference),
+            purpose="graffiti_removed",
+            case_id=case.id,
+        )
+    session.commit()
+    log.info("task %s for case %s completed: %s", task.id, case.reference, outcome)
+    return follow_up
+
+
+def _follow_up(session: Session, task: Task, outcome: str) -> Task | None:
+    if task.kind not in CALL_KINDS or outcome not in {"no_answer", "wrong_number"}:
+        return None
+    if outcome == "no_answer" and task.attempt < MAX_CALL_ATTEMPTS:
+        return add_task(
+            session,
+            task.case,
+            task.kind,
+            f"attempt:{task.id}",
+            next_attempt_due(now(), task.attempt),
+            attempt=task.attempt + 1,
+            assignee_id=task.assignee_id,
+            priority=task.priority,
+        )
+    return add_task(
+        session,
+        task.case,
+        "letter_or_visit",
+        f"after:{task.id}",
+        next_working_day_deadline(now()),
+        assignee_id=task.assignee_id,
+        note=f"Phone contact failed ({outcome.replace('_', ' ')}): write or visit.",
+    )
+
+
+def reassign(session: Session, task_id: int, to: StaffMember) -> Task:
+    """A manager gives the task to another officer, who is told; the case's officer follows the callback."""
+    task = session.get(Task, task_id)
+    if task is None or task.status != "open":
+        raise TaskError(f"no open task {task_id}")
+    if to.role != "officer" or not to.active:
+        raise TaskError(f"{to.email} is not an active officer")
+    task.assignee_id = to.id
+    task.notified_at = None
+    if task.case.officer_id is not None:
+        task.case.officer_id = to.id
+    session.flush()
+    enqueue_after_commit(session, ASSIGN_JOB, task.id, job_id=f"assign-task-{task.id}-to-{to.id}")
+    session.commit()
+    return task
+
+
+def shown_status(task: Task) -> str:
+    """'overdue' once an open task is past its deadline, everywhere it is shown."""
+    return "overdue" if task.status == "open" and task.due_at <= now() else task.status

@@ -1,0 +1,24 @@
+"""Jobs for tasks and the fortnightly updates: each takes an id and is safe to run twice."""
+
+from __future__ import annotations
+
+from flask import current_app
+
+from app.cases import progress, tasks
+from app.cases.tasks import Teams
+from app.extensions import db
+
+
+def teams() -> Teams:
+    config = current_app.config
+    return Teams(cleansing_mobile=str(config["CLEANSING_TEAM_MOBILE"]), cleansing_manager_mobile=str(config["CLEANSING_MANAGER_MOBILE"]))
+
+
+def assign_task(task_id: int) -> bool:
+    """Give a new task its owner and tell them (and the duty manager for high risk)."""
+    return tasks.assign(db.session, task_id, teams())
+
+
+def contact_for_update(case_id: int) -> str:
+    """Send one case its fortnightly update by the agreed method."""
+    return progress.contact_for_update(db.session, case_id)
