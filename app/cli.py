@@ -11,7 +11,15 @@ from flask.cli import AppGroup
 from app import migrate
 from app.clock import frozen_at
 from app.extensions import db
-from app.staff.accounts import StaffError, create_staff, find_staff, issue_token
+from app.staff.accounts import (
+    StaffError,
+    WorkingPattern,
+    create_staff,
+    find_staff,
+    issue_token,
+    parse_days,
+    parse_hours,
+)
 from app.staff.models import ROLES
 
 db_cli = AppGroup("db", help="Database migrations.")
@@ -44,10 +52,38 @@ def db_revision(message: str) -> None:
 @click.argument("email")
 @click.option("--name", required=True)
 @click.option("--role", required=True, type=click.Choice(ROLES))
-def staff_create(email: str, name: str, role: str) -> None:
+@click.option("--mobile", help="Where task notifications are texted.")
+@click.option("--patch", default="", help="Postcode districts covered, e.g. B10,B11.")
+@click.option("--manager", "manager_email", help="The email of the manager overdue tasks escalate to.")
+@click.option("--days", default="mon-fri", show_default=True, help="Working days, e.g. mon-fri or mon,tue,thu.")
+@click.option("--hours", default="09:00-17:00", show_default=True, help="Working hours, London time.")
+@click.option("--duty-manager", is_flag=True, help="A manager who receives high-risk alerts.")
+def staff_create(
+    email: str,
+    name: str,
+    role: str,
+    mobile: str | None,
+    patch: str,
+    manager_email: str | None,
+    days: str,
+    hours: str,
+    duty_manager: bool,
+) -> None:
     """Create a staff account."""
     try:
-        member = create_staff(db.session, email, name, role)
+        works_from, works_until = parse_hours(hours)
+        pattern = WorkingPattern(parse_days(days), works_from, works_until)
+        member = create_staff(
+            db.session,
+            email,
+            name,
+            role,
+            mobile=mobile,
+            patch=patch.split(","),
+            manager_email=manager_email,
+            pattern=pattern,
+            duty_manager=duty_manager,
+        )
     except StaffError as error:
         raise click.ClickException(str(error)) from error
     click.echo(f"created {member.role} account for {member.email}")
@@ -118,6 +154,20 @@ def ivr_call(url: str, from_number: str) -> None:
     ).run()
 
 
+@jobs_cli.command("failed")
+def jobs_failed() -> None:
+    """Jobs in RQ's failed registry, with the case they concern and the error."""
+    from workers.failures import failed_jobs
+
+    rows = failed_jobs()
+    for row in rows:
+        click.echo(f"{row.job_id}  {row.function}  case {row.case_reference or '-'}  {row.error}")
+    if not rows:
+        click.echo("no failed jobs")
+
+
 def register_commands(app: Flask) -> None:
-    for command in (db_cli, staff_cli, jobs_cli, ivr_cli, seed_demo):
+    from app.cli_work import cases_cli, tasks_cli
+
+    for command in (db_cli, staff_cli, jobs_cli, ivr_cli, tasks_cli, cases_cli, seed_demo):
         app.cli.add_command(command)

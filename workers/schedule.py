@@ -30,6 +30,18 @@ PERIODIC_JOBS = (
         "text the next question where a scheduled one was lost; close conversations idle for 24 hours",
     ),
     PeriodicJob(
+        "reminders",
+        sweeps.send_reminders,
+        60,
+        "assign tasks whose owner was never told; noon reminders on the due day; escalation at the deadline",
+    ),
+    PeriodicJob(
+        "progress-updates",
+        sweeps.queue_progress_updates,
+        900,
+        "from 10:00 on working days, contact every open case due its fortnightly update (once per due date)",
+    ),
+    PeriodicJob(
         "incomplete-calls",
         sweeps.close_abandoned_calls,
         300,

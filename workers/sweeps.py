@@ -6,24 +6,63 @@ import logging
 from datetime import timedelta
 
 from flask import current_app
+from redis import Redis
+from redis.exceptions import RedisError
+from rq import Queue
+from rq.registry import clean_registries
 
-from app.cases import calls, texting
+from app.calendar import london_date
+from app.cases import calls, progress, tasks, texting
 from app.clock import now
 from app.extensions import db
-from app.jobs import enqueue_now
+from app.jobs import QUEUE_NAME, JobRequest, enqueue_now
 from app.messaging import outbox
 from ivr_flows import text_flows
+from workers.tasks import teams
 
 log = logging.getLogger(__name__)
 
 CALL_IDLE_BEFORE_CLOSING = timedelta(minutes=30)
 
 
+def _redis_url() -> str:
+    return str(current_app.config["REDIS_URL"])
+
+
 def sweep_outbox() -> int:
-    """Queue every text that is due and not yet sent; returns how many jobs were added."""
+    """Queue every text that is due and not yet sent; returns how many jobs were added.
+
+    Also fails RQ jobs whose worker died (SIGKILL, OOM) as soon as their
+    heartbeat lapses, rather than after RQ's default of about 7 minutes.
+    """
     requests = outbox.due_for_sending(db.session, now())
-    added = enqueue_now(str(current_app.config["REDIS_URL"]), requests) if requests else 0
+    added = enqueue_now(_redis_url(), requests) if requests else 0
     log.info("outbox sweep: %s due, %s queued", len(requests), added)
+    try:
+        clean_registries(Queue(QUEUE_NAME, connection=Redis.from_url(_redis_url(), socket_timeout=5)))
+    except RedisError as error:
+        log.warning("could not clean RQ registries (%s)", type(error).__name__)
+    return added
+
+
+def send_reminders() -> str:
+    """Assign tasks whose owner was never told; remind at noon on the due day; escalate at the deadline."""
+    lost = tasks.unassigned_task_ids(db.session)
+    for task_id in lost:
+        tasks.assign(db.session, task_id, teams())
+    reminded, escalated = tasks.send_reminders(db.session, teams())
+    return f"{len(lost)} assigned, {reminded} reminded, {escalated} escalated"
+
+
+def queue_progress_updates() -> int:
+    """From 10:00 on working days: one job per open case due its fortnightly update."""
+    due = progress.due_case_ids(db.session, now())
+    requests = [
+        JobRequest("workers.tasks.contact_for_update", (case_id,), f"progress-{case_id}-{london_date(now()):%Y%m%d}")
+        for case_id in due
+    ]
+    added = enqueue_now(_redis_url(), requests) if requests else 0
+    log.info("progress updates: %s cases due, %s queued", len(due), added)
     return added
 
 

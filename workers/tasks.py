@@ -11,7 +11,10 @@ from app.extensions import db
 
 def teams() -> Teams:
     config = current_app.config
-    return Teams(cleansing_mobile=str(config["CLEANSING_TEAM_MOBILE"]), cleansing_manager_mobile=str(config["CLEANSING_MANAGER_MOBILE"]))
+    return Teams(
+        cleansing_mobile=str(config["CLEANSING_TEAM_MOBILE"]),
+        cleansing_manager_mobile=str(config["CLEANSING_MANAGER_MOBILE"]),
+    )
 
 
 def assign_task(task_id: int) -> bool:

@@ -81,4 +81,5 @@ def test_the_cron_config_registers_every_periodic_job(settings):
     env = {**os.environ, "REDIS_URL": settings["REDIS_URL"], "DATABASE_URL": settings["DATABASE_URL"]}
     result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr[-2000:]
-    assert result.stdout.strip().splitlines()[-1] == "['incomplete-calls', 'outbox', 'text-conversations']"
+    expected = "['incomplete-calls', 'outbox', 'progress-updates', 'reminders', 'text-conversations']"
+    assert result.stdout.strip().splitlines()[-1] == expected
