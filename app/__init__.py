@@ -40,6 +40,7 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from app.api.cases import bp as api_bp
     from app.api.reports import reports_bp
+    from app.api.work import work_bp
     from app.telephony.sms import bp as sms_bp
     from app.telephony.voice import bp as voice_bp
 
@@ -47,6 +48,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(sms_bp)
     app.register_blueprint(api_bp)
     app.register_blueprint(reports_bp)
+    app.register_blueprint(work_bp)
 
     @app.get("/")
     def service_status() -> Any:

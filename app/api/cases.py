@@ -11,6 +11,7 @@ from werkzeug.exceptions import HTTPException
 from app.api.auth import token_required
 from app.cases import service
 from app.cases.models import Case, Task
+from app.cases.tasks import shown_status
 from app.extensions import db
 from app.messaging.history import messages_for_case
 from app.messaging.opt_outs import is_opted_out
@@ -24,7 +25,7 @@ def _iso(instant: datetime | None) -> str | None:
 
 
 def _task_json(task: Task | None) -> dict[str, Any] | None:
-    return {"due_at": _iso(task.due_at), "status": task.status} if task else None
+    return {"due_at": _iso(task.due_at), "status": shown_status(task)} if task else None
 
 
 def case_json(case: Case) -> dict[str, Any]:
@@ -52,6 +53,20 @@ def case_json(case: Case) -> dict[str, Any]:
         "occurred": case.occurred,
         "opted_out": is_opted_out(db.session, case.callback_phone) or is_opted_out(db.session, case.caller_phone),
         "contact_by_phone_only": case.contact_by_phone_only,
+        "officer": {"name": case.officer.name} if case.officer else None,
+        "next_update_due": _iso(case.next_update_due),
+        "tasks": [
+            {
+                "id": task.id,
+                "kind": task.kind,
+                "due_at": _iso(task.due_at),
+                "status": shown_status(task),
+                "assignee": task.assignee.name if task.assignee else None,
+                "attempt": task.attempt,
+                "outcome": task.outcome,
+            }
+            for task in case.tasks
+        ],
         "callback": _task_json(first) if case.kind != "graffiti" else None,
         "removal": _task_json(first) if case.kind == "graffiti" else None,
         "recordings": [
