@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 from flask import Flask
+from flask.testing import FlaskClient
 from redis import Redis
 
 _INSTANCE = tempfile.mkdtemp(prefix="hatecrime-test-instance-")
@@ -146,8 +147,17 @@ def redis(redis_url: str) -> Iterator[Redis]:
     connection.close()
 
 
+class ClosingClient(FlaskClient):
+    """Reads and closes every response as a WSGI server does, so work queued after the response runs."""
+
+    def open(self, *args: Any, **kwargs: Any) -> Any:
+        kwargs.setdefault("buffered", True)
+        return super().open(*args, **kwargs)
+
+
 @pytest.fixture
 def client(app: Flask) -> Any:
+    app.test_client_class = ClosingClient
     return app.test_client()
 
 

@@ -51,6 +51,9 @@ def failed_jobs() -> list[FailedJob]:
     for job in Job.fetch_many(registry.get_job_ids(), connection=queue.connection):
         if job is None:
             continue
-        error = (job.exc_info or "").strip().splitlines()[-1:] or ["unknown error"]
-        found.append(FailedJob(job.id, job.func_name, _case_reference(job), error[0][:200]))
+        result = job.latest_result()
+        lines = (result.exc_string or "").strip().splitlines() if result else []
+        found.append(
+            FailedJob(job.id, job.func_name, _case_reference(job), (lines[-1] if lines else "unknown error")[:200])
+        )
     return found

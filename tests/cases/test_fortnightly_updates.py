@@ -1,0 +1,172 @@
+"""Every open case hears from us at least every two weeks, by the method agreed, never twice for one due date."""
+
+from __future__ import annotations
+
+import threading
+
+from sqlalchemy import select
+
+from app.cases.models import Case, ProgressContact, Task
+from app.extensions import db
+from app.messaging.models import OutboundMessage, PhoneOptOut
+from app.staff.accounts import create_staff, issue_token
+from tests.cases.test_officer_tasks import OFFICER_A, officers, report, texts_to, the_task  # noqa: F401
+from tests.conftest import RESIDENT, london
+from tests.workers.test_confirmation_text import run_worker
+
+
+def contacted_case(app, redis, at, safe_to_text: bool = True, spoke_at: str = "2026-11-11 14:00") -> Case:
+    """A case whose officer spoke to the resident at `spoke_at`: the next update is due 14 days later."""
+    with at(spoke_at):
+        case = report("B10 0AA", safe_to_text=safe_to_text)
+        run_worker(app, redis)
+        app.test_cli_runner().invoke(
+            args=["tasks", "complete", str(the_task(case).id), "--outcome", "spoke_to_resident"]
+        )
+    return db.session.get(Case, case.id)
+
+
+def run_progress_updates(app, redis, at, when: str) -> str:
+    with at(when):
+        output = app.test_cli_runner().invoke(args=["jobs", "run", "progress-updates"]).output
+        run_worker(app, redis)
+    return output
+
+
+def progress_texts(twilio_api) -> list[str]:
+    return [b for b in texts_to(twilio_api, RESIDENT) if "an update on" in b]
+
+
+def test_the_update_text_names_the_officer_and_resets_the_clock(app, officers, redis, twilio_api, at):
+    case = contacted_case(app, redis, at)
+    assert case.next_update_due == london("2026-11-25 14:00")
+    assert "progress-updates: 0" in run_progress_updates(app, redis, at, "2026-11-24 10:00")  # due after tomorrow's run
+    assert "progress-updates: 0" in run_progress_updates(app, redis, at, "2026-11-25 09:59")
+    run_progress_updates(app, redis, at, "2026-11-25 10:00")  # due at 14:00 today: sent at the morning run
+    [text] = progress_texts(twilio_api)
+    assert case.reference in text and "Asha Patel" in text and "0121 464 7269" in text and "999" in text
+    assert "detail" not in text and "hate" not in text.lower()
+    assert db.session.get(Case, case.id).next_update_due == london("2026-12-09 10:00")
+
+
+def test_not_contacted_twice_for_the_same_due_date(app, officers, redis, twilio_api, at):
+    contacted_case(app, redis, at)
+    for when in ("2026-11-25 10:00", "2026-11-25 10:15", "2026-11-25 13:00"):
+        run_progress_updates(app, redis, at, when)
+    assert len(progress_texts(twilio_api)) == 1
+
+
+def test_two_schedulers_running_at_once_send_one_update(app, officers, redis, twilio_api, at):
+    from workers.sweeps import queue_progress_updates
+
+    case = contacted_case(app, redis, at)
+    with at("2026-11-25 10:00"):
+
+        def run() -> None:
+            with app.app_context():
+                queue_progress_updates()
+
+        threads = [threading.Thread(target=run) for _ in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        from workers.tasks import contact_for_update
+
+        run_worker(app, redis)
+        assert contact_for_update(case.id) in {"already contacted", "not due"}
+    assert len(progress_texts(twilio_api)) == 1
+    assert len(db.session.scalars(select(ProgressContact)).all()) == 1
+
+
+def test_where_texts_are_not_safe_the_officer_gets_a_progress_call_task(app, officers, redis, twilio_api, at):
+    case = contacted_case(app, redis, at, safe_to_text=False)
+    run_progress_updates(app, redis, at, "2026-11-25 10:00")
+    run_progress_updates(app, redis, at, "2026-11-26 10:00")
+    assert progress_texts(twilio_api) == []
+    [call] = db.session.scalars(select(Task).where(Task.kind == "progress_call")).all()
+    assert call.case_id == case.id and call.assignee.email == "a@example.org"
+    assert call.due_at == london("2026-11-26 17:00")
+
+
+def test_an_opted_out_resident_gets_a_call_task_not_a_text(app, officers, redis, twilio_api, at):
+    contacted_case(app, redis, at)
+    db.session.add(PhoneOptOut(phone=RESIDENT, opted_out=True, source="text_stop"))
+    db.session.commit()
+    run_progress_updates(app, redis, at, "2026-11-25 10:00")
+    assert progress_texts(twilio_api) == []
+    assert db.session.scalars(select(Task).where(Task.kind == "progress_call")).one()
+
+
+def test_due_at_the_weekend_is_sent_on_the_friday_before(app, officers, redis, twilio_api, at):
+    contacted_case(app, redis, at, spoke_at="2026-11-14 11:00")  # a Saturday call: due Saturday 28 November
+    run_progress_updates(app, redis, at, "2026-11-26 10:00")
+    assert progress_texts(twilio_api) == []
+    run_progress_updates(app, redis, at, "2026-11-27 10:00")
+    assert len(progress_texts(twilio_api)) == 1
+
+
+def test_nothing_runs_on_a_bank_holiday_and_the_day_before_covers_it(app, officers, redis, twilio_api, at):
+    contacted_case(app, redis, at, spoke_at="2026-12-15 12:00")  # due Tuesday 29 December, after Christmas
+    assert "progress-updates: 0" in run_progress_updates(app, redis, at, "2026-12-28 10:30")  # Boxing Day substitute
+    run_progress_updates(app, redis, at, "2026-12-24 10:00")  # Thursday: the next run is Tuesday 29th at 10:00
+    assert progress_texts(twilio_api) == []
+    run_progress_updates(app, redis, at, "2026-12-29 10:00")
+    assert len(progress_texts(twilio_api)) == 1
+
+
+def test_an_officer_can_send_an_update_sooner_which_resets_the_clock(app, client, officers, redis, twilio_api, at):
+    case = contacted_case(app, redis, at)
+    token = issue_token(db.session, "a@example.org")
+    with at("2026-11-18 09:00"):
+        reply = client.post(f"/api/v1/cases/{case.reference}/updates", headers={"Authorization": f"Bearer {token}"})
+        run_worker(app, redis)
+    assert reply.status_code == 201 and reply.get_json()["next_update_due"] == "2026-12-02T09:00:00+00:00"
+    assert len(progress_texts(twilio_api)) == 1
+    run_progress_updates(app, redis, at, "2026-11-25 10:00")
+    assert len(progress_texts(twilio_api)) == 1, "the clock was reset"
+
+
+def test_a_permanently_failed_update_text_becomes_a_phone_task(app, officers, redis, twilio_api, at):
+    contacted_case(app, redis, at)
+    twilio_api.refuse(RESIDENT, 21211)  # invalid number
+    run_progress_updates(app, redis, at, "2026-11-25 10:00")
+    failed = db.session.scalars(select(OutboundMessage).where(OutboundMessage.purpose == "progress_update")).one()
+    assert failed.status == "failed" and failed.error_code == "21211"
+    task = db.session.scalars(select(Task).where(Task.kind == "progress_call")).one()
+    assert "21211" in task.note
+
+
+def test_graffiti_goes_to_the_cleansing_team_and_the_reporter_hears_when_it_is_gone(make_app, redis, twilio_api, at):
+    cleansing_app = make_app(CLEANSING_TEAM_MOBILE="+447900000020", CLEANSING_MANAGER_MOBILE="+447900000021")
+    with cleansing_app.app_context():
+        with at("2026-11-25 10:00"):
+            case = report("Bus shelter, Soho Road B21 9AA", kind="graffiti")
+            run_worker(cleansing_app, redis)
+        [job] = texts_to(twilio_api, "+447900000020")
+        assert case.reference in job and "graffiti removal" in job
+        with at("2026-11-26 17:00"):
+            cleansing_app.test_cli_runner().invoke(args=["jobs", "run", "reminders"])
+            run_worker(cleansing_app, redis)
+        assert any("Overdue" in t for t in texts_to(twilio_api, "+447900000021"))
+        task = the_task(case, "graffiti_removal")
+        with at("2026-11-26 17:30"):
+            cleansing_app.test_cli_runner().invoke(args=["tasks", "complete", str(task.id), "--outcome", "removed"])
+            run_worker(cleansing_app, redis)
+        assert any("has been removed" in t for t in texts_to(twilio_api, RESIDENT))
+
+
+def test_jobs_failed_names_the_case(app, officers, redis, twilio_api, at):
+    twilio_api.fail_next(503)
+    case = contacted_case(app, redis, at)  # the confirmation text fails once
+    output = app.test_cli_runner().invoke(args=["jobs", "failed"]).output
+    assert "workers.texts.send_text" in output and case.reference in output
+
+
+def test_the_api_shows_the_officer_and_next_update(app, client, officers, redis, at):
+    case = contacted_case(app, redis, at)
+    create_staff(db.session, "crm@example.org", "CRM", "integration")
+    token = issue_token(db.session, "crm@example.org")
+    body = client.get(f"/api/v1/cases/{case.reference}", headers={"Authorization": f"Bearer {token}"}).get_json()
+    assert body["officer"] == {"name": "Asha Patel"} and body["next_update_due"] == "2026-11-25T14:00:00+00:00"
+    assert body["tasks"][0]["status"] == "done" and body["tasks"][0]["outcome"] == "spoke_to_resident"

@@ -1,0 +1,309 @@
+"""Officers get their callback tasks, are reminded, and overdue work is escalated."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from app.cases.models import Case, Task
+from app.cases.report import Report
+from app.cases.service import open_case
+from app.clock import frozen_at, now
+from app.extensions import db
+from app.staff.accounts import WorkingPattern, create_staff, find_staff, issue_token
+from tests.conftest import RESIDENT, london
+from tests.workers.test_confirmation_text import run_worker
+
+OFFICER_A, OFFICER_B, OFFICER_C, MANAGER, DUTY = (
+    "+447900000001",
+    "+447900000002",
+    "+447900000003",
+    "+447900000010",
+    "+447900000011",
+)
+
+
+@pytest.fixture
+def officers(app):
+    create_staff(db.session, "manager@example.org", "Mo Manager", "manager", mobile=MANAGER)
+    create_staff(db.session, "duty@example.org", "Dee Duty", "manager", mobile=DUTY, duty_manager=True)
+    create_staff(
+        db.session,
+        "a@example.org",
+        "Asha Patel",
+        "officer",
+        mobile=OFFICER_A,
+        patch=["B10", "b11"],
+        manager_email="manager@example.org",
+    )
+    create_staff(
+        db.session, "b@example.org", "Ben Jones", "officer", mobile=OFFICER_B, manager_email="manager@example.org"
+    )
+    create_staff(
+        db.session,
+        "c@example.org",
+        "Cai Wong",
+        "officer",
+        mobile=OFFICER_C,
+        manager_email="manager@example.org",
+        pattern=WorkingPattern((5, 6), "09:00", "17:00"),
+    )  # weekends only
+
+
+def report(
+    location: str | None = None, danger: bool = False, safe_to_text: bool = True, kind: str = "hate_crime"
+) -> Case:
+    return open_case(
+        db.session,
+        Report(
+            kind=kind,
+            channel="web",
+            caller_phone=RESIDENT,
+            location=location,
+            description="A detail nobody else may read",
+            safe_to_text=safe_to_text,
+            risk_answers={
+                "danger_now": danger,
+                "happened_before": False,
+                "unsafe_at_home": False,
+                "support_needs": False,
+            },
+        ),
+    )
+
+
+def texts_to(twilio_api, number: str) -> list[str]:
+    return [m["Body"] for m in twilio_api.sent if m["To"] == number]
+
+
+def the_task(case: Case, kind: str = "risk_assessment_callback") -> Task:
+    return db.session.scalars(
+        select(Task).where(Task.case_id == case.id, Task.kind == kind).order_by(Task.id.desc())
+    ).first()
+
+
+def test_a_callback_goes_to_the_officer_whose_patch_covers_the_postcode(app, officers, redis, twilio_api, at):
+    with at("2026-11-25 10:00"):
+        case = report("Outside 14 Coventry Road, b10 0aa")
+        run_worker(app, redis)
+    task = the_task(case)
+    assert task.assignee.email == "a@example.org" and task.notified_at is not None
+    [text] = texts_to(twilio_api, OFFICER_A)
+    assert case.reference in text and "risk standard" in text and "5pm on Thursday 26 November" in text
+    assert "detail" not in text and RESIDENT not in text and "Coventry" not in text, "never the resident's details"
+
+
+def test_otherwise_the_least_loaded_officer_on_duty_gets_it(app, officers, redis, twilio_api, at):
+    with at("2026-11-25 10:00"):
+        first = report()
+        run_worker(app, redis)
+        second = report()
+        run_worker(app, redis)
+    assert {the_task(first).assignee.email, the_task(second).assignee.email} == {"a@example.org", "b@example.org"}
+    assert texts_to(twilio_api, OFFICER_C) == [], "not on duty on a Wednesday"
+
+
+def test_at_the_weekend_the_officer_on_duty_gets_it(app, officers, redis, at):
+    with at("2026-11-28 11:00"):  # a Saturday
+        case = report()
+        run_worker(app, redis)
+    assert the_task(case).assignee.email == "c@example.org"
+
+
+def test_high_risk_also_goes_to_the_duty_manager(app, officers, redis, twilio_api, at):
+    with at("2026-11-25 10:00"):
+        case = report(danger=True)
+        run_worker(app, redis)
+    [alert] = texts_to(twilio_api, DUTY)
+    assert "High risk" in alert and case.reference in alert
+    assert texts_to(twilio_api, MANAGER) == []
+
+
+def test_noon_reminder_then_escalation_to_the_manager_at_the_deadline(app, client, officers, redis, twilio_api, at):
+    with at("2026-11-25 10:00"):
+        case = report("B10 0AA")
+        run_worker(app, redis)
+    runner = app.test_cli_runner()
+    with at("2026-11-26 11:59"):
+        assert "0 reminded" in runner.invoke(args=["jobs", "run", "reminders"]).output
+    with at("2026-11-26 12:01"):
+        assert "1 reminded" in runner.invoke(args=["jobs", "run", "reminders"]).output
+        assert "0 reminded" in runner.invoke(args=["jobs", "run", "reminders"]).output, "once only"
+        run_worker(app, redis)
+    assert any("Reminder" in t and case.reference in t for t in texts_to(twilio_api, OFFICER_A))
+    with at("2026-11-26 17:00"):
+        assert "1 escalated" in runner.invoke(args=["jobs", "run", "reminders"]).output
+        run_worker(app, redis)
+        [overdue] = texts_to(twilio_api, MANAGER)
+        assert "Overdue" in overdue and "Asha Patel" in overdue
+        create_staff(db.session, "crm@example.org", "CRM", "integration")
+        token = issue_token(db.session, "crm@example.org")
+        body = client.get(f"/api/v1/cases/{case.reference}", headers={"Authorization": f"Bearer {token}"}).get_json()
+    assert body["callback"]["status"] == "overdue"
+    assert body["tasks"][0] == {
+        "id": the_task(case).id,
+        "kind": "risk_assessment_callback",
+        "status": "overdue",
+        "due_at": "2026-11-26T17:00:00+00:00",
+        "assignee": "Asha Patel",
+        "attempt": 1,
+        "outcome": None,
+    }
+
+
+def test_two_reminder_runs_at_once_send_one_reminder(app, officers, redis, twilio_api, at):
+    import threading
+
+    with at("2026-11-25 10:00"):
+        report("B10 0AA")
+        run_worker(app, redis)
+    results: list[str] = []
+
+    def run() -> None:
+        with app.app_context():
+            from workers.sweeps import send_reminders
+
+            results.append(send_reminders())
+
+    with at("2026-11-26 12:30"):
+        threads = [threading.Thread(target=run) for _ in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        run_worker(app, redis)
+    assert sorted(r.split(", ")[1] for r in results) == ["0 reminded", "1 reminded"]
+    assert sum("Reminder" in t for t in texts_to(twilio_api, OFFICER_A)) == 1
+
+
+def test_no_answer_three_times_over_two_working_days_then_a_letter_or_visit(app, officers, redis, at):
+    runner = app.test_cli_runner()
+    with at("2026-11-27 10:00"):  # Friday
+        case = report("B10 0AA")
+        run_worker(app, redis)
+        first = the_task(case)
+    with at("2026-11-27 15:00"):
+        out = runner.invoke(
+            args=["tasks", "complete", str(first.id), "--outcome", "no_answer", "--by", "a@example.org"]
+        ).output
+    second = the_task(case)
+    assert second.attempt == 2 and second.due_at == london("2026-11-30 12:00") and "next: task" in out
+    with at("2026-11-30 11:00"):
+        runner.invoke(args=["tasks", "complete", str(second.id), "--outcome", "no_answer"])
+    third = the_task(case)
+    assert third.attempt == 3 and third.due_at == london("2026-11-30 17:00") and third.assignee.email == "a@example.org"
+    with at("2026-11-30 16:00"):
+        runner.invoke(args=["tasks", "complete", str(third.id), "--outcome", "no_answer"])
+    letter = the_task(case, "letter_or_visit")
+    assert letter.due_at == london("2026-12-01 17:00") and letter.assignee.email == "a@example.org"
+
+
+def test_speaking_to_the_resident_names_the_officer_and_starts_the_fortnightly_clock(app, officers, redis, at):
+    with at("2026-11-25 10:00"):
+        case = report("B10 0AA")
+        run_worker(app, redis)
+    with at("2026-11-25 14:00"):
+        result = app.test_cli_runner().invoke(
+            args=["tasks", "complete", str(the_task(case).id), "--outcome", "spoke_to_resident", "--risk", "high"]
+        )
+    assert result.exit_code == 0, result.output
+    case = db.session.get(Case, case.id)
+    assert case.officer.name == "Asha Patel" and case.risk_level == "high"
+    assert case.next_update_due == london("2026-12-09 14:00")
+
+
+def test_completing_twice_or_with_a_wrong_outcome_is_refused(app, officers, redis):
+    case = report()
+    task = the_task(case)
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["tasks", "complete", str(task.id), "--outcome", "removed"]).exit_code != 0
+    assert runner.invoke(args=["tasks", "complete", str(task.id), "--outcome", "spoke_to_resident"]).exit_code == 0
+    again = runner.invoke(args=["tasks", "complete", str(task.id), "--outcome", "spoke_to_resident"])
+    assert again.exit_code != 0 and "already" in again.output
+
+
+def test_officers_complete_tasks_over_the_api(app, client, officers, redis):
+    case = report()
+    task = the_task(case)
+    officer_token = issue_token(db.session, "b@example.org")
+    create_staff(db.session, "crm@example.org", "CRM", "integration")
+    crm_token = issue_token(db.session, "crm@example.org")
+    url = f"/api/v1/tasks/{task.id}/complete"
+    assert (
+        client.post(url, json={"outcome": "no_answer"}, headers={"Authorization": f"Bearer {crm_token}"}).status_code
+        == 403
+    )
+    assert (
+        client.post(url, json={"outcome": "nonsense"}, headers={"Authorization": f"Bearer {officer_token}"}).status_code
+        == 422
+    )
+    done = client.post(url, json={"outcome": "no_answer"}, headers={"Authorization": f"Bearer {officer_token}"})
+    assert done.status_code == 200 and done.get_json()["next_task"]["kind"] == "risk_assessment_callback"
+    assert (
+        client.post(
+            "/api/v1/tasks/99999/complete",
+            json={"outcome": "done"},
+            headers={"Authorization": f"Bearer {officer_token}"},
+        ).status_code
+        == 404
+    )
+
+
+def test_a_manager_reassigns_and_the_new_officer_is_told(app, officers, redis, twilio_api, at):
+    with at("2026-11-25 10:00"):
+        case = report("B10 0AA")
+        run_worker(app, redis)
+        result = app.test_cli_runner().invoke(
+            args=["tasks", "reassign", str(the_task(case).id), "--to", "b@example.org"]
+        )
+        assert result.exit_code == 0, result.output
+        run_worker(app, redis)
+    assert the_task(case).assignee.email == "b@example.org"
+    assert any(case.reference in t for t in texts_to(twilio_api, OFFICER_B))
+
+
+def test_a_task_whose_assignment_job_was_lost_is_assigned_by_the_sweep(app, officers, redis, twilio_api):
+    case = report("B11 2BB")
+    redis.flushdb()  # Redis lost the job
+    with frozen_at(now() + timedelta(minutes=2)):
+        assert "1 assigned" in app.test_cli_runner().invoke(args=["jobs", "run", "reminders"]).output
+        run_worker(app, redis)
+    assert the_task(case).assignee.email == "a@example.org" and texts_to(twilio_api, OFFICER_A)
+
+
+def test_staff_create_takes_mobile_patch_manager_and_working_pattern(app):
+    runner = app.test_cli_runner()
+    runner.invoke(args=["staff", "create", "boss@example.org", "--name", "Boss", "--role", "manager"])
+    result = runner.invoke(
+        args=[
+            "staff",
+            "create",
+            "o@example.org",
+            "--name",
+            "O",
+            "--role",
+            "officer",
+            "--mobile",
+            "07911 123457",
+            "--patch",
+            "B10, b11",
+            "--manager",
+            "boss@example.org",
+            "--days",
+            "mon-wed,fri",
+            "--hours",
+            "08:00-16:00",
+        ]
+    )
+    assert result.exit_code == 0, result.output
+    officer = find_staff(db.session, "o@example.org")
+    assert (
+        officer.mobile == "+447911123457"
+        and officer.patch == ["B10", "B11"]
+        and officer.manager.email == "boss@example.org"
+    )
+    assert officer.working_days == [0, 1, 2, 4] and (officer.works_from, officer.works_until) == ("08:00", "16:00")
+    bad = runner.invoke(args=["staff", "create", "x@example.org", "--name", "X", "--role", "officer", "--mobile", "12"])
+    assert bad.exit_code != 0 and "mobile" in bad.output
