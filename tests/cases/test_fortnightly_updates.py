@@ -10,7 +10,7 @@ from app.cases.models import Case, ProgressContact, Task
 from app.extensions import db
 from app.messaging.models import OutboundMessage, PhoneOptOut
 from app.staff.accounts import create_staff, issue_token
-from tests.cases.test_officer_tasks import OFFICER_A, officers, report, texts_to, the_task  # noqa: F401
+from tests.cases.test_officer_tasks import report, texts_to, the_task
 from tests.conftest import RESIDENT, london
 from tests.workers.test_confirmation_text import run_worker
 

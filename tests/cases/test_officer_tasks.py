@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import pytest
 from sqlalchemy import select
 
 from app.cases.models import Case, Task
@@ -12,7 +11,7 @@ from app.cases.report import Report
 from app.cases.service import open_case
 from app.clock import frozen_at, now
 from app.extensions import db
-from app.staff.accounts import WorkingPattern, create_staff, find_staff, issue_token
+from app.staff.accounts import create_staff, find_staff, issue_token
 from tests.conftest import RESIDENT, london
 from tests.workers.test_confirmation_text import run_worker
 
@@ -23,33 +22,6 @@ OFFICER_A, OFFICER_B, OFFICER_C, MANAGER, DUTY = (
     "+447900000010",
     "+447900000011",
 )
-
-
-@pytest.fixture
-def officers(app):
-    create_staff(db.session, "manager@example.org", "Mo Manager", "manager", mobile=MANAGER)
-    create_staff(db.session, "duty@example.org", "Dee Duty", "manager", mobile=DUTY, duty_manager=True)
-    create_staff(
-        db.session,
-        "a@example.org",
-        "Asha Patel",
-        "officer",
-        mobile=OFFICER_A,
-        patch=["B10", "b11"],
-        manager_email="manager@example.org",
-    )
-    create_staff(
-        db.session, "b@example.org", "Ben Jones", "officer", mobile=OFFICER_B, manager_email="manager@example.org"
-    )
-    create_staff(
-        db.session,
-        "c@example.org",
-        "Cai Wong",
-        "officer",
-        mobile=OFFICER_C,
-        manager_email="manager@example.org",
-        pattern=WorkingPattern((5, 6), "09:00", "17:00"),
-    )  # weekends only
 
 
 def report(
