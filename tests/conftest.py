@@ -35,6 +35,7 @@ from app.clock import frozen_at  # noqa: E402
 from app.extensions import db, make_engine  # noqa: E402
 from app.migrate import upgrade  # noqa: E402
 from app.models import Base  # noqa: E402
+from app.staff.accounts import WorkingPattern, create_staff  # noqa: E402
 from devtools.embedded_redis import EmbeddedRedis  # noqa: E402
 from tests.fakes.twilio_api import FakeTwilioApi, FakeTwilioServer  # noqa: E402
 from tests.phone import Phone  # noqa: E402
@@ -199,3 +200,34 @@ def text_from(client: Any) -> Any:
     from tests.phone import Texter
 
     return lambda number: Texter(client, PUBLIC_BASE_URL, AUTH_TOKEN, from_number=number)
+
+
+OFFICER_A, OFFICER_B, OFFICER_C = "+447900000001", "+447900000002", "+447900000003"
+MANAGER, DUTY = "+447900000010", "+447900000011"
+
+
+@pytest.fixture
+def officers(app):
+    create_staff(db.session, "manager@example.org", "Mo Manager", "manager", mobile=MANAGER)
+    create_staff(db.session, "duty@example.org", "Dee Duty", "manager", mobile=DUTY, duty_manager=True)
+    create_staff(
+        db.session,
+        "a@example.org",
+        "Asha Patel",
+        "officer",
+        mobile=OFFICER_A,
+        patch=["B10", "b11"],
+        manager_email="manager@example.org",
+    )
+    create_staff(
+        db.session, "b@example.org", "Ben Jones", "officer", mobile=OFFICER_B, manager_email="manager@example.org"
+    )
+    create_staff(
+        db.session,
+        "c@example.org",
+        "Cai Wong",
+        "officer",
+        mobile=OFFICER_C,
+        manager_email="manager@example.org",
+        pattern=WorkingPattern((5, 6), "09:00", "17:00"),
+    )  # weekends only

@@ -11,7 +11,7 @@ from redis.exceptions import RedisError
 from rq import Queue
 from rq.registry import clean_registries
 
-from app.calendar import london_date
+from app.calendar import LONDON
 from app.cases import calls, progress, tasks, texting
 from app.clock import now
 from app.extensions import db
@@ -57,8 +57,11 @@ def send_reminders() -> str:
 def queue_progress_updates() -> int:
     """From 10:00 on working days: one job per open case due its fortnightly update."""
     due = progress.due_case_ids(db.session, now())
+    # One job id per case per run: two schedulers in the same run queue it once, and a job lost with
+    # a killed worker is queued again by the next run (the database makes a second contact a no-op).
+    run = now().astimezone(LONDON)
     requests = [
-        JobRequest("workers.tasks.contact_for_update", (case_id,), f"progress-{case_id}-{london_date(now()):%Y%m%d}")
+        JobRequest("workers.tasks.contact_for_update", (case_id,), f"progress-{case_id}-{run:%Y%m%d%H%M}")
         for case_id in due
     ]
     added = enqueue_now(_redis_url(), requests) if requests else 0
