@@ -1,0 +1,81 @@
+"""Who gets a new callback task, and when the next call attempt and fortnightly run fall (pure rules)."""
+
+from __future__ import annotations
+
+import pytest
+
+from app.cases.assignment import Candidate, choose_officer, is_on_duty, postcode_district
+from app.cases.progress import selection_cutoff
+from app.cases.tasks import next_attempt_due
+from tests.conftest import london
+
+
+def officer(officer_id: int, patch=(), on_duty=True, open_tasks=0) -> Candidate:
+    return Candidate(officer_id, frozenset(patch), on_duty, open_tasks)
+
+
+def test_the_officer_whose_patch_covers_the_postcode_gets_it_even_if_busier():
+    assert choose_officer("B10", [officer(1, open_tasks=0), officer(2, patch={"B10"}, open_tasks=7)]) == 2
+
+
+def test_among_patch_officers_the_one_on_duty_then_the_least_loaded():
+    team = [
+        officer(1, {"B10"}, on_duty=False, open_tasks=0),
+        officer(2, {"B10"}, open_tasks=5),
+        officer(3, {"B10"}, open_tasks=2),
+    ]
+    assert choose_officer("B10", team) == 3
+
+
+def test_without_a_patch_match_the_least_loaded_officer_on_duty():
+    team = [officer(1, {"B21"}, open_tasks=3), officer(2, open_tasks=1, on_duty=False), officer(3, open_tasks=2)]
+    assert choose_officer("B10", team) == 3
+    assert choose_officer(None, team) == 3
+
+
+def test_nobody_on_duty_goes_to_the_least_loaded_officer():
+    assert choose_officer(None, [officer(1, on_duty=False, open_tasks=4), officer(2, on_duty=False, open_tasks=1)]) == 2
+
+
+def test_ties_go_to_the_first_officer_and_no_officers_means_nobody():
+    assert choose_officer(None, [officer(5), officer(3)]) == 3
+    assert choose_officer("B10", []) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "district"),
+    [
+        ("12 Coventry Road, B10 0AA", "B10"),
+        ("b100aa", "B10"),
+        ("near B1 1BB", "B1"),
+        ("SW1A 1AA", "SW1A"),
+        ("Coventry Road", None),
+        ("B10", None),
+        (None, None),
+    ],
+)
+def test_postcode_district_only_from_a_full_postcode(text, district):
+    assert postcode_district(text) == district
+
+
+def test_on_duty_follows_the_working_pattern_and_bank_holidays():
+    weekdays = [0, 1, 2, 3, 4]
+    assert is_on_duty(weekdays, "09:00", "17:00", london("2026-11-25 09:00"))
+    assert not is_on_duty(weekdays, "09:00", "17:00", london("2026-11-25 17:00"))
+    assert not is_on_duty(weekdays, "09:00", "17:00", london("2026-11-28 10:00")), "a Saturday"
+    assert not is_on_duty(weekdays, "09:00", "17:00", london("2026-12-25 10:00")), "Christmas Day"
+    assert is_on_duty([5, 6], "09:00", "17:00", london("2026-11-28 10:00"))
+
+
+def test_three_attempts_over_two_working_days():
+    assert next_attempt_due(london("2026-11-27 15:00"), 1) == london("2026-11-30 12:00"), "Friday, then Monday noon"
+    assert next_attempt_due(london("2026-11-30 11:00"), 2) == london("2026-11-30 17:00")
+    assert next_attempt_due(london("2026-11-30 15:30"), 2) == london("2026-12-01 17:00"), "under two hours left"
+    assert next_attempt_due(london("2026-12-24 11:00"), 1) == london("2026-12-29 12:00")
+
+
+def test_the_fortnightly_run_covers_everything_due_before_the_next_run():
+    assert selection_cutoff(london("2026-11-27 10:00")) == london("2026-11-30 10:00"), "Friday covers the weekend"
+    assert selection_cutoff(london("2026-12-24 10:00")) == london("2026-12-29 10:00"), "Christmas Eve covers Christmas"
+    assert selection_cutoff(london("2026-11-27 09:59")) is None, "not before 10:00"
+    assert selection_cutoff(london("2026-11-28 10:30")) is None, "not on a Saturday"
