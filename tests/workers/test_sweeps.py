@@ -83,3 +83,40 @@ def test_the_cron_config_registers_every_periodic_job(settings):
     assert result.returncode == 0, result.stderr[-2000:]
     expected = "['incomplete-calls', 'outbox', 'progress-updates', 'reminders', 'text-conversations']"
     assert result.stdout.strip().splitlines()[-1] == expected
+
+
+def test_two_rq_cron_processes_enqueue_everything_twice_and_nothing_is_sent_twice(
+    app, redis, twilio_api, phone, settings
+):
+    """RQ's cron scheduler takes no lock: run two, as an operator might by mistake."""
+    import time
+
+    from tests.telephony.test_report_call import report_everything
+
+    report_everything(phone)
+    redis.flushdb()  # the confirmation's send job was lost: only the sweep can send it now
+    env = {**os.environ, "REDIS_URL": settings["REDIS_URL"], "DATABASE_URL": settings["DATABASE_URL"]}
+    rq = os.path.join(os.path.dirname(sys.executable), "rq")
+    schedulers = [
+        subprocess.Popen(
+            [rq, "cron", "--url", settings["REDIS_URL"], "workers/cron.py"],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        for _ in range(2)
+    ]
+    try:
+        deadline = time.monotonic() + 30
+        queue = Queue("default", connection=redis)
+        while time.monotonic() < deadline and queue.count < 10:
+            time.sleep(0.2)
+    finally:
+        for scheduler in schedulers:
+            scheduler.terminate()
+            scheduler.wait(timeout=10)
+    outbox_sweeps = [job for job in queue.get_jobs() if job.func_name == "workers.sweeps.sweep_outbox"]
+    assert len(outbox_sweeps) == 2, "each scheduler enqueued the sweep"
+    run_worker(app, redis)
+    assert [m["To"] for m in twilio_api.sent] == [RESIDENT]
+    assert db.session.scalars(select(OutboundMessage)).one().status == "queued"
