@@ -62,15 +62,7 @@ def contact_for_update(session: Session, case_id: int) -> str:
         session.rollback()
         return "already contacted"
     if method == "text":
-        officer = case.officer.name if case.officer else None
-        queue_text(
-            session,
-            to=str(case.callback_phone),
-            body=templates.progress_update(case.reference, officer),
-            purpose="progress_update",
-            case_id=case.id,
-        )
-        record_contact(case, now())
+        _text_progress(session, case)
     else:
         add_task(
             session,
@@ -89,14 +81,14 @@ def send_update_now(session: Session, case: Case) -> bool:
     """An officer sends the progress text early; False when texting this resident is not allowed."""
     if case.status != "open" or not may_text_now(session, case):
         return False
-    officer = case.officer.name if case.officer else None
-    queue_text(
-        session,
-        to=str(case.callback_phone),
-        body=templates.progress_update(case.reference, officer),
-        purpose="progress_update",
-        case_id=case.id,
-    )
-    record_contact(case, now())
+    _text_progress(session, case)
     session.commit()
     return True
+
+
+def _text_progress(session: Session, case: Case) -> None:
+    """Queue the progress text (the officer's name and how to reach them) and reset the clock."""
+    officer = case.officer.name if case.officer else None
+    body = templates.progress_update(case.reference, officer)
+    queue_text(session, to=str(case.callback_phone), body=body, purpose="progress_update", case_id=case.id)
+    record_contact(case, now())
