@@ -61,6 +61,14 @@ class Config:
     SMS_FLOOD_LIMIT_PER_MINUTE: int = 10
     CLEANSING_TEAM_MOBILE: str = ""
     CLEANSING_MANAGER_MOBILE: str = ""
+    CLEANSING_TEAM_EMAIL: str = ""
+    CLEANSING_MANAGER_EMAIL: str = ""
+    SMTP_HOST: str = ""
+    SMTP_PORT: int = 587
+    SMTP_USERNAME: str = ""
+    SMTP_PASSWORD: str = ""
+    SMTP_FROM: str = "hate-crime-line@birmingham.gov.uk"
+    SMTP_STARTTLS: bool = True
     TESTING: bool = False
     extra: dict[str, object] = field(default_factory=dict)
 
@@ -82,6 +90,14 @@ class Config:
             SMS_FLOOD_LIMIT_PER_MINUTE=int(_env("SMS_FLOOD_LIMIT_PER_MINUTE", "10")),
             CLEANSING_TEAM_MOBILE=_env("CLEANSING_TEAM_MOBILE"),
             CLEANSING_MANAGER_MOBILE=_env("CLEANSING_MANAGER_MOBILE"),
+            CLEANSING_TEAM_EMAIL=_env("CLEANSING_TEAM_EMAIL"),
+            CLEANSING_MANAGER_EMAIL=_env("CLEANSING_MANAGER_EMAIL"),
+            SMTP_HOST=_env("SMTP_HOST"),
+            SMTP_PORT=int(_env("SMTP_PORT", "587")),
+            SMTP_USERNAME=_env("SMTP_USERNAME"),
+            SMTP_PASSWORD=_env("SMTP_PASSWORD"),
+            SMTP_FROM=_env("SMTP_FROM", "hate-crime-line@birmingham.gov.uk"),
+            SMTP_STARTTLS=_env("SMTP_STARTTLS", "true").lower() in {"1", "true", "yes"},
         )
 
     def as_flask_mapping(self) -> dict[str, object]:

@@ -2,7 +2,7 @@
 
 from app.cases.models import Attachment, Case, PhoneCall, ProgressContact, Recording, Task, TextConversation
 from app.extensions import Base
-from app.messaging.models import InboundMessage, OutboundMessage, PhoneOptOut
+from app.messaging.models import InboundMessage, OutboundEmail, OutboundMessage, PhoneOptOut
 from app.staff.models import ApiToken, StaffMember
 
 __all__ = [
@@ -11,6 +11,7 @@ __all__ = [
     "Base",
     "Case",
     "InboundMessage",
+    "OutboundEmail",
     "OutboundMessage",
     "PhoneCall",
     "PhoneOptOut",

@@ -2,7 +2,7 @@
 
     .venv/bin/python -m benchmarks.progress_selection [--sizes 10000,1000000]
         [--database-url postgresql+psycopg://postgres@127.0.0.1:5432/bench_progress]
-        [--redis-url redis://127.0.0.1:6379/13] [--keep]
+        [--redis-url redis://127.0.0.1:6379/13] [--runs 5] [--keep]
 
 For each size it seeds the `cases` table in PostgreSQL with COPY: 10% open,
 90% closed. An open case's `next_update_due` (last contact + 14 days) is
@@ -14,11 +14,14 @@ costs a heap page: the pessimistic layout. Then, in a Flask app context, at
 a fixed run time (Wednesday 2026-11-25 10:30 London, cut-off Thursday 10:00):
 
 * selection: `app.cases.progress.due_case_ids`, one warm-up and 5 timed runs
-  (median), each in its own transaction as the sweep would;
+  (median), each in its own transaction (pool checkout, ping, BEGIN) as the
+  sweep would, so about 0.4 ms of it is fixed cost; "in db" is PostgreSQL's
+  own execution time for the same SQL, from EXPLAIN ANALYZE;
 * enqueue: one RQ job per due case built as `workers.sweeps.queue_progress_updates`
-  builds them and handed to `app.jobs.enqueue_now`, once, into an empty queue;
-* sweep: `queue_progress_updates()` itself under a frozen clock, once, into an
-  empty queue (selection + enqueue, the production path);
+  builds them and handed to `app.jobs.enqueue_now`, into an empty queue;
+* sweep: `queue_progress_updates()` itself under a frozen clock, into an empty
+  queue (selection + enqueue, the production path); enqueue and sweep are
+  each the median of 3 runs, Redis flushed before each;
 * the `EXPLAIN (ANALYZE, BUFFERS)` of the selection's own SQL.
 
 Every size after the first is run twice: with due cases proportional to the
@@ -68,6 +71,7 @@ FORTNIGHT = timedelta(days=14)
 OPEN_SHARE = 10  # one case in ten is open
 CLOSED_KEEPING_DUE_DATE = 0.35
 SELECTION_RUNS = 5
+ENQUEUE_RUNS = 3  # each into an emptied Redis database
 SEED = 20261125
 COPY_CHUNK_ROWS = 50_000
 
@@ -246,6 +250,14 @@ class Scenario:
     def selection_median_ms(self) -> float:
         return statistics.median(self.selection_ms)
 
+    @property
+    def execution_ms(self) -> float:
+        """PostgreSQL's own time for the query, from EXPLAIN ANALYZE (no round trip, no Python)."""
+        for line in self.plan:
+            if line.startswith("Execution Time:"):
+                return float(line.split(":")[1].split()[0])
+        return float("nan")
+
 
 @contextmanager
 def captured_sql(engine: Engine) -> Iterator[list[tuple[str, Any]]]:
@@ -268,8 +280,10 @@ def timed_ms(action: Callable[[], Any]) -> tuple[float, Any]:
     return (time.perf_counter() - started) * 1000, result
 
 
-def measure(scenario: Scenario, redis_url: str, redis: Redis) -> None:
+def measure(scenario: Scenario, runs: int, redis_url: str, redis: Redis) -> None:
     """Selection, enqueue, the real sweep and the plan, inside the current app context."""
+    from rq import Queue
+
     from app.calendar import london_date
     from app.cases import progress
     from app.clock import frozen_at
@@ -287,7 +301,7 @@ def measure(scenario: Scenario, redis_url: str, redis: Redis) -> None:
     scenario.due = len(due)
     if scenario.due != scenario.due_open:
         raise RuntimeError(f"{scenario.label}: selected {scenario.due} due cases, seeded {scenario.due_open}")
-    for _ in range(SELECTION_RUNS):
+    for _ in range(runs):
         elapsed, _ids = timed_ms(lambda: progress.due_case_ids(session, AS_OF))
         session.rollback()  # a new transaction (and pool checkout) per run, as each sweep gets
         scenario.selection_ms.append(elapsed)
@@ -307,17 +321,33 @@ def measure(scenario: Scenario, redis_url: str, redis: Redis) -> None:
         ]
         return enqueue_now(redis_url, requests) if requests else 0
 
-    scenario.enqueue_ms, added = timed_ms(enqueue)
-    queued = int(redis.llen(f"rq:queue:{QUEUE_NAME}"))
-    if added != scenario.due or queued != scenario.due:
-        raise RuntimeError(f"{scenario.label}: {scenario.due} due but {added} enqueued, {queued} on the queue")
+    enqueue_times: list[float] = []
+    sweep_times: list[float] = []
+    for _ in range(ENQUEUE_RUNS):
+        redis.flushdb()
+        elapsed, added = timed_ms(enqueue)
+        enqueue_times.append(elapsed)
+        queued = Queue(QUEUE_NAME, connection=redis).count
+        if added != scenario.due or queued != scenario.due:
+            raise RuntimeError(f"{scenario.label}: {scenario.due} due but {added} enqueued, {queued} on the queue")
 
+        redis.flushdb()
+        with frozen_at(AS_OF):
+            elapsed, swept = timed_ms(queue_progress_updates)
+        session.rollback()
+        sweep_times.append(elapsed)
+        if swept != scenario.due:
+            raise RuntimeError(f"{scenario.label}: the sweep queued {swept} jobs, {scenario.due} are due")
     redis.flushdb()
-    with frozen_at(AS_OF):
-        scenario.sweep_ms, swept = timed_ms(queue_progress_updates)
-    session.rollback()
-    if swept != scenario.due:
-        raise RuntimeError(f"{scenario.label}: the sweep queued {swept} jobs, {scenario.due} are due")
+    scenario.enqueue_ms = statistics.median(enqueue_times)
+    scenario.sweep_ms = statistics.median(sweep_times)
+
+
+def warm_up_enqueue(redis_url: str, redis: Redis) -> None:
+    """One untimed job first, so the first data set does not pay for the process's first enqueue."""
+    from app.jobs import JobRequest, enqueue_now
+
+    enqueue_now(redis_url, [JobRequest("workers.tasks.contact_for_update", (0,), "progress-warm-up")])
     redis.flushdb()
 
 
@@ -328,26 +358,32 @@ def per_due_us(ms: float, due: int) -> float:
     return ms * 1000 / due if due else float("nan")
 
 
-def print_table(scenarios: list[Scenario]) -> None:
+def print_table(scenarios: list[Scenario], runs: int) -> None:
     width = max(len(s.label) for s in scenarios)
     print()
     print(
         f"{'scenario':<{width}}  {'cases':>9}  {'open':>7}  {'due':>6}  {'seed s':>6}  "
-        f"{'select ms':>9}  {'us/due':>6}  {'enqueue ms':>10}  {'us/due':>6}  {'sweep ms':>8}"
+        f"{'select ms':>9}  {'us/due':>6}  {'in db ms':>8}  {'enqueue ms':>10}  {'us/due':>6}  {'sweep ms':>8}"
     )
     for s in scenarios:
         print(
             f"{s.label:<{width}}  {s.size:>9,}  {s.open_count:>7,}  {s.due:>6,}  {s.seed_seconds:>6.1f}  "
-            f"{s.selection_median_ms:>9.2f}  {per_due_us(s.selection_median_ms, s.due):>6.1f}  "
+            f"{s.selection_median_ms:>9.2f}  {per_due_us(s.selection_median_ms, s.due):>6.1f}  {s.execution_ms:>8.3f}  "
             f"{s.enqueue_ms:>10.1f}  {per_due_us(s.enqueue_ms, s.due):>6.1f}  {s.sweep_ms:>8.1f}"
         )
-    print(f"(select ms: median of {SELECTION_RUNS} runs after a warm-up; enqueue and sweep: one run, empty queue)")
+    print(
+        f"select ms: due_case_ids, median of {runs} runs after a warm-up, each a new transaction; "
+        "in db ms: EXPLAIN ANALYZE's execution time;\n"
+        f"enqueue ms: JobRequests + enqueue_now; sweep ms: queue_progress_updates(); "
+        f"each the median of {ENQUEUE_RUNS} runs into an empty queue"
+    )
 
 
 def ratio_line(name: str, big: Scenario, base: Scenario) -> str:
     return (
         f"  {name}: cases x{big.size / base.size:,.0f}, due x{big.due / base.due:.2f}; "
-        f"selection x{big.selection_median_ms / base.selection_median_ms:.2f}, "
+        f"selection x{big.selection_median_ms / base.selection_median_ms:.2f} "
+        f"(in db x{big.execution_ms / base.execution_ms:.2f}), "
         f"enqueue x{big.enqueue_ms / base.enqueue_ms:.2f}, sweep x{big.sweep_ms / base.sweep_ms:.2f}"
     )
 
@@ -392,12 +428,17 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "--database-url", default=DEFAULT_DATABASE_URL, help="PostgreSQL URL; the name must begin 'bench'"
     )
     parser.add_argument("--redis-url", default=DEFAULT_REDIS_URL, help=f"Redis URL, flushed ({DEFAULT_REDIS_URL})")
+    parser.add_argument(
+        "--runs", type=int, default=SELECTION_RUNS, help=f"timed selection runs per data set ({SELECTION_RUNS})"
+    )
     parser.add_argument("--keep", action="store_true", help="leave the last data set in the database")
     return parser.parse_args(argv)
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    if args.runs < 1:
+        raise SystemExit("--runs must be at least 1")
     url = make_url(args.database_url)
     if url.get_backend_name() != "postgresql":
         raise SystemExit("this benchmark needs PostgreSQL (it seeds with COPY)")
@@ -427,7 +468,12 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{os.cpu_count()} CPUs; sizes {', '.join(f'{s:,}' for s in args.sizes)}", flush=True)
 
         app = create_app(
-            {"DATABASE_URL": database_url, "REDIS_URL": args.redis_url, "TWILIO_AUTH_TOKEN": "bench", "SECRET_KEY": "bench"}
+            {
+                "DATABASE_URL": database_url,
+                "REDIS_URL": args.redis_url,
+                "TWILIO_AUTH_TOKEN": "bench",
+                "SECRET_KEY": "bench",
+            }
         )
         due_fraction = (cutoff - OPEN_DUE_FROM) / (OPEN_DUE_UNTIL - OPEN_DUE_FROM)
         base_size, *larger = args.sizes
@@ -441,16 +487,17 @@ def main(argv: list[str] | None = None) -> int:
             pairs.append((proportional, equal))
 
         with app.app_context():
+            warm_up_enqueue(args.redis_url, redis)
             for scenario in plan:
                 print(f"  {scenario.label}: seeding {scenario.size:,} cases ...", end=" ", flush=True)
                 scenario.seed_seconds = seed_cases(db.engine, scenario.size, scenario.due_open, cutoff)
                 print(f"{scenario.seed_seconds:.1f}s; measuring ...", end=" ", flush=True)
-                measure(scenario, args.redis_url, redis)
+                measure(scenario, args.runs, args.redis_url, redis)
                 print(f"{scenario.due:,} due, selection {scenario.selection_median_ms:.2f} ms", flush=True)
             db.session.remove()
             db.engine.dispose()
 
-        print_table(plan)
+        print_table(plan, args.runs)
         print_ratios(base, pairs)
         print_plans(plan)
         return 0

@@ -17,6 +17,7 @@ from app.clock import now
 from app.extensions import db
 from app.jobs import QUEUE_NAME, JobRequest, enqueue_now
 from app.messaging import outbox
+from app.messaging.email import due_emails
 from ivr_flows import text_flows
 from workers.tasks import teams
 
@@ -30,12 +31,12 @@ def _redis_url() -> str:
 
 
 def sweep_outbox() -> int:
-    """Queue every text that is due and not yet sent; returns how many jobs were added.
+    """Queue every text and email that is due and not yet sent; returns how many jobs were added.
 
     Also fails RQ jobs whose worker died (SIGKILL, OOM) as soon as their
     heartbeat lapses, rather than after RQ's default of about 7 minutes.
     """
-    requests = outbox.due_for_sending(db.session, now())
+    requests = outbox.due_for_sending(db.session, now()) + due_emails(db.session, now())
     added = enqueue_now(_redis_url(), requests) if requests else 0
     log.info("outbox sweep: %s due, %s queued", len(requests), added)
     try:

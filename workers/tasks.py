@@ -5,15 +5,18 @@ from __future__ import annotations
 from flask import current_app
 
 from app.cases import progress, tasks
-from app.cases.tasks import Teams
+from app.cases.tasks import Contact, Teams
 from app.extensions import db
 
 
 def teams() -> Teams:
     config = current_app.config
     return Teams(
-        cleansing_mobile=str(config["CLEANSING_TEAM_MOBILE"]),
-        cleansing_manager_mobile=str(config["CLEANSING_MANAGER_MOBILE"]),
+        cleansing=Contact(config["CLEANSING_TEAM_MOBILE"] or None, config["CLEANSING_TEAM_EMAIL"] or None),
+        cleansing_manager=Contact(
+            config["CLEANSING_MANAGER_MOBILE"] or None, config["CLEANSING_MANAGER_EMAIL"] or None
+        ),
+        email_enabled=bool(config["SMTP_HOST"]),
     )
 
 

@@ -6,6 +6,7 @@ from flask import current_app
 
 from app.cases import tasks, texting
 from app.extensions import db
+from app.messaging.email import SmtpGateway, deliver_email
 from app.messaging.models import FAILED, REFUSED, OutboundMessage
 from app.messaging.outbox import OPTED_OUT_CODE, deliver
 from app.messaging.twilio_gateway import TwilioGateway
@@ -34,3 +35,8 @@ def send_text(message_id: int) -> str:
 def continue_conversation(conversation_id: int) -> bool:
     """The resident has finished typing their account: text the next question."""
     return texting.continue_conversation(db.session, text_flows(), conversation_id)
+
+
+def send_email(email_id: int) -> str:
+    """Send one staff email from the outbox."""
+    return deliver_email(db.session, email_id, SmtpGateway(current_app.config))

@@ -29,6 +29,7 @@ from app.cases.models import Case, Task
 from app.clock import now
 from app.jobs import enqueue_after_commit
 from app.messaging import templates
+from app.messaging.email import queue_email
 from app.messaging.models import OutboundMessage
 from app.messaging.outbox import queue_text
 from app.staff.models import StaffMember
@@ -51,11 +52,22 @@ class TaskError(ValueError):
 
 
 @dataclass(frozen=True)
-class Teams:
-    """Contacts outside the officer team, from configuration."""
+class Contact:
+    mobile: str | None = None
+    email: str | None = None
 
-    cleansing_mobile: str = ""
-    cleansing_manager_mobile: str = ""
+
+@dataclass(frozen=True)
+class Teams:
+    """Contacts outside the officer team, from configuration, and whether staff get emails too."""
+
+    cleansing: Contact = Contact()
+    cleansing_manager: Contact = Contact()
+    email_enabled: bool = False
+
+
+def _contact_of(member: StaffMember | None) -> Contact | None:
+    return Contact(member.mobile, member.email) if member else None
 
 
 def add_task(session: Session, case: Case, kind: str, origin: str, due_at: datetime, **fields: object) -> Task:
@@ -89,18 +101,17 @@ def assign(session: Session, task_id: int, teams: Teams) -> bool:
     case = task.case
     task.remind_at = _noon_reminder(task)
     if task.kind == GRAFFITI_REMOVAL:
-        _text_staff(
-            session, teams.cleansing_mobile, templates.new_task(case.reference, task.kind, task.due_at, ""), task
-        )
+        _tell(session, teams.cleansing, templates.new_task(case.reference, task.kind, task.due_at, ""), task, teams)
     else:
         if task.assignee_id is None:
             task.assignee_id = case.officer_id or _owner_of_case(case) or _choose(session, case)
         if task.assignee is not None:
             body = templates.new_task(case.reference, task.kind, task.due_at, case.risk_level)
-            _text_staff(session, task.assignee.mobile, body, task)
+            _tell(session, _contact_of(task.assignee), body, task, teams)
         if case.risk_level == "high" and task.kind == "risk_assessment_callback":
+            alert = templates.high_risk_alert(case.reference, task.due_at)
             for manager in _duty_managers(session):
-                _text_staff(session, manager.mobile, templates.high_risk_alert(case.reference, task.due_at), task)
+                _tell(session, _contact_of(manager), alert, task, teams)
     session.commit()
     log.info("task %s (%s) for case %s assigned to staff id %s", task.id, task.kind, case.reference, task.assignee_id)
     return True
@@ -142,11 +153,18 @@ def _duty_managers(session: Session) -> list[StaffMember]:
     return list(session.scalars(query))
 
 
-def _text_staff(session: Session, mobile: str | None, body: str, task: Task) -> None:
-    if mobile:
-        queue_text(session, to=mobile, body=body, purpose="staff_notification", case_id=task.case_id)
-    else:
-        log.warning("task %s: no mobile to tell about it", task.id)
+def _tell(session: Session, who: Contact | None, body: str, task: Task, teams: Teams) -> None:
+    """Text a member of staff, and email them too where SMTP is configured."""
+    if who is None or not (who.mobile or (teams.email_enabled and who.email)):
+        log.warning("task %s: nobody to tell about it", task.id)
+        return
+    if who.mobile:
+        queue_text(session, to=who.mobile, body=body, purpose="staff_notification", case_id=task.case_id)
+    if teams.email_enabled and who.email:
+        subject = f"{body.split(':', 1)[0]}: {task.case.reference}"
+        queue_email(
+            session, to=who.email, subject=subject, body=body, purpose="staff_notification", case_id=task.case_id
+        )
 
 
 def send_reminders(session: Session, teams: Teams) -> tuple[int, int]:
@@ -158,12 +176,8 @@ def send_reminders(session: Session, teams: Teams) -> tuple[int, int]:
         if _claim(session, task_id, update(Task).where(Task.reminded_at.is_(None)).values(reminded_at=instant)):
             task = session.get(Task, task_id, populate_existing=True)
             assert task is not None
-            mobile = (
-                teams.cleansing_mobile
-                if task.kind == GRAFFITI_REMOVAL
-                else (task.assignee.mobile if task.assignee else None)
-            )
-            _text_staff(session, mobile, templates.task_reminder(task.case.reference, task.kind, task.due_at), task)
+            who = teams.cleansing if task.kind == GRAFFITI_REMOVAL else _contact_of(task.assignee)
+            _tell(session, who, templates.task_reminder(task.case.reference, task.kind, task.due_at), task, teams)
             reminded += 1
         session.commit()
     overdue = select(Task.id).where(Task.status == "open", Task.due_at <= instant, Task.escalated_at.is_(None))
@@ -181,11 +195,11 @@ def _escalate(session: Session, task: Task | None, teams: Teams) -> None:
     who = task.assignee.name if task.assignee else "unassigned"
     body = templates.task_overdue(task.case.reference, task.kind, task.due_at, who)
     if task.kind == GRAFFITI_REMOVAL:
-        _text_staff(session, teams.cleansing_manager_mobile, body, task)
+        _tell(session, teams.cleansing_manager, body, task, teams)
         return
     managers = [task.assignee.manager] if task.assignee and task.assignee.manager else _duty_managers(session)
     for manager in managers:
-        _text_staff(session, manager.mobile if manager else None, body, task)
+        _tell(session, _contact_of(manager), body, task, teams)
     log.warning("task %s for case %s is overdue and escalated", task.id, task.case.reference)
 
 

@@ -1,22 +1,20 @@
 """The outbox: every outbound text is a committed row first, then sent by a worker.
 
-A row is claimed by one atomic UPDATE (pending -> sending) before Twilio is
-called, so two jobs for the same row, a retried job or a second sweep can
-never send it twice. A send whose outcome is unknown (Twilio may have
-received it) is marked ``uncertain`` and never resent automatically.
+Claims, retries and sweeps work as described in app/messaging/delivery.py.
 """
 
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timedelta
+from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.clock import now
 from app.jobs import JobRequest, enqueue_after_commit
 from app.messaging import models as m
+from app.messaging.delivery import claim, due_jobs, job_id, schedule_retry
 from app.messaging.models import OutboundMessage
 from app.messaging.opt_outs import is_opted_out
 from app.messaging.segments import count_segments, is_gsm7
@@ -30,9 +28,6 @@ from app.messaging.twilio_gateway import (
 log = logging.getLogger(__name__)
 
 SEND_JOB = "workers.texts.send_text"
-RETRY_DELAYS = (timedelta(seconds=30), timedelta(minutes=2), timedelta(minutes=10), timedelta(minutes=30))
-MAX_ATTEMPTS = len(RETRY_DELAYS) + 1
-CLAIM_EXPIRES_AFTER = timedelta(minutes=5)
 OPTED_OUT_CODE = "21610"  # Twilio: the number has replied STOP to us
 # Twilio's statuses in the order they happen; a late callback never moves a row backwards.
 STATUS_ORDER = {
@@ -49,7 +44,7 @@ STATUS_ORDER = {
 
 
 def send_job_id(message_id: int, attempt: int) -> str:
-    return f"send-text-{message_id}-{attempt}"
+    return job_id("text", message_id, attempt)
 
 
 def _record(session: Session, to: str, body: str, purpose: str, case_id: int | None, status: str) -> OutboundMessage:
@@ -87,29 +82,14 @@ def record_reply(session: Session, *, to: str, body: str, purpose: str, case_id:
     return _record(session, to, body, purpose, case_id, m.REPLIED)
 
 
-def _claim(session: Session, message_id: int) -> OutboundMessage | None:
-    claimed = session.execute(
-        update(OutboundMessage)
-        .where(
-            OutboundMessage.id == message_id,
-            OutboundMessage.status == m.RETRYABLE,
-            OutboundMessage.next_attempt_at <= now(),
-        )
-        .values(status=m.CLAIMED, claimed_at=now(), attempts=OutboundMessage.attempts + 1)
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    session.commit()
-    return session.get(OutboundMessage, message_id, populate_existing=True) if claimed else None
-
-
 def deliver(session: Session, message_id: int, gateway: TwilioGateway, status_callback_url: str) -> str:
     """Send one outbox row through Twilio if nobody has; returns what happened to it.
 
     Raises TemporarySendError after recording the next attempt time, so the
     job shows as failed in RQ while the sweep takes care of the retry.
     """
-    message = _claim(session, message_id)
-    if message is None:
+    message = claim(session, OutboundMessage, message_id)
+    if not isinstance(message, OutboundMessage):
         return "not due or already handled"
     if is_opted_out(session, message.to_phone):  # STOP arrived after the text was queued
         message.status, message.error_code = m.REFUSED, "opted_out"
@@ -118,7 +98,7 @@ def deliver(session: Session, message_id: int, gateway: TwilioGateway, status_ca
     try:
         sent = gateway.send_sms(message.to_phone, message.body, status_callback_url)
     except TemporarySendError as error:
-        _schedule_retry(message, error.code)
+        schedule_retry(message, error.code)
         session.commit()
         raise
     except PermanentSendError as error:
@@ -137,17 +117,6 @@ def deliver(session: Session, message_id: int, gateway: TwilioGateway, status_ca
     return sent.status
 
 
-def _schedule_retry(message: OutboundMessage, code: str | None) -> None:
-    message.error_code = code
-    if message.attempts >= MAX_ATTEMPTS:
-        message.status = m.FAILED
-        log.warning("outbox: text %s failed after %s attempts", message.id, message.attempts)
-        return
-    message.status = m.RETRYABLE
-    message.next_attempt_at = now() + RETRY_DELAYS[message.attempts - 1]
-    log.info("outbox: text %s attempt %s failed; next try at %s", message.id, message.attempts, message.next_attempt_at)
-
-
 def record_delivery_status(session: Session, sid: str, status: str, error_code: str | None) -> bool:
     """Apply Twilio's status callback; out-of-order callbacks never move a row backwards."""
     message = session.scalars(select(OutboundMessage).where(OutboundMessage.twilio_sid == sid)).first()
@@ -163,22 +132,5 @@ def record_delivery_status(session: Session, sid: str, status: str, error_code: 
 
 
 def due_for_sending(session: Session, as_of: datetime) -> list[JobRequest]:
-    """Send jobs for rows that are due and not sent, and release claims a killed worker left behind.
-
-    A claim older than CLAIM_EXPIRES_AFTER whose worker died before calling
-    Twilio cannot be told apart from one that died after: it becomes
-    ``uncertain`` rather than risk a second text.
-    """
-    session.execute(
-        update(OutboundMessage)
-        .where(OutboundMessage.status == m.CLAIMED, OutboundMessage.claimed_at < as_of - CLAIM_EXPIRES_AFTER)
-        .values(status=m.UNCERTAIN)
-        .execution_options(synchronize_session=False)
-    )
-    session.commit()
-    rows = session.execute(
-        select(OutboundMessage.id, OutboundMessage.attempts).where(
-            OutboundMessage.status == m.RETRYABLE, OutboundMessage.next_attempt_at <= as_of
-        )
-    ).all()
-    return [JobRequest(SEND_JOB, (row.id,), send_job_id(row.id, row.attempts)) for row in rows]
+    """Send jobs for texts that are due: never queued (Redis was down) or waiting to retry."""
+    return due_jobs(session, OutboundMessage, SEND_JOB, "text", as_of)

@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 27e5b45c3df9
+Revision ID: 4413e81747ae
 Revises:
-Create Date: 2026-11-25 12:14:42.210918
+Create Date: 2026-11-25 12:23:39.981709
 """
 
 from __future__ import annotations
@@ -135,6 +135,31 @@ def upgrade() -> None:
     with op.batch_alter_table("inbound_messages", schema=None) as batch_op:
         batch_op.create_index("ix_inbound_from_time", ["from_phone", "received_at"], unique=False)
         batch_op.create_index(batch_op.f("ix_inbound_messages_case_id"), ["case_id"], unique=False)
+
+    op.create_table(
+        "outbound_emails",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("case_id", sa.Integer(), nullable=True),
+        sa.Column("purpose", sa.String(length=40), nullable=False),
+        sa.Column("to_address", sa.String(length=200), nullable=False),
+        sa.Column("subject", sa.String(length=200), nullable=False),
+        sa.Column("body", sa.Text(), nullable=False),
+        sa.Column("status", sa.String(length=20), nullable=False),
+        sa.Column("attempts", sa.Integer(), nullable=False),
+        sa.Column("next_attempt_at", app.extensions.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("error_code", sa.String(length=40), nullable=True),
+        sa.Column("created_at", app.extensions.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("claimed_at", app.extensions.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("sent_at", app.extensions.UTCDateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["case_id"],
+            ["cases.id"],
+        ),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    with op.batch_alter_table("outbound_emails", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_outbound_emails_case_id"), ["case_id"], unique=False)
+        batch_op.create_index("ix_outbound_emails_due", ["status", "next_attempt_at"], unique=False)
 
     op.create_table(
         "outbound_messages",
@@ -347,6 +372,11 @@ def downgrade() -> None:
         batch_op.drop_index("ix_outbound_due")
 
     op.drop_table("outbound_messages")
+    with op.batch_alter_table("outbound_emails", schema=None) as batch_op:
+        batch_op.drop_index("ix_outbound_emails_due")
+        batch_op.drop_index(batch_op.f("ix_outbound_emails_case_id"))
+
+    op.drop_table("outbound_emails")
     with op.batch_alter_table("inbound_messages", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_inbound_messages_case_id"))
         batch_op.drop_index("ix_inbound_from_time")

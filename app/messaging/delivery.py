@@ -1,0 +1,77 @@
+"""Claiming, retrying and sweeping outbox rows, for texts and emails alike.
+
+A row is claimed by one atomic UPDATE (pending -> sending) before the
+provider is called, so two jobs for the same row, a retried job or a second
+sweep can never send it twice. A send whose outcome is unknown is marked
+``uncertain`` and never resent automatically.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from app.clock import now
+from app.jobs import JobRequest
+from app.messaging import models as m
+from app.messaging.models import OutboundEmail, OutboundMessage
+
+log = logging.getLogger(__name__)
+
+RETRY_DELAYS = (timedelta(seconds=30), timedelta(minutes=2), timedelta(minutes=10), timedelta(minutes=30))
+MAX_ATTEMPTS = len(RETRY_DELAYS) + 1
+CLAIM_EXPIRES_AFTER = timedelta(minutes=5)
+
+Row = OutboundMessage | OutboundEmail
+Model = type[OutboundMessage] | type[OutboundEmail]
+
+
+def job_id(kind: str, row_id: int, attempt: int) -> str:
+    return f"send-{kind}-{row_id}-{attempt}"
+
+
+def claim(session: Session, model: Model, row_id: int) -> Row | None:
+    """Take a due row for sending; None if another job has it, it is done, or it is not due yet."""
+    claimed = session.execute(
+        update(model)
+        .where(model.id == row_id, model.status == m.RETRYABLE, model.next_attempt_at <= now())
+        .values(status=m.CLAIMED, claimed_at=now(), attempts=model.attempts + 1)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    session.commit()
+    return session.get(model, row_id, populate_existing=True) if claimed else None
+
+
+def schedule_retry(row: Row, code: str | None) -> None:
+    """After a temporary failure: try again later with back-off, or give up after the last attempt."""
+    row.error_code = code
+    if row.attempts >= MAX_ATTEMPTS:
+        row.status = m.FAILED
+        log.warning("%s %s failed after %s attempts", row.__tablename__, row.id, row.attempts)
+        return
+    row.status = m.RETRYABLE
+    row.next_attempt_at = now() + RETRY_DELAYS[row.attempts - 1]
+    log.info("%s %s attempt %s failed; next try at %s", row.__tablename__, row.id, row.attempts, row.next_attempt_at)
+
+
+def due_jobs(session: Session, model: Model, func_path: str, kind: str, as_of: datetime) -> list[JobRequest]:
+    """Send jobs for rows that are due, after releasing claims a killed worker left behind.
+
+    A claim older than CLAIM_EXPIRES_AFTER whose worker died before calling the
+    provider cannot be told apart from one that died after: it becomes
+    ``uncertain`` rather than risk sending twice.
+    """
+    session.execute(
+        update(model)
+        .where(model.status == m.CLAIMED, model.claimed_at < as_of - CLAIM_EXPIRES_AFTER)
+        .values(status=m.UNCERTAIN)
+        .execution_options(synchronize_session=False)
+    )
+    session.commit()
+    rows = session.execute(
+        select(model.id, model.attempts).where(model.status == m.RETRYABLE, model.next_attempt_at <= as_of)
+    ).all()
+    return [JobRequest(func_path, (row.id,), job_id(kind, row.id, row.attempts)) for row in rows]
