@@ -140,14 +140,17 @@ def jobs_run(name: str, as_of: str | None) -> None:
 
 @ivr_cli.command("call")
 @click.option("--url", default="http://127.0.0.1:5000", show_default=True, help="Where the app is running.")
+@click.option(
+    "--public-url", default=None, help="The app's PUBLIC_BASE_URL, if it differs from --url (signatures use it)."
+)
 @click.option("--from", "from_number", default="+447911123456", show_default=True, help="The caller's number.")
-def ivr_call(url: str, from_number: str) -> None:
+def ivr_call(url: str, public_url: str | None, from_number: str) -> None:
     """Play the call flow in the terminal, signing requests as Twilio does."""
     from app.telephony.simulator import PhoneSimulator
 
     PhoneSimulator(
         app_url=url,
-        public_base_url=str(current_app.config["PUBLIC_BASE_URL"]),
+        public_base_url=public_url or url,
         auth_token=str(current_app.config["TWILIO_AUTH_TOKEN"]),
         from_number=from_number,
         to_number=str(current_app.config["TWILIO_PHONE_NUMBER"]),

@@ -19,7 +19,7 @@ HOW_TO_TRY = """
 The hate crime line is running on http://127.0.0.1:{port}
 
 Try a call in another terminal (it signs its requests like Twilio does):
-    .venv/bin/flask --app app ivr call --url http://127.0.0.1:{port}
+    .venv/bin/flask --app app ivr call --url http://127.0.0.1:{port}{public}
 Get an API token for the demo integration account, then read a case:
     .venv/bin/flask --app app staff token demo.integration@example.org
     curl -H "Authorization: Bearer TOKEN" http://127.0.0.1:{port}/api/v1/cases/HC-123456
@@ -36,7 +36,9 @@ def main() -> int:
         os.environ["REDIS_URL"] = redis.url
         print(f"started the project's own Redis at {redis.url}", flush=True)
     INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
-    print(HOW_TO_TRY.format(port=port), flush=True)
+    public = os.environ["PUBLIC_BASE_URL"]
+    extra = "" if public == f"http://127.0.0.1:{port}" else f" --public-url {public}"
+    print(HOW_TO_TRY.format(port=port, public=extra), flush=True)
     honcho = subprocess.Popen(
         [sys.executable, "-m", "honcho", "start", "web", "worker", "cron"], start_new_session=False
     )

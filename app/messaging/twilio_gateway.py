@@ -9,6 +9,7 @@ import requests
 from twilio.base.exceptions import TwilioRestException
 from twilio.http.http_client import TwilioHttpClient
 from twilio.rest import Client
+from urllib3.exceptions import NewConnectionError
 
 HTTP_TIMEOUT_SECONDS = 10
 
@@ -37,6 +38,12 @@ class UncertainSendError(SendError):
 class SentMessage:
     sid: str
     status: str
+
+
+def _never_connected(error: requests.exceptions.ConnectionError) -> bool:
+    """True when the request cannot have reached Twilio (DNS failure, connection refused)."""
+    reason = getattr(error.args[0], "reason", None) if error.args else None
+    return isinstance(reason, NewConnectionError)
 
 
 class TwilioGateway:
@@ -69,7 +76,7 @@ class TwilioGateway:
         except requests.exceptions.ConnectTimeout as error:
             raise TemporarySendError("could not connect to Twilio") from error
         except requests.exceptions.ConnectionError as error:
-            if "NewConnectionError" in repr(error) or "Connection refused" in repr(error):
+            if _never_connected(error):
                 raise TemporarySendError("could not connect to Twilio") from error
             raise UncertainSendError(f"connection to Twilio broke ({type(error).__name__})") from error
         except requests.exceptions.Timeout as error:
