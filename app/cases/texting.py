@@ -12,7 +12,7 @@ import logging
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -141,7 +141,7 @@ def _converse(session: Session, flows: Flows, phone: str, message: InboundMessag
         if conversation is not None:
             conversation.status = "restarted"
         flow = "report" if command == "REPORT" else "graffiti"
-        conversation = _start(session, flows, phone, flow)
+        conversation = _start(session, flows, message, flow)
         return Handled(flows.start_of(flow).prompt, f"start_{flow}")
     if conversation is not None:
         return _answer(session, flows, conversation, message.body)
@@ -150,12 +150,19 @@ def _converse(session: Session, flows: Flows, phone: str, message: InboundMessag
         _tell_officer(session, case, message)
         return Handled(flows.message("added_to_case", reference=case.reference), RESIDENT_MESSAGE, case)
     if len(message.body.strip()) >= DESCRIPTION_MIN_LENGTH:
-        return _answer(session, flows, _start(session, flows, phone, "report"), message.body)
+        return _answer(session, flows, _start(session, flows, message, "report"), message.body)
     return Handled(flows.message("menu"), "menu")
 
 
-def _start(session: Session, flows: Flows, phone: str, flow: str) -> TextConversation:
-    conversation = TextConversation(phone=phone, flow=flow, step=flows.start_of(flow).id, answers={})
+def _start(session: Session, flows: Flows, message: InboundMessage, flow: str) -> TextConversation:
+    """A conversation begins with the text that started it (kept on the case it leads to)."""
+    conversation = TextConversation(
+        phone=str(message.from_phone),
+        flow=flow,
+        step=flows.start_of(flow).id,
+        answers={},
+        started_at=message.received_at,
+    )
     session.add(conversation)
     session.flush()
     return conversation
@@ -243,7 +250,30 @@ def _open_case(session: Session, conversation: TextConversation, complete: bool)
     case = service.open_case(session, report)
     conversation.status = "finished" if complete else conversation.status
     conversation.case_id = case.id
+    _file_conversation_on(session, conversation, case)
     return case
+
+
+def _file_conversation_on(session: Session, conversation: TextConversation, case: Case) -> None:
+    """The texts (and pictures) of the conversation become the start of the case's timeline."""
+    texts = select(InboundMessage.id).where(
+        InboundMessage.from_phone == conversation.phone,
+        InboundMessage.received_at >= conversation.started_at,
+        InboundMessage.case_id.is_(None),
+    )
+    message_ids = list(session.scalars(texts))
+    session.execute(
+        update(InboundMessage)
+        .where(InboundMessage.id.in_(message_ids))
+        .values(case_id=case.id)
+        .execution_options(synchronize_session=False)
+    )
+    session.execute(
+        update(Attachment)
+        .where(Attachment.inbound_message_id.in_(message_ids))
+        .values(case_id=case.id)
+        .execution_options(synchronize_session=False)
+    )
 
 
 def _active_conversation(session: Session, flows: Flows, phone: str) -> TextConversation | None:

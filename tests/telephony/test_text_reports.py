@@ -180,3 +180,17 @@ def test_the_next_question_is_also_scheduled_in_rq_for_when_the_resident_stops_t
     scheduled = ScheduledJobRegistry(queue=Queue("default", connection=redis)).get_job_ids()
     assert len(scheduled) == 2, "one per text; the earlier one finds the resident still typing and does nothing"
     assert all(job_id.startswith("continue-conversation-") for job_id in scheduled)
+
+
+def test_the_conversation_and_its_pictures_are_filed_on_the_case(app, texter, redis, twilio_api):
+    from app.cases.models import Attachment
+
+    texter.send("graffiti")
+    texter.send(
+        "On the side of the community centre, Ladypool Road", media=[("https://api.twilio.com/m/ME9", "image/jpeg")]
+    )
+    texter.send("yes")
+    case = the_case()
+    inbound = db.session.scalars(select(InboundMessage).order_by(InboundMessage.id)).all()
+    assert [m.case_id for m in inbound] == [case.id, case.id, case.id]
+    assert db.session.scalars(select(Attachment)).one().case_id == case.id
