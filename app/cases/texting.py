@@ -12,16 +12,14 @@ import logging
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from app.calendar import next_working_day_deadline, spoken_day_and_time
-from app.cases import service
-from app.cases.models import Attachment, Case, Task, TextConversation
-from app.cases.references import digits_of
+from app.calendar import spoken_day_and_time
+from app.cases import resident_texts, service
+from app.cases.models import Attachment, Case, TextConversation
 from app.cases.report import Report
-from app.cases.tasks import add_task
 from app.cases.text_answers import (
     DESCRIPTION_MIN_LENGTH,
     allowed_answers,
@@ -33,7 +31,7 @@ from app.cases.text_answers import (
 from app.clock import now
 from app.jobs import enqueue_after_commit
 from app.messaging import models as m
-from app.messaging.models import InboundMessage, OutboundMessage
+from app.messaging.models import InboundMessage
 from app.messaging.opt_outs import is_opted_out, set_opted_out
 from app.messaging.outbox import queue_text, record_reply
 from app.phones import to_e164
@@ -43,7 +41,6 @@ log = logging.getLogger(__name__)
 
 CONVERSATION_IDLE = timedelta(hours=24)
 MAX_ATTEMPTS = 3  # the question, then at most two repeats
-RESIDENT_MESSAGE = "resident_message"
 CONTINUE_JOB = "workers.texts.continue_conversation"
 REPORT_KINDS = {"report": "hate_crime", "graffiti": "graffiti"}
 
@@ -113,8 +110,8 @@ def _handle(session: Session, flows: Flows, line: TextLine, message: InboundMess
     phone = message.from_phone
     if phone is None or phone in line.own_numbers:
         return Handled(None, "ignored")
-    if _is_flood(session, phone, line.flood_limit_per_minute):
-        return Handled(None, "flood", _alert_flood(session, phone))
+    if resident_texts.is_flood(session, phone, line.flood_limit_per_minute):
+        return Handled(None, "flood", resident_texts.alert_flood(session, phone))
     twilio_keyword = inbound.opt_out_type.upper()
     if twilio_keyword == "STOP" or (not twilio_keyword and is_opt_out(message.body)):
         return Handled(None, "opt_out", number_opted_out(session, phone, "text_stop"))
@@ -126,7 +123,7 @@ def _handle(session: Session, flows: Flows, line: TextLine, message: InboundMess
     if twilio_keyword == "HELP":
         return Handled(None, "help")
     if opted_out:
-        return Handled(None, "while_opted_out", _case_to_reply_to(session, phone))
+        return Handled(None, "while_opted_out", resident_texts.case_to_reply_to(session, phone))
     return _converse(session, flows, phone, message)
 
 
@@ -136,19 +133,19 @@ def _converse(session: Session, flows: Flows, phone: str, message: InboundMessag
     if command == "HELP":
         return Handled(flows.message("help"), "help")
     if command == "STATUS":
-        return Handled(_status(session, flows, phone, argument), "status")
+        return Handled(resident_texts.status_reply(session, flows, phone, argument), "status")
     if command in {"REPORT", "GRAFFITI"}:
         if conversation is not None:
             conversation.status = "restarted"
         flow = "report" if command == "REPORT" else "graffiti"
-        conversation = _start(session, flows, message, flow)
+        _start(session, flows, message, flow)
         return Handled(flows.start_of(flow).prompt, f"start_{flow}")
     if conversation is not None:
         return _answer(session, flows, conversation, message.body)
-    case = _case_to_reply_to(session, phone)
+    case = resident_texts.case_to_reply_to(session, phone)
     if case is not None:
-        _tell_officer(session, case, message)
-        return Handled(flows.message("added_to_case", reference=case.reference), RESIDENT_MESSAGE, case)
+        resident_texts.tell_officer(session, case, message)
+        return Handled(flows.message("added_to_case", reference=case.reference), resident_texts.RESIDENT_MESSAGE, case)
     if len(message.body.strip()) >= DESCRIPTION_MIN_LENGTH:
         return _answer(session, flows, _start(session, flows, message, "report"), message.body)
     return Handled(flows.message("menu"), "menu")
@@ -318,82 +315,6 @@ def number_opted_out(session: Session, phone: str, source: str) -> Case | None:
         select(TextConversation).where(TextConversation.phone == phone, TextConversation.status == "active")
     ).first()
     stopped = expire(session, active, status="stopped") if active is not None else None
-    for case in _open_cases(session, phone):
+    for case in resident_texts.open_cases(session, phone):
         case.contact_by_phone_only = True
-    return stopped or _case_to_reply_to(session, phone)
-
-
-def _open_cases(session: Session, phone: str) -> list[Case]:
-    return [case for case in service.cases_for_phone(session, phone) if case.status == "open"]
-
-
-def _case_to_reply_to(session: Session, phone: str) -> Case | None:
-    """The open case the resident is most likely answering: the one we last texted them about."""
-    cases = _open_cases(session, phone)
-    if not cases:
-        return None
-    last_texted = session.scalar(
-        select(OutboundMessage.case_id)
-        .where(OutboundMessage.to_phone == phone, OutboundMessage.case_id.in_([c.id for c in cases]))
-        .order_by(OutboundMessage.id.desc())
-        .limit(1)
-    )
-    return next((case for case in cases if case.id == last_texted), cases[0])
-
-
-def _tell_officer(session: Session, case: Case, message: InboundMessage) -> None:
-    """A message on the case's timeline; one open task tells whoever works the case to read it."""
-    message.case_id = case.id
-    waiting = session.scalar(
-        select(Task.id).where(Task.case_id == case.id, Task.kind == RESIDENT_MESSAGE, Task.status == "open")
-    )
-    if waiting is None:
-        add_task(
-            session,
-            case,
-            RESIDENT_MESSAGE,
-            f"text:{message.message_sid}",
-            next_working_day_deadline(now()),
-            note="The resident has texted the line: read the message on the case.",
-        )
-
-
-def _is_flood(session: Session, phone: str, limit: int) -> bool:
-    recent = session.scalar(
-        select(func.count())
-        .select_from(InboundMessage)
-        .where(InboundMessage.from_phone == phone, InboundMessage.received_at > now() - timedelta(minutes=1))
-    )
-    return int(recent or 0) > limit
-
-
-def _alert_flood(session: Session, phone: str) -> Case:
-    """Texts beyond the limit are stored unanswered; an officer is alerted once (one open task per case)."""
-    case = _case_to_reply_to(session, phone)
-    if case is None:
-        case = service.open_case(session, Report(kind="enquiry", channel="sms", caller_phone=phone))
-    already_alerted = select(Task.id).where(Task.case_id == case.id, Task.kind == "text_flood", Task.status == "open")
-    if session.scalar(already_alerted) is None:
-        add_task(
-            session,
-            case,
-            "text_flood",
-            f"flood:{now():%Y%m%d%H%M%S}",
-            next_working_day_deadline(now()),
-            priority=True,
-            note="Many texts in a minute from this number: stored but not answered. Check on the resident.",
-        )
-        log.warning("text flood from the resident of case %s", case.reference)
-    return case
-
-
-def _status(session: Session, flows: Flows, phone: str, argument: str) -> str:
-    """Only the sender's own open cases; a reference belonging to anyone else reveals nothing."""
-    cases = _open_cases(session, phone)
-    if argument:
-        wanted = digits_of(argument)
-        cases = [case for case in cases if case.reference_digits == wanted]
-    if not cases:
-        return flows.message("status_none")
-    lines = [flows.message("status_case", reference=c.reference, **service.progress(c)) for c in cases[:3]]
-    return flows.message("status", cases=" ".join(lines))
+    return stopped or resident_texts.case_to_reply_to(session, phone)

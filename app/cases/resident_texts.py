@@ -1,0 +1,99 @@
+"""Texts outside a conversation: replies that land on a case, STATUS, and floods from one number."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from app.calendar import next_working_day_deadline
+from app.cases import service
+from app.cases.models import Case, Task
+from app.cases.references import digits_of
+from app.cases.report import Report
+from app.cases.tasks import add_task
+from app.clock import now
+from app.messaging.models import InboundMessage, OutboundMessage
+from ivr_flows import Flows
+
+log = logging.getLogger(__name__)
+
+RESIDENT_MESSAGE = "resident_message"
+
+
+def open_cases(session: Session, phone: str) -> list[Case]:
+    return [case for case in service.cases_for_phone(session, phone) if case.status == "open"]
+
+
+def case_to_reply_to(session: Session, phone: str) -> Case | None:
+    """The open case the resident is most likely answering: the one we last texted them about."""
+    cases = open_cases(session, phone)
+    if not cases:
+        return None
+    last_texted = session.scalar(
+        select(OutboundMessage.case_id)
+        .where(OutboundMessage.to_phone == phone, OutboundMessage.case_id.in_([c.id for c in cases]))
+        .order_by(OutboundMessage.id.desc())
+        .limit(1)
+    )
+    return next((case for case in cases if case.id == last_texted), cases[0])
+
+
+def tell_officer(session: Session, case: Case, message: InboundMessage) -> None:
+    """A message on the case's timeline; one open task tells whoever works the case to read it."""
+    message.case_id = case.id
+    waiting = session.scalar(
+        select(Task.id).where(Task.case_id == case.id, Task.kind == RESIDENT_MESSAGE, Task.status == "open")
+    )
+    if waiting is None:
+        add_task(
+            session,
+            case,
+            RESIDENT_MESSAGE,
+            f"text:{message.message_sid}",
+            next_working_day_deadline(now()),
+            note="The resident has texted the line: read the message on the case.",
+        )
+
+
+def is_flood(session: Session, phone: str, limit: int) -> bool:
+    recent = session.scalar(
+        select(func.count())
+        .select_from(InboundMessage)
+        .where(InboundMessage.from_phone == phone, InboundMessage.received_at > now() - timedelta(minutes=1))
+    )
+    return int(recent or 0) > limit
+
+
+def alert_flood(session: Session, phone: str) -> Case:
+    """Texts beyond the limit are stored unanswered; an officer is alerted once (one open task per case)."""
+    case = case_to_reply_to(session, phone)
+    if case is None:
+        case = service.open_case(session, Report(kind="enquiry", channel="sms", caller_phone=phone))
+    already_alerted = select(Task.id).where(Task.case_id == case.id, Task.kind == "text_flood", Task.status == "open")
+    if session.scalar(already_alerted) is None:
+        add_task(
+            session,
+            case,
+            "text_flood",
+            f"flood:{now():%Y%m%d%H%M%S}",
+            next_working_day_deadline(now()),
+            priority=True,
+            note="Many texts in a minute from this number: stored but not answered. Check on the resident.",
+        )
+        log.warning("text flood from the resident of case %s", case.reference)
+    return case
+
+
+def status_reply(session: Session, flows: Flows, phone: str, argument: str) -> str:
+    """Only the sender's own open cases; a reference belonging to anyone else reveals nothing."""
+    cases = open_cases(session, phone)
+    if argument:
+        wanted = digits_of(argument)
+        cases = [case for case in cases if case.reference_digits == wanted]
+    if not cases:
+        return flows.message("status_none")
+    lines = [flows.message("status_case", reference=c.reference, **service.progress(c)) for c in cases[:3]]
+    return flows.message("status", cases=" ".join(lines))
