@@ -316,7 +316,9 @@ def measure(scenario: Scenario, runs: int, redis_url: str, redis: Redis) -> None
 
     def enqueue() -> int:
         requests = [
-            JobRequest("workers.tasks.contact_for_update", (case_id,), f"progress-{case_id}-{day:%Y%m%d}")
+            JobRequest(
+                "workers.tasks.contact_for_update", (case_id, AS_OF.isoformat()), f"progress-{case_id}-{day:%Y%m%d}"
+            )
             for case_id in due
         ]
         return enqueue_now(redis_url, requests) if requests else 0

@@ -62,7 +62,9 @@ def queue_progress_updates() -> int:
     # a killed worker is queued again by the next run (the database makes a second contact a no-op).
     run = now().astimezone(LONDON)
     requests = [
-        JobRequest("workers.tasks.contact_for_update", (case_id,), f"progress-{case_id}-{run:%Y%m%d%H%M}")
+        JobRequest(
+            "workers.tasks.contact_for_update", (case_id, run.isoformat()), f"progress-{case_id}-{run:%Y%m%d%H%M}"
+        )
         for case_id in due
     ]
     added = enqueue_now(_redis_url(), requests) if requests else 0

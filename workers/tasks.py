@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from flask import current_app
 
 from app.cases import progress, tasks
@@ -25,6 +27,6 @@ def assign_task(task_id: int) -> bool:
     return tasks.assign(db.session, task_id, teams())
 
 
-def contact_for_update(case_id: int) -> str:
-    """Send one case its fortnightly update by the agreed method."""
-    return progress.contact_for_update(db.session, case_id)
+def contact_for_update(case_id: int, selected_at: str) -> str:
+    """Send one case its fortnightly update by the agreed method (`selected_at`: ISO time of the run)."""
+    return progress.contact_for_update(db.session, case_id, datetime.fromisoformat(selected_at))

@@ -46,10 +46,13 @@ def due_case_ids(session: Session, as_of: datetime) -> list[int]:
     return list(session.scalars(query))
 
 
-def contact_for_update(session: Session, case_id: int) -> str:
-    """Send one case its fortnightly update by the agreed method, once per due date."""
+def contact_for_update(session: Session, case_id: int, selected_at: datetime) -> str:
+    """Send one case its fortnightly update by the agreed method, once per due date.
+
+    `selected_at` is when the run chose the case (so `flask jobs run --as-of` means the same to the job).
+    """
     case = session.get(Case, case_id)
-    cutoff = selection_cutoff(now())
+    cutoff = selection_cutoff(selected_at)
     if case is None or case.status != "open" or case.next_update_due is None or cutoff is None:
         return "not due"
     if case.next_update_due >= cutoff:

@@ -27,8 +27,13 @@ def contacted_case(app, redis, at, safe_to_text: bool = True, spoke_at: str = "2
 
 
 def run_progress_updates(app, redis, at, when: str) -> str:
+    """`flask jobs run progress-updates --as-of WHEN`, then the worker (the job knows when it was chosen)."""
+    output = (
+        app.test_cli_runner()
+        .invoke(args=["jobs", "run", "progress-updates", "--as-of", london(when).isoformat()])
+        .output
+    )
     with at(when):
-        output = app.test_cli_runner().invoke(args=["jobs", "run", "progress-updates"]).output
         run_worker(app, redis)
     return output
 
@@ -74,7 +79,7 @@ def test_two_schedulers_running_at_once_send_one_update(app, officers, redis, tw
         from workers.tasks import contact_for_update
 
         run_worker(app, redis)
-        assert contact_for_update(case.id) in {"already contacted", "not due"}
+        assert contact_for_update(case.id, london("2026-11-25 10:00").isoformat()) in {"already contacted", "not due"}
     assert len(progress_texts(twilio_api)) == 1
     assert len(db.session.scalars(select(ProgressContact)).all()) == 1
 
