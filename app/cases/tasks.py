@@ -30,6 +30,7 @@ from app.clock import now
 from app.jobs import enqueue_after_commit
 from app.messaging import templates
 from app.messaging.email import queue_email
+from app.messaging.history import STAFF_NOTIFICATION
 from app.messaging.models import OutboundMessage
 from app.messaging.outbox import queue_text
 from app.staff.models import StaffMember
@@ -159,12 +160,10 @@ def _tell(session: Session, who: Contact | None, body: str, task: Task, teams: T
         log.warning("task %s: nobody to tell about it", task.id)
         return
     if who.mobile:
-        queue_text(session, to=who.mobile, body=body, purpose="staff_notification", case_id=task.case_id)
+        queue_text(session, to=who.mobile, body=body, purpose=STAFF_NOTIFICATION, case_id=task.case_id)
     if teams.email_enabled and who.email:
         subject = f"{body.split(':', 1)[0]}: {task.case.reference}"
-        queue_email(
-            session, to=who.email, subject=subject, body=body, purpose="staff_notification", case_id=task.case_id
-        )
+        queue_email(session, to=who.email, subject=subject, body=body, purpose=STAFF_NOTIFICATION, case_id=task.case_id)
 
 
 def send_reminders(session: Session, teams: Teams) -> tuple[int, int]:

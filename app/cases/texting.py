@@ -31,7 +31,7 @@ from app.cases.text_answers import (
 from app.clock import now
 from app.jobs import enqueue_after_commit
 from app.messaging import models as m
-from app.messaging.models import InboundMessage
+from app.messaging.models import InboundMessage, OutboundMessage
 from app.messaging.opt_outs import is_opted_out, set_opted_out
 from app.messaging.outbox import queue_text, record_reply
 from app.phones import to_e164
@@ -268,6 +268,16 @@ def _file_conversation_on(session: Session, conversation: TextConversation, case
     session.execute(
         update(Attachment)
         .where(Attachment.inbound_message_id.in_(message_ids))
+        .values(case_id=case.id)
+        .execution_options(synchronize_session=False)
+    )
+    session.execute(
+        update(OutboundMessage)
+        .where(
+            OutboundMessage.to_phone == conversation.phone,
+            OutboundMessage.created_at >= conversation.started_at,
+            OutboundMessage.case_id.is_(None),
+        )
         .values(case_id=case.id)
         .execution_options(synchronize_session=False)
     )

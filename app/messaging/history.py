@@ -1,4 +1,4 @@
-"""A case's texts in both directions, oldest first, as the read API and staff see them."""
+"""A case's texts with the resident in both directions, oldest first, as the read API and staff see them."""
 
 from __future__ import annotations
 
@@ -10,10 +10,14 @@ from sqlalchemy.orm import Session
 
 from app.messaging.models import InboundMessage, OutboundMessage
 
+STAFF_NOTIFICATION = "staff_notification"  # texts to officers about the case are not the resident's timeline
+
 
 def messages_for_case(session: Session, case_id: int) -> list[dict[str, Any]]:
     """Each text as {direction, to, from, body, status, created_at} (created_at an aware datetime)."""
-    outbound = session.scalars(select(OutboundMessage).where(OutboundMessage.case_id == case_id))
+    outbound = session.scalars(
+        select(OutboundMessage).where(OutboundMessage.case_id == case_id, OutboundMessage.purpose != STAFF_NOTIFICATION)
+    )
     inbound = session.scalars(select(InboundMessage).where(InboundMessage.case_id == case_id))
     texts: list[tuple[datetime, dict[str, Any]]] = [
         (m.created_at, {"direction": "outbound", "to": m.to_phone, "from": None, "body": m.body, "status": m.status})

@@ -114,6 +114,7 @@ def test_noon_reminder_then_escalation_to_the_manager_at_the_deadline(app, clien
         token = issue_token(db.session, "crm@example.org")
         body = client.get(f"/api/v1/cases/{case.reference}", headers={"Authorization": f"Bearer {token}"}).get_json()
     assert body["callback"]["status"] == "overdue"
+    assert [m["to"] for m in body["messages"]] == [RESIDENT], "texts to staff are not the resident's timeline"
     assert body["tasks"][0] == {
         "id": the_task(case).id,
         "kind": "risk_assessment_callback",

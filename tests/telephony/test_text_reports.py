@@ -194,3 +194,5 @@ def test_the_conversation_and_its_pictures_are_filed_on_the_case(app, texter, re
     inbound = db.session.scalars(select(InboundMessage).order_by(InboundMessage.id)).all()
     assert [m.case_id for m in inbound] == [case.id, case.id, case.id]
     assert db.session.scalars(select(Attachment)).one().case_id == case.id
+    replies = db.session.scalars(select(OutboundMessage).where(OutboundMessage.to_phone == RESIDENT)).all()
+    assert len(replies) == 3 and {m.case_id for m in replies} == {case.id}, "our questions are on the timeline too"
