@@ -231,3 +231,26 @@ def officers(app):
         manager_email="manager@example.org",
         pattern=WorkingPattern((5, 6), "09:00", "17:00"),
     )  # weekends only
+
+
+def at_once(app: Flask, job: Any, times: int = 2) -> list[Any]:
+    """Run `job` in `times` threads at the same moment, each in its own app context, as two schedulers would."""
+    import threading
+
+    from app.clock import now
+
+    instant = now()  # every thread runs at the test's (frozen) time
+    results: list[Any] = []
+    barrier = threading.Barrier(times)
+
+    def run() -> None:
+        with app.app_context(), frozen_at(instant):
+            barrier.wait()
+            results.append(job())
+
+    threads = [threading.Thread(target=run) for _ in range(times)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import threading
-
 from sqlalchemy import select
 
 from app.cases.models import Case, ProgressContact, Task
@@ -11,7 +9,7 @@ from app.extensions import db
 from app.messaging.models import OutboundMessage, PhoneOptOut
 from app.staff.accounts import create_staff, issue_token
 from tests.cases.test_officer_tasks import report, texts_to, the_task
-from tests.conftest import RESIDENT, london
+from tests.conftest import RESIDENT, at_once, london
 from tests.workers.test_confirmation_text import run_worker
 
 
@@ -63,23 +61,16 @@ def test_not_contacted_twice_for_the_same_due_date(app, officers, redis, twilio_
 
 def test_two_schedulers_running_at_once_send_one_update(app, officers, redis, twilio_api, at):
     from workers.sweeps import queue_progress_updates
+    from workers.tasks import contact_for_update
 
     case = contacted_case(app, redis, at)
+    chosen_at = london("2026-11-25 10:00").isoformat()
     with at("2026-11-25 10:00"):
-
-        def run() -> None:
-            with app.app_context():
-                queue_progress_updates()
-
-        threads = [threading.Thread(target=run) for _ in range(2)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-        from workers.tasks import contact_for_update
-
+        assert sorted(at_once(app, queue_progress_updates)) == [0, 1], "the same job id: queued once"
+        redis.flushdb()  # and if both had been queued (different runs), both jobs would run:
+        outcomes = at_once(app, lambda: contact_for_update(case.id, chosen_at))
         run_worker(app, redis)
-        assert contact_for_update(case.id, london("2026-11-25 10:00").isoformat()) in {"already contacted", "not due"}
+    assert sorted(outcomes) == ["already contacted", "text"]
     assert len(progress_texts(twilio_api)) == 1
     assert len(db.session.scalars(select(ProgressContact)).all()) == 1
 

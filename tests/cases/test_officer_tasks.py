@@ -12,7 +12,7 @@ from app.cases.service import open_case
 from app.clock import frozen_at, now
 from app.extensions import db
 from app.staff.accounts import create_staff, find_staff, issue_token
-from tests.conftest import RESIDENT, london
+from tests.conftest import RESIDENT, at_once, london
 from tests.workers.test_confirmation_text import run_worker
 
 OFFICER_A, OFFICER_B, OFFICER_C, MANAGER, DUTY = (
@@ -127,25 +127,13 @@ def test_noon_reminder_then_escalation_to_the_manager_at_the_deadline(app, clien
 
 
 def test_two_reminder_runs_at_once_send_one_reminder(app, officers, redis, twilio_api, at):
-    import threading
+    from workers.sweeps import send_reminders
 
     with at("2026-11-25 10:00"):
         report("B10 0AA")
         run_worker(app, redis)
-    results: list[str] = []
-
-    def run() -> None:
-        with app.app_context():
-            from workers.sweeps import send_reminders
-
-            results.append(send_reminders())
-
     with at("2026-11-26 12:30"):
-        threads = [threading.Thread(target=run) for _ in range(2)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
+        results = at_once(app, send_reminders)
         run_worker(app, redis)
     assert sorted(r.split(", ")[1] for r in results) == ["0 reminded", "1 reminded"]
     assert sum("Reminder" in t for t in texts_to(twilio_api, OFFICER_A)) == 1

@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import threading
 from datetime import timedelta
 
 from rq import Queue
@@ -15,7 +14,7 @@ from app.cases.models import Case, PhoneCall, Task
 from app.clock import frozen_at, now
 from app.extensions import db
 from app.messaging.models import OutboundMessage
-from tests.conftest import RESIDENT
+from tests.conftest import RESIDENT, at_once
 from tests.workers.test_confirmation_text import run_worker
 
 
@@ -52,18 +51,7 @@ def test_two_sweeps_at_once_queue_each_text_once_and_send_it_once(app, redis, tw
     redis.flushdb()  # as if Redis had lost the first enqueue
     from workers.sweeps import sweep_outbox
 
-    results: list[int] = []
-
-    def sweep() -> None:
-        with app.app_context():
-            results.append(sweep_outbox())
-
-    threads = [threading.Thread(target=sweep) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert sorted(results) == [0, 1]
+    assert sorted(at_once(app, sweep_outbox)) == [0, 1]
     assert Queue("default", connection=redis).count == 1
     run_worker(app, redis)
     assert len(twilio_api.sent) == 1
