@@ -26,7 +26,7 @@ def test_with_redis_stopped_calls_and_texts_are_taken_and_the_work_is_done_when_
     server = EmbeddedRedis(Path(tempfile.mkdtemp(prefix="hcr-outage-")) / "redis.sock").start()
     try:
         outage_app = make_app(REDIS_URL=server.url)
-        with outage_app.app_context():
+        with outage_app.app_context(), at("2026-11-25 10:00"):  # a weekday: officers A and B are on duty
             server.stop()  # Redis goes down
             phone = Phone(outage_app.test_client(), PUBLIC_BASE_URL, AUTH_TOKEN, RESIDENT)
             report_everything(phone)
@@ -51,11 +51,12 @@ def test_with_redis_stopped_calls_and_texts_are_taken_and_the_work_is_done_when_
         server.stop()
 
 
-def test_twilio_5xx_then_recovery_sends_each_text_once(app, officers, redis, twilio_api, phone):
+def test_twilio_5xx_then_recovery_sends_each_text_once(app, officers, redis, twilio_api, phone, at):
     twilio_api.fail_next(500, 502, 503)
-    report_everything(phone)
+    with at("2026-11-25 10:00"):
+        report_everything(phone)
     for minutes in (1, 3, 13, 43):
-        with frozen_at(now() + timedelta(minutes=minutes)):
+        with at("2026-11-25 10:00"), frozen_at(now() + timedelta(minutes=minutes)):
             app.test_cli_runner().invoke(args=["jobs", "run", "outbox"])
             run_worker(app, redis)
     statuses = {m.purpose: m.status for m in db.session.scalars(select(OutboundMessage))}
