@@ -21,7 +21,7 @@ from tests.workers.test_confirmation_text import run_worker
 
 
 def test_with_redis_stopped_calls_and_texts_are_taken_and_the_work_is_done_when_it_returns(
-    make_app, officers, twilio_api
+    make_app, officers, twilio_api, at
 ):
     server = EmbeddedRedis(Path(tempfile.mkdtemp(prefix="hcr-outage-")) / "redis.sock").start()
     try:
