@@ -23,7 +23,7 @@ test: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
-	$(BIN)/ruff format --check app workers tests ivr_flows devtools migrations
+	$(BIN)/ruff format --check app workers tests ivr_flows devtools migrations benchmarks
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks.voice_webhook
