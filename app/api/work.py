@@ -29,7 +29,12 @@ def complete_task(task_id: int) -> Response | tuple[Response, int]:
     body = request.get_json(silent=True) or {}
     try:
         follow_up = tasks.complete(
-            db.session, task_id, str(body.get("outcome", "")), g.staff, body.get("risk_level"), body.get("note")
+            db.session,
+            task_id,
+            str(body.get("outcome", "")),
+            g.staff,
+            body.get("risk_level") or body.get("risk"),
+            body.get("note"),
         )
     except tasks.TaskError as error:
         return jsonify(error=str(error)), 404 if "no task" in str(error) else 422

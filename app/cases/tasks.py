@@ -48,6 +48,22 @@ OUTCOMES = {
 }
 
 
+OUTCOME_ALIASES = {
+    "spoke": "spoke_to_resident",
+    "spoke_to_the_resident": "spoke_to_resident",
+    "no_answer_try_again": "no_answer",
+    "declined": "resident_declined",
+    "graffiti_removed": "removed",
+}
+
+
+def outcome_named(text: str) -> str:
+    """'No answer — try again', 'spoke to resident', 'SPOKE' -> the outcome's name."""
+    words = "".join(ch if ch.isalnum() else " " for ch in text.lower()).split()
+    name = "_".join(words)
+    return OUTCOME_ALIASES.get(name, name)
+
+
 class TaskError(ValueError):
     """A task change that cannot be made (unknown task, already done, wrong outcome...)."""
 
@@ -242,6 +258,8 @@ def complete(
         raise TaskError(f"no task {task_id}")
     if task.status != "open":
         raise TaskError(f"task {task_id} is already {task.status}")
+    outcome = outcome_named(outcome)
+    risk_level = risk_level.strip().lower() if risk_level else None
     if outcome not in _outcomes_for(task.kind):
         raise TaskError(f"outcome must be one of {', '.join(sorted(_outcomes_for(task.kind)))}")
     if risk_level is not None and risk_level not in {"standard", "medium", "high"}:

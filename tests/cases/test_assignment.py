@@ -6,7 +6,7 @@ import pytest
 
 from app.cases.assignment import Candidate, choose_officer, is_on_duty, postcode_district
 from app.cases.progress import selection_cutoff
-from app.cases.tasks import next_attempt_due
+from app.cases.tasks import next_attempt_due, outcome_named
 from tests.conftest import london
 
 
@@ -79,3 +79,18 @@ def test_the_fortnightly_run_covers_everything_due_before_the_next_run():
     assert selection_cutoff(london("2026-12-24 10:00")) == london("2026-12-29 10:00"), "Christmas Eve covers Christmas"
     assert selection_cutoff(london("2026-11-27 09:59")) is None, "not before 10:00"
     assert selection_cutoff(london("2026-11-28 10:30")) is None, "not on a Saturday"
+
+
+@pytest.mark.parametrize(
+    ("said", "outcome"),
+    [
+        ("spoke to resident", "spoke_to_resident"),
+        ("No answer — try again", "no_answer"),
+        ("wrong-number", "wrong_number"),
+        ("Resident declined", "resident_declined"),
+        ("declined", "resident_declined"),
+        ("SPOKE", "spoke_to_resident"),
+    ],
+)
+def test_outcomes_are_understood_as_officers_write_them(said, outcome):
+    assert outcome_named(said) == outcome
