@@ -19,6 +19,7 @@ from app.jobs import QUEUE_NAME, JobRequest, enqueue_now
 from app.messaging import outbox
 from app.messaging.email import due_emails
 from ivr_flows import text_flows
+from workers.context import job
 from workers.tasks import teams
 
 log = logging.getLogger(__name__)
@@ -30,6 +31,7 @@ def _redis_url() -> str:
     return str(current_app.config["REDIS_URL"])
 
 
+@job
 def sweep_outbox() -> int:
     """Queue every text and email that is due and not yet sent; returns how many jobs were added.
 
@@ -46,6 +48,7 @@ def sweep_outbox() -> int:
     return added
 
 
+@job
 def send_reminders() -> str:
     """Assign tasks whose owner was never told; remind at noon on the due day; escalate at the deadline."""
     lost = tasks.unassigned_task_ids(db.session)
@@ -55,6 +58,7 @@ def send_reminders() -> str:
     return f"{len(lost)} assigned, {reminded} reminded, {escalated} escalated"
 
 
+@job
 def queue_progress_updates() -> int:
     """From 10:00 on working days: one job per open case due its fortnightly update."""
     due = progress.due_case_ids(db.session, now())
@@ -72,6 +76,7 @@ def queue_progress_updates() -> int:
     return added
 
 
+@job
 def close_abandoned_calls() -> int:
     """Calls quiet for 30 minutes with no status callback are over: keep what they said."""
     closed = 0
@@ -82,6 +87,7 @@ def close_abandoned_calls() -> int:
     return closed
 
 
+@job
 def close_idle_conversations() -> int:
     """Send next questions whose scheduled job was lost; close conversations idle for 24 hours."""
     for conversation_id in texting.waiting_conversations(db.session):

@@ -9,6 +9,7 @@ from flask import current_app
 from app.cases import progress, tasks
 from app.cases.tasks import Contact, Teams
 from app.extensions import db
+from workers.context import job
 
 
 def teams() -> Teams:
@@ -22,11 +23,13 @@ def teams() -> Teams:
     )
 
 
+@job
 def assign_task(task_id: int) -> bool:
     """Give a new task its owner and tell them (and the duty manager for high risk)."""
     return tasks.assign(db.session, task_id, teams())
 
 
+@job
 def contact_for_update(case_id: int, selected_at: str) -> str:
     """Send one case its fortnightly update by the agreed method (`selected_at`: ISO time of the run)."""
     return progress.contact_for_update(db.session, case_id, datetime.fromisoformat(selected_at))

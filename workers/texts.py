@@ -12,8 +12,10 @@ from app.messaging.outbox import OPTED_OUT_CODE, deliver
 from app.messaging.twilio_gateway import TwilioGateway
 from app.telephony.signature import public_url
 from ivr_flows import text_flows
+from workers.context import job
 
 
+@job
 def send_text(message_id: int) -> str:
     """Send one outbox row.
 
@@ -32,11 +34,13 @@ def send_text(message_id: int) -> str:
     return outcome
 
 
+@job
 def continue_conversation(conversation_id: int) -> bool:
     """The resident has finished typing their account: text the next question."""
     return texting.continue_conversation(db.session, text_flows(), conversation_id)
 
 
+@job
 def send_email(email_id: int) -> str:
     """Send one staff email from the outbox."""
     return deliver_email(db.session, email_id, SmtpGateway(current_app.config))

@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 
+import pytest
 from redis import Redis
 from rq import Queue
 from sqlalchemy import select
@@ -35,8 +36,11 @@ def test_confirmation_text_is_sent_by_the_worker_after_the_call(app, phone, redi
     assert message.twilio_sid == sent["Sid"] and message.status == "queued"
 
 
-def test_the_real_rq_worker_command_sends_the_text(app, phone, redis, twilio_api, settings):
-    """`rq worker --burst` with the Procfile's worker class, as a separate process."""
+@pytest.mark.parametrize(
+    "worker_class", [["--worker-class", "workers.worker.AppWorker"], []], ids=["procfile", "plain"]
+)
+def test_the_real_rq_worker_command_sends_the_text(app, phone, redis, twilio_api, settings, worker_class):
+    """`rq worker --burst` as a separate process: the Procfile's, or a plain one someone runs by hand."""
     report_everything(phone)
     env = {**os.environ, **{k: str(v) for k, v in settings.items() if isinstance(v, str)}}
     result = subprocess.run(
@@ -47,8 +51,7 @@ def test_the_real_rq_worker_command_sends_the_text(app, phone, redis, twilio_api
             "--with-scheduler",
             "--url",
             settings["REDIS_URL"],
-            "--worker-class",
-            "workers.worker.AppWorker",
+            *worker_class,
             "default",
         ],
         env=env,
