@@ -169,10 +169,14 @@ def _answer(session: Session, flows: Flows, conversation: TextConversation, text
     step = flows.step(f"{conversation.flow}.{conversation.step}")
     conversation.last_activity_at = now()
     if conversation.collecting_until is not None:
-        # The next question has not gone yet: this text continues the last answer.
+        # The next question has not gone yet: this text continues the last answer. Within the minute
+        # we wait for more; after it (the scheduled question is late) the reply asks the next question.
         conversation.answers = {**conversation.answers, step.id: f"{conversation.answers[step.id]}\n{text.strip()}"}
-        _keep_collecting(session, conversation, step)
-        return Handled(None, "answer_continued")
+        if now() <= conversation.collecting_until:
+            _keep_collecting(session, conversation, step)
+            return Handled(None, "answer_continued")
+        conversation.collecting_until = None
+        return _advance(session, flows, conversation, step, conversation.answers[step.id])
     understood, value = interpret(step, text)
     if understood:
         conversation.answers = {**conversation.answers, step.id: value}

@@ -196,3 +196,14 @@ def test_the_conversation_and_its_pictures_are_filed_on_the_case(app, texter, re
     assert db.session.scalars(select(Attachment)).one().case_id == case.id
     replies = db.session.scalars(select(OutboundMessage).where(OutboundMessage.to_phone == RESIDENT)).all()
     assert len(replies) == 3 and {m.case_id for m in replies} == {case.id}, "our questions are on the timeline too"
+
+
+def test_a_text_after_the_minute_gets_the_next_question_even_if_the_worker_has_not_sent_it(texter):
+    texter.send("REPORT")
+    texter.send("A man on my street shouts abuse at my son every day")
+    with frozen_at(now() + timedelta(seconds=90)):
+        reply = texter.send("and he has a dog he sets on us")
+    assert "Where did it happen" in reply
+    conversation = db.session.scalars(select(TextConversation)).one()
+    assert conversation.answers["description"].endswith("and he has a dog he sets on us")
+    assert conversation.step == "location" and conversation.collecting_until is None
