@@ -33,7 +33,7 @@ PERIODIC_JOBS = (
         "reminders",
         sweeps.send_reminders,
         60,
-        "assign tasks whose owner was never told; noon reminders on the due day; escalation at the deadline",
+        "tell owners whose notification job was lost; noon reminders on the due day; escalation at the deadline",
     ),
     PeriodicJob(
         "progress-updates",

@@ -50,12 +50,12 @@ def sweep_outbox() -> int:
 
 @job
 def send_reminders() -> str:
-    """Assign tasks whose owner was never told; remind at noon on the due day; escalate at the deadline."""
+    """Tell the owners of tasks whose notification job was lost; noon reminders; escalation at the deadline."""
     lost = tasks.unassigned_task_ids(db.session)
     for task_id in lost:
         tasks.assign(db.session, task_id, teams())
     reminded, escalated = tasks.send_reminders(db.session, teams())
-    return f"{len(lost)} assigned, {reminded} reminded, {escalated} escalated"
+    return f"{len(lost)} notified, {reminded} reminded, {escalated} escalated"
 
 
 @job

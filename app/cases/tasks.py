@@ -88,9 +88,12 @@ def _contact_of(member: StaffMember | None) -> Contact | None:
 
 
 def add_task(session: Session, case: Case, kind: str, origin: str, due_at: datetime, **fields: object) -> Task:
-    """Create a task; it is assigned and its owner told by a job once the session commits."""
-    task = Task(case_id=case.id, kind=kind, origin=origin, due_at=due_at, phone=case.callback_phone, **fields)
-    session.add(task)
+    """Create a task with its owner (by the assignment rule); a job tells them once the session commits."""
+    assignee_id = fields.pop("assignee_id", None)
+    if assignee_id is None and kind != GRAFFITI_REMOVAL:
+        assignee_id = case.officer_id or _owner_of_case(case) or _choose(session, case)
+    task = Task(kind=kind, origin=origin, due_at=due_at, phone=case.callback_phone, assignee_id=assignee_id, **fields)
+    case.tasks.append(task)  # keeps the case's loaded task list true
     session.flush()
     enqueue_after_commit(session, ASSIGN_JOB, task.id, job_id=f"assign-task-{task.id}")
     return task
@@ -104,7 +107,7 @@ def _claim(session: Session, task_id: int, statement: Update) -> bool:
 
 
 def assign(session: Session, task_id: int, teams: Teams) -> bool:
-    """Give an open task an owner and tell them (once); returns False if already done."""
+    """Tell an open task's owner (choosing one if it has none), once; returns False if already told."""
     claimed = _claim(
         session,
         task_id,

@@ -229,7 +229,7 @@ def test_a_task_whose_assignment_job_was_lost_is_assigned_by_the_sweep(app, offi
     case = report("B11 2BB")
     redis.flushdb()  # Redis lost the job
     with frozen_at(now() + timedelta(minutes=2)):
-        assert "1 assigned" in app.test_cli_runner().invoke(args=["jobs", "run", "reminders"]).output
+        assert "1 notified" in app.test_cli_runner().invoke(args=["jobs", "run", "reminders"]).output
         run_worker(app, redis)
     assert the_task(case).assignee.email == "a@example.org" and texts_to(twilio_api, OFFICER_A)
 

@@ -35,16 +35,16 @@ def test_with_redis_stopped_calls_and_texts_are_taken_and_the_work_is_done_when_
             assert "REPORT" in texter.send("hello")
             case = db.session.scalars(select(Case)).one()
             task = db.session.scalars(select(Task)).one()
-            assert task.assignee_id is None and task.notified_at is None
+            assert task.assignee_id is not None and task.notified_at is None, "owner chosen, not yet told"
 
             server.start()  # Redis is back (empty: whatever was queued before is gone)
             redis = Redis.from_url(server.url)
             with frozen_at(now() + timedelta(minutes=2)):
                 runner = outage_app.test_cli_runner()
-                assert "1 assigned" in runner.invoke(args=["jobs", "run", "reminders"]).output
+                assert "1 notified" in runner.invoke(args=["jobs", "run", "reminders"]).output
                 runner.invoke(args=["jobs", "run", "outbox"])
                 run_worker(outage_app, redis)
-            assert db.session.get(Task, task.id).assignee_id is not None
+            assert db.session.get(Task, task.id).notified_at is not None
             assert [m["To"] for m in twilio_api.sent].count(RESIDENT) == 1, "the confirmation, once"
             assert any(case.reference in m["Body"] for m in twilio_api.sent if m["To"] == OFFICER_A)
     finally:
