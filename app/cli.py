@@ -160,9 +160,14 @@ def ivr_call(url: str, public_url: str | None, from_number: str) -> None:
 @jobs_cli.command("failed")
 def jobs_failed() -> None:
     """Jobs in RQ's failed registry, with the case they concern and the error."""
+    from redis.exceptions import RedisError
+
     from workers.failures import failed_jobs
 
-    rows = failed_jobs()
+    try:
+        rows = failed_jobs()
+    except RedisError as error:
+        raise click.ClickException(f"cannot reach Redis ({type(error).__name__}): is REDIS_URL right?") from error
     for row in rows:
         click.echo(f"{row.job_id}  {row.function}  case {row.case_reference or '-'}  {row.error}")
     if not rows:
