@@ -64,6 +64,7 @@ def case_json(case: Case) -> dict[str, Any]:
                 "assignee": task.assignee.name if task.assignee else None,
                 "attempt": task.attempt,
                 "outcome": task.outcome,
+                "note": task.note,
             }
             for task in case.tasks
         ],

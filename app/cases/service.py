@@ -91,6 +91,7 @@ def open_case(session: Session, report: Report) -> Case:
         "report",
         next_working_day_deadline(received_at),
         priority=case.priority or bool(case.graffiti_offensive),
+        note=what_to_arrange(case),
     )
     _attach_recordings(session, case)
     if report.confirm_by_text and may_text(case):
@@ -110,6 +111,23 @@ def _attach_recordings(session: Session, case: Case) -> None:
     if case.call_sid:
         for recording in session.scalars(select(Recording).where(Recording.call_sid == case.call_sid)):
             recording.case_id = case.id
+
+
+def what_to_arrange(case: Case) -> str | None:
+    """The adjustments the resident asked for, so the officer plans the call around them."""
+    needs = [
+        (
+            "the caller could not be sure nobody is in danger"
+            if case.risk_answers.get("danger_now") is None and case.kind == "hate_crime"
+            else ""
+        ),
+        "an interpreter or another adjustment is needed" if case.needs_adjustment else "",
+        "a visit is requested (at home or a place they choose)" if case.visit_requested else "",
+        "phone only: do not text" if case.safe_to_text is False else "",
+        "the report was left part way: call back to complete it" if case.incomplete_call else "",
+    ]
+    wanted = [need for need in needs if need]
+    return ("; ".join(wanted).capitalize() + ".") if wanted else None
 
 
 def first_task(case: Case) -> Task | None:

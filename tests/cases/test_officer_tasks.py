@@ -123,6 +123,7 @@ def test_noon_reminder_then_escalation_to_the_manager_at_the_deadline(app, clien
         "assignee": "Asha Patel",
         "attempt": 1,
         "outcome": None,
+        "note": None,
     }
 
 

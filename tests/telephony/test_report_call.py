@@ -83,3 +83,13 @@ def test_call_state_is_kept_in_the_database_not_cookies(phone):
     call = db.session.scalars(select(PhoneCall)).one()
     assert call.answers == {"danger_now": True}
     assert "Set-Cookie" not in phone.response.headers
+
+
+def test_the_officer_is_told_what_to_arrange_for_the_call(phone):
+    phone.dial().press("1")
+    for key in ("2", "2", "2", "2", "1"):  # ... and yes, an interpreter is needed
+        phone.press(key)
+    phone.press("2").record().press("1").press("2").press("1").press("1")  # phone only, a visit, referral
+    task = db.session.scalars(select(Task)).one()
+    assert "An interpreter or another adjustment is needed" in task.note
+    assert "a visit is requested" in task.note and "phone only: do not text" in task.note
