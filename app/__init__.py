@@ -31,6 +31,8 @@ def register_logging(app: Flask) -> None:
     if not logging.getLogger().handlers:
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
+    # The twilio client logs every request's URL and parameters at INFO: references and ids only here.
+    logging.getLogger("twilio.http_client").setLevel(logging.WARNING)
 
 
 def register_extensions(app: Flask) -> None:

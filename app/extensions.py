@@ -65,9 +65,11 @@ class Database:
 
 
 def make_engine(url: str) -> Engine:
-    """Create an engine; SQLite gets a busy timeout and enforced foreign keys."""
+    """Create an engine; SQLite gets a busy timeout, enforced foreign keys and WAL."""
+    # hide_parameters: a database error's message (and so any log of it) never carries the values,
+    # which are residents' numbers and accounts.
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"timeout": 15})
+        engine = create_engine(url, connect_args={"timeout": 15}, hide_parameters=True)
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(connection: Any, _record: Any) -> None:
@@ -77,7 +79,7 @@ def make_engine(url: str) -> Engine:
             cursor.close()
 
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    return create_engine(url, pool_pre_ping=True, hide_parameters=True)
 
 
 db = Database()
