@@ -269,3 +269,15 @@ def test_staff_create_takes_mobile_patch_manager_and_working_pattern(app):
     assert officer.working_days == [0, 1, 2, 4] and (officer.works_from, officer.works_until) == ("08:00", "16:00")
     bad = runner.invoke(args=["staff", "create", "x@example.org", "--name", "X", "--role", "officer", "--mobile", "12"])
     assert bad.exit_code != 0 and "mobile" in bad.output
+
+
+def test_the_officer_is_told_when_the_resident_texts_their_case(app, officers, redis, twilio_api, texter, at):
+    with at("2026-11-25 10:00"):
+        case = report("B10 0AA")
+        run_worker(app, redis)
+        texter.send("They were outside again this morning")
+        run_worker(app, redis)
+    message_task = the_task(case, "resident_message")
+    assert message_task.assignee.email == "a@example.org", "the owner of the callback"
+    assert any("message to read" in t and case.reference in t for t in texts_to(twilio_api, OFFICER_A))
+    assert not any("outside again" in t for t in texts_to(twilio_api, OFFICER_A)), "the officer reads it in the case"
