@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-requirements
 
-.PHONY: run test lint bench clean
+.PHONY: run test lint bench bench-progress clean
 
 $(STAMP): requirements.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed")'
@@ -27,6 +27,9 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks.voice_webhook
+
+bench-progress: $(STAMP)  # needs PostgreSQL (a scratch database named bench_*)
+	$(BIN)/python -m benchmarks.progress_selection
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache
