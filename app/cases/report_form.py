@@ -24,6 +24,8 @@ YES_NO_FIELDS = (*RISK_QUESTIONS, "needs_adjustment", "safe_to_text", "visit_req
 FIELDS = frozenset(
     {"kind", "caller_phone", "callback_phone", "strands", "description", "location", "occurred", "graffiti_offensive"}
     | set(YES_NO_FIELDS)
+    # "strand" (one, as the phone asks it) and "channel" (always "web" here) are accepted too.
+    | {"strand", "channel"}
 )
 
 
@@ -112,6 +114,8 @@ class _Fields:
     def strands(self) -> list[str]:
         """What the incident was motivated by: known strands, each once; none is fine."""
         value = self.given("strands")
+        if value is None and isinstance(self.given("strand"), str):
+            value = [self.given("strand")]
         if value is None or value == []:
             return []
         if self.wrong_kind("strands", "hate_crime"):
@@ -134,6 +138,8 @@ def parse_web_report(payload: object) -> Report:
     for name in payload:
         if name not in FIELDS:
             fields.fail(str(name), "unknown field")
+    if fields.given("channel") not in (None, "web"):
+        fields.fail("channel", 'must be "web" (or left out)')
     kind = fields.kind()
     # With an unrecognised kind only the kind is reported; the kind-specific rules wait for a valid one.
     report = Report(

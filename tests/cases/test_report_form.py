@@ -120,7 +120,7 @@ def test_a_graffiti_report_needs_a_location_but_no_description() -> None:
         ({"strands": [1]}, "strands", "must be a list of:"),
         ({"strands": ["race", "race"]}, "strands", "must not list a strand twice"),
         ({"graffiti_offensive": False}, "graffiti_offensive", "is only for graffiti reports"),
-        ({"channel": "web"}, "channel", "unknown field"),
+        ({"channel": "sms"}, "channel", "must be"),
         ({"danger_nwo": True}, "danger_nwo", "unknown field"),
     ],
 )
@@ -211,3 +211,13 @@ def test_the_error_text_names_fields_but_never_what_was_sent() -> None:
     with pytest.raises(InvalidReport) as raised:
         parse_web_report(hate_crime(caller_phone="07911 12345X", description="x" * 5001))
     assert "07911" not in str(raised.value) and "caller_phone" in str(raised.value)
+
+
+def test_one_strand_as_the_phone_asks_it_and_the_web_channel_are_accepted():
+    report = parse_web_report(
+        {"caller_phone": "07911123456", "description": "Abuse at the bus stop", "strand": "religion", "channel": "web"}
+    )
+    assert report.strands == ["religion"] and report.channel == "web"
+    with pytest.raises(InvalidReport) as invalid:
+        parse_web_report({"caller_phone": "07911123456", "description": "x", "channel": "phone"})
+    assert set(invalid.value.errors) == {"channel"}
