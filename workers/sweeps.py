@@ -51,7 +51,7 @@ def sweep_outbox() -> int:
 @job
 def send_reminders() -> str:
     """Tell the owners of tasks whose notification job was lost; noon reminders; escalation at the deadline."""
-    lost = tasks.unassigned_task_ids(db.session)
+    lost = tasks.untold_task_ids(db.session)
     for task_id in lost:
         tasks.assign(db.session, task_id, teams())
     reminded, escalated = tasks.send_reminders(db.session, teams())

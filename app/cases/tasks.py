@@ -221,7 +221,7 @@ def _escalate(session: Session, task: Task | None, teams: Teams) -> None:
     log.warning("task %s for case %s is overdue and escalated", task.id, task.case.reference)
 
 
-def unassigned_task_ids(session: Session, older_than: timedelta = timedelta(minutes=1)) -> list[int]:
+def untold_task_ids(session: Session, older_than: timedelta = timedelta(minutes=1)) -> list[int]:
     """Open tasks whose owner was never told (the assign job was lost): the sweep assigns them."""
     query = select(Task.id).where(
         Task.status == "open", Task.notified_at.is_(None), Task.created_at < now() - older_than
