@@ -39,7 +39,11 @@ def hold_the_case_row(url: str, case_id: int):
 
 def kill_worker_and_work_horse(worker: subprocess.Popen[bytes]) -> None:
     """SIGKILL the worker and the child running the job (RQ puts it in a process group of its own)."""
-    horses = subprocess.run(["pgrep", "-P", str(worker.pid)], capture_output=True, text=True).stdout.split()
+    horses: list[str] = []
+    deadline = time.monotonic() + 15
+    while not horses and time.monotonic() < deadline:  # the job is marked started just before the fork
+        horses = subprocess.run(["pgrep", "-P", str(worker.pid)], capture_output=True, text=True).stdout.split()
+        time.sleep(0.1)
     for pid in [*horses, str(worker.pid)]:
         os.kill(int(pid), signal.SIGKILL)
     worker.wait(timeout=10)
