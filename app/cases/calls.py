@@ -73,6 +73,10 @@ class ContactCentre:
     opens: time
     closes: time
 
+    def is_open(self, instant: datetime) -> bool:
+        """Someone can answer: a number is configured and it is a working day within hours."""
+        return bool(self.number) and is_within_hours(instant, self.opens, self.closes)
+
 
 def start_call(session: Session, flows: Flows, call_sid: str, from_number: str | None) -> Outcome:
     """A new call (or Twilio retrying the first webhook): greet and ask the main menu."""
@@ -163,7 +167,7 @@ def _advance(
 def _perform(session: Session, flows: Flows, centre: ContactCentre, call: PhoneCall, action: str) -> Outcome:
     if action == "connect_contact_centre":
         session.commit()
-        if centre.number and is_within_hours(now(), centre.opens, centre.closes):
+        if centre.is_open(now()):
             return Connect(centre.number)
         return Ask(flows.step("main.closed_offer"), before="contact_centre_closed")
     if action == "case_update":

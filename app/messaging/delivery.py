@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from app.clock import now
 from app.jobs import JobRequest
 from app.messaging import models as m
-from app.messaging.models import OutboundEmail, OutboundMessage
+from app.messaging.models import Deliverable, OutboundEmail, OutboundMessage
 
 log = logging.getLogger(__name__)
 
@@ -25,7 +25,7 @@ RETRY_DELAYS = (timedelta(seconds=30), timedelta(minutes=2), timedelta(minutes=1
 MAX_ATTEMPTS = len(RETRY_DELAYS) + 1
 CLAIM_EXPIRES_AFTER = timedelta(minutes=5)
 
-Row = OutboundMessage | OutboundEmail
+Row = Deliverable
 Model = type[OutboundMessage] | type[OutboundEmail]
 
 

@@ -24,23 +24,28 @@ UNCERTAIN = "uncertain"
 FAILED = "failed"
 
 
-class OutboundMessage(Base):
-    __tablename__ = "outbound_messages"
+class Deliverable:
+    """What the outbox's claims, retries and sweeps work on (app/messaging/delivery.py), for texts and emails."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), index=True)
     purpose: Mapped[str] = mapped_column(String(40))
-    to_phone: Mapped[str] = mapped_column(String(20))
     body: Mapped[str] = mapped_column(Text)
-    segments: Mapped[int] = mapped_column(default=1)
     status: Mapped[str] = mapped_column(String(20), default=RETRYABLE)
     attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
-    twilio_sid: Mapped[str | None] = mapped_column(String(64), unique=True)
-    error_code: Mapped[str | None] = mapped_column(String(20))
+    error_code: Mapped[str | None] = mapped_column(String(40))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
     claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class OutboundMessage(Deliverable, Base):
+    __tablename__ = "outbound_messages"
+
+    to_phone: Mapped[str] = mapped_column(String(20))
+    segments: Mapped[int] = mapped_column(default=1)
+    twilio_sid: Mapped[str | None] = mapped_column(String(64), unique=True)
     status_updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
@@ -79,24 +84,13 @@ class PhoneOptOut(Base):
     source: Mapped[str] = mapped_column(String(30))
 
 
-class OutboundEmail(Base):
+class OutboundEmail(Deliverable, Base):
     """An email to staff (where SMTP is configured): committed first, sent by the worker like a text."""
 
     __tablename__ = "outbound_emails"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), index=True)
-    purpose: Mapped[str] = mapped_column(String(40))
     to_address: Mapped[str] = mapped_column(String(200))
     subject: Mapped[str] = mapped_column(String(200))
-    body: Mapped[str] = mapped_column(Text)
-    status: Mapped[str] = mapped_column(String(20), default=RETRYABLE)
-    attempts: Mapped[int] = mapped_column(default=0)
-    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
-    error_code: Mapped[str | None] = mapped_column(String(40))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
-    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 Index("ix_outbound_emails_due", OutboundEmail.status, OutboundEmail.next_attempt_at)

@@ -9,7 +9,6 @@ from datetime import time
 from flask import Blueprint, Response, abort, current_app, request
 from werkzeug.exceptions import HTTPException
 
-from app.calendar import is_within_hours
 from app.cases import calls, service
 from app.cases.calls import Ask, Connect, ContactCentre, Input
 from app.clock import now
@@ -35,8 +34,7 @@ def contact_centre() -> ContactCentre:
 
 
 def contact_centre_open() -> bool:
-    centre = contact_centre()
-    return bool(centre.number) and is_within_hours(now(), centre.opens, centre.closes)
+    return contact_centre().is_open(now())
 
 
 def _recording_from_form() -> dict[str, object] | None:

@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 4413e81747ae
+Revision ID: 84d4cb44bd83
 Revises:
-Create Date: 2026-11-25 12:23:39.981709
+Create Date: 2026-11-25 13:15:12.893290
 """
 
 from __future__ import annotations
@@ -138,11 +138,11 @@ def upgrade() -> None:
 
     op.create_table(
         "outbound_emails",
+        sa.Column("to_address", sa.String(length=200), nullable=False),
+        sa.Column("subject", sa.String(length=200), nullable=False),
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("case_id", sa.Integer(), nullable=True),
         sa.Column("purpose", sa.String(length=40), nullable=False),
-        sa.Column("to_address", sa.String(length=200), nullable=False),
-        sa.Column("subject", sa.String(length=200), nullable=False),
         sa.Column("body", sa.Text(), nullable=False),
         sa.Column("status", sa.String(length=20), nullable=False),
         sa.Column("attempts", sa.Integer(), nullable=False),
@@ -163,21 +163,21 @@ def upgrade() -> None:
 
     op.create_table(
         "outbound_messages",
+        sa.Column("to_phone", sa.String(length=20), nullable=False),
+        sa.Column("segments", sa.Integer(), nullable=False),
+        sa.Column("twilio_sid", sa.String(length=64), nullable=True),
+        sa.Column("status_updated_at", app.extensions.UTCDateTime(timezone=True), nullable=True),
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("case_id", sa.Integer(), nullable=True),
         sa.Column("purpose", sa.String(length=40), nullable=False),
-        sa.Column("to_phone", sa.String(length=20), nullable=False),
         sa.Column("body", sa.Text(), nullable=False),
-        sa.Column("segments", sa.Integer(), nullable=False),
         sa.Column("status", sa.String(length=20), nullable=False),
         sa.Column("attempts", sa.Integer(), nullable=False),
         sa.Column("next_attempt_at", app.extensions.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("twilio_sid", sa.String(length=64), nullable=True),
-        sa.Column("error_code", sa.String(length=20), nullable=True),
+        sa.Column("error_code", sa.String(length=40), nullable=True),
         sa.Column("created_at", app.extensions.UTCDateTime(timezone=True), nullable=False),
         sa.Column("claimed_at", app.extensions.UTCDateTime(timezone=True), nullable=True),
         sa.Column("sent_at", app.extensions.UTCDateTime(timezone=True), nullable=True),
-        sa.Column("status_updated_at", app.extensions.UTCDateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(
             ["case_id"],
             ["cases.id"],
