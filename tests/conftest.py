@@ -38,7 +38,7 @@ from app.models import Base  # noqa: E402
 from app.staff.accounts import WorkingPattern, create_staff  # noqa: E402
 from devtools.embedded_redis import EmbeddedRedis  # noqa: E402
 from tests.fakes.twilio_api import FakeTwilioApi, FakeTwilioServer  # noqa: E402
-from tests.phone import Phone  # noqa: E402
+from tests.phone import Phone, Texter  # noqa: E402
 
 ACCOUNT_SID = "AC" + "1" * 32
 AUTH_TOKEN = "test-auth-token-0123456789abcdef"
@@ -163,15 +163,15 @@ def client(app: Flask) -> Any:
 
 
 @pytest.fixture
-def phone(client: Any) -> Phone:
-    """A resident's phone calling the line from RESIDENT."""
-    return Phone(client, PUBLIC_BASE_URL, AUTH_TOKEN, from_number=RESIDENT)
+def call_from(client: Any) -> Any:
+    """Make a phone calling the line from `number`."""
+    return lambda number: Phone(client, PUBLIC_BASE_URL, AUTH_TOKEN, from_number=number)
 
 
 @pytest.fixture
-def call_from(client: Any) -> Any:
-    """Make a phone calling from another number."""
-    return lambda number: Phone(client, PUBLIC_BASE_URL, AUTH_TOKEN, from_number=number)
+def phone(call_from: Any) -> Phone:
+    """A resident's phone calling the line from RESIDENT."""
+    return call_from(RESIDENT)
 
 
 def london(text: str) -> datetime:
@@ -188,18 +188,15 @@ def at() -> Any:
 
 
 @pytest.fixture
-def texter(client: Any) -> Any:
-    """A resident's mobile (RESIDENT) texting the line."""
-    from tests.phone import Texter
-
-    return Texter(client, PUBLIC_BASE_URL, AUTH_TOKEN, from_number=RESIDENT)
+def text_from(client: Any) -> Any:
+    """Make a mobile texting the line from `number`."""
+    return lambda number: Texter(client, PUBLIC_BASE_URL, AUTH_TOKEN, from_number=number)
 
 
 @pytest.fixture
-def text_from(client: Any) -> Any:
-    from tests.phone import Texter
-
-    return lambda number: Texter(client, PUBLIC_BASE_URL, AUTH_TOKEN, from_number=number)
+def texter(text_from: Any) -> Texter:
+    """A resident's mobile (RESIDENT) texting the line."""
+    return text_from(RESIDENT)
 
 
 OFFICER_A, OFFICER_B, OFFICER_C = "+447900000001", "+447900000002", "+447900000003"
