@@ -166,3 +166,17 @@ def test_the_api_shows_the_officer_and_next_update(app, client, officers, redis,
     body = client.get(f"/api/v1/cases/{case.reference}", headers={"Authorization": f"Bearer {token}"}).get_json()
     assert body["officer"] == {"name": "Asha Patel"} and body["next_update_due"] == "2026-11-25T14:00:00+00:00"
     assert body["tasks"][0]["status"] == "done" and body["tasks"][0]["outcome"] == "spoke_to_resident"
+
+
+def test_a_reply_to_the_fortnightly_update_lands_on_that_case(app, officers, redis, twilio_api, at, texter):
+    from app.messaging.models import InboundMessage
+
+    older = contacted_case(app, redis, at, spoke_at="2026-11-11 14:00")
+    contacted_case(app, redis, at, spoke_at="2026-11-18 14:00")  # a newer case, not due yet
+    run_progress_updates(app, redis, at, "2026-11-25 10:00")
+    [update] = progress_texts(twilio_api)
+    assert older.reference in update
+    with at("2026-11-25 11:00"):
+        reply = texter.send("Thanks. It has got worse since, they were at my door again")
+    assert older.reference in reply
+    assert db.session.scalars(select(InboundMessage)).one().case_id == older.id
