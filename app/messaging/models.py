@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from app.clock import now
 from app.extensions import Base, UTCDateTime
+from app.messaging.segments import GSM7
 
 # pending: committed, waiting for its send job (queued or not yet)
 # sending: a worker has claimed it and is talking to Twilio
@@ -44,7 +45,9 @@ class OutboundMessage(Deliverable, Base):
     __tablename__ = "outbound_messages"
 
     to_phone: Mapped[str] = mapped_column(String(20))
+    # as Twilio bills it (app/messaging/segments.py): parts, and GSM-7 or UCS-2
     segments: Mapped[int] = mapped_column(default=1)
+    encoding: Mapped[str] = mapped_column(String(5), default=GSM7)
     twilio_sid: Mapped[str | None] = mapped_column(String(64), unique=True)
     status_updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 

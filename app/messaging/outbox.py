@@ -17,7 +17,7 @@ from app.messaging import models as m
 from app.messaging.delivery import claim, due_jobs, job_id, schedule_retry
 from app.messaging.models import OutboundMessage
 from app.messaging.opt_outs import is_opted_out
-from app.messaging.segments import count_segments, is_gsm7
+from app.messaging.segments import UCS2, count_segments, encoding
 from app.messaging.twilio_gateway import (
     PermanentSendError,
     TemporarySendError,
@@ -48,15 +48,17 @@ def send_job_id(message_id: int, attempt: int) -> str:
 
 
 def _record(session: Session, to: str, body: str, purpose: str, case_id: int | None, status: str) -> OutboundMessage:
-    message = OutboundMessage(case_id=case_id, purpose=purpose, to_phone=to, body=body, segments=count_segments(body))
+    message = OutboundMessage(
+        case_id=case_id, purpose=purpose, to_phone=to, body=body, segments=count_segments(body), encoding=encoding(body)
+    )
     if is_opted_out(session, to):
         message.status, message.error_code = m.REFUSED, "opted_out"
     else:
         message.status = status
-    if not is_gsm7(body):
-        log.warning("outbox: text for case id %s needs UCS-2 (%s segments)", case_id, message.segments)
     session.add(message)
     session.flush()
+    if message.encoding == UCS2:
+        log.warning("outbox: text %s for case id %s needs UCS-2 (%s segments)", message.id, case_id, message.segments)
     return message
 
 

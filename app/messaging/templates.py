@@ -2,8 +2,9 @@
 
 A text may be read by someone else in the household: none names "hate
 crime" or repeats what the resident reported. Each stays within two GSM-7
-segments (tested). The replies of a text conversation live with the
-conversation in ivr_flows/texts/.
+segments with the longest values (tested): a staff name is put into GSM-7
+letters and shortened first. The replies of a text conversation live with
+the conversation in ivr_flows/texts/.
 """
 
 from __future__ import annotations
@@ -11,8 +12,10 @@ from __future__ import annotations
 from datetime import datetime
 
 from app.calendar import spoken_day_and_time
+from app.messaging.segments import gsm7_safe
 
 SENDER = "Birmingham City Council"
+NAME_LIMIT = 40  # characters of a staff name in a text; longer names keep their first and last word
 THANKS = {
     "phone": "thank you for your call today",
     "web": "thank you for your report",
@@ -35,6 +38,15 @@ def report_confirmation(
         f"An officer will phone you by {spoken_day_and_time(callback_due)}. "
         "If you are in danger, call 999."
     )
+
+
+def name_in_text(name: str) -> str:
+    """A staff name as a text carries it: 'Małgorzata Wiśniewska-Kowalczyk' -> 'Malgorzata Wisniewska-Kowalczyk'."""
+    safe = gsm7_safe(name)
+    words = safe.split()
+    if len(safe) > NAME_LIMIT and len(words) > 1:
+        safe = f"{words[0]} {words[-1]}"
+    return safe[:NAME_LIMIT].rstrip()
 
 
 # -- to staff: a reference and what is due, never the resident's details -------------------
@@ -71,7 +83,8 @@ def task_reminder(reference: str, kind: str, due: datetime) -> str:
 
 
 def task_overdue(reference: str, kind: str, due: datetime, assignee: str) -> str:
-    return f"Overdue: the {task_name(kind)} for {reference} ({assignee}) was due by {spoken_day_and_time(due)}."
+    who = name_in_text(assignee) or "unnamed officer"
+    return f"Overdue: the {task_name(kind)} for {reference} ({who}) was due by {spoken_day_and_time(due)}."
 
 
 # -- to residents ---------------------------------------------------------------------------
@@ -79,7 +92,8 @@ def task_overdue(reference: str, kind: str, due: datetime, assignee: str) -> str
 
 def progress_update(reference: str, officer_name: str | None) -> str:
     """The fortnightly update: who is working on it and how to reach them; nothing sensitive."""
-    who = f"Your officer {officer_name} is" if officer_name else "An officer is"
+    name = name_in_text(officer_name or "")
+    who = f"Your officer {name} is" if name else "An officer is"
     return (
         f"{SENDER}: an update on {reference}. {who} working on it. To talk to them call 0121 464 7269 "
         f"and quote {reference}. If you are in danger, call 999."

@@ -142,3 +142,21 @@ def test_with_redis_down_the_call_succeeds_and_the_sweep_sends_the_text_later(ma
         run_worker(back, redis)
         assert reload(message).status == "queued"
     assert [m["To"] for m in twilio_api.sent] == [RESIDENT]
+
+
+def test_each_row_records_the_parts_and_encoding_twilio_will_bill(app):
+    """A '€' that cannot start in part 1's last free septet makes three parts, not ceil(306 / 153) = 2."""
+    body = "a" * 152 + "€" + "a" * 152
+    message = queue_text(db.session, to=RESIDENT, body=body, purpose="test")
+    db.session.commit()
+    assert (reload(message).segments, reload(message).encoding) == (3, "GSM-7")
+
+
+def test_a_ucs2_text_is_logged_by_id_and_count_never_by_body_or_number(app, caplog):
+    body = "Your officer Siobhán is working on it \U0001f44d"
+    with caplog.at_level("WARNING", logger="app.messaging.outbox"):
+        message = queue_text(db.session, to=RESIDENT, body=body, purpose="test")
+    db.session.commit()
+    assert (reload(message).segments, reload(message).encoding) == (1, "UCS-2")
+    assert f"text {message.id} for case id None needs UCS-2 (1 segments)" in caplog.text
+    assert "Siobhán" not in caplog.text and RESIDENT not in caplog.text

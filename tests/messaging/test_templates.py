@@ -7,8 +7,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from app.messaging import templates
 from app.messaging.segments import count_segments, is_gsm7
-from app.messaging.templates import report_confirmation
+from app.messaging.templates import name_in_text, report_confirmation
 
 LONDON = ZoneInfo("Europe/London")
 REFERENCE = "HC-482913"
@@ -55,3 +56,79 @@ def test_every_confirmation_variant_is_discreet_and_fits_two_parts(channel: str,
 
 def test_a_website_report_is_not_thanked_for_a_call() -> None:
     assert "your call" not in report_confirmation(REFERENCE, LONGEST_DEADLINES[0], "web")
+
+
+# -- every wording with the longest realistic values --------------------------------------------------------
+
+LONGEST_REFERENCE = "HC-999999"
+OFFICER_NAMES = [
+    "Małgorzata Wiśniewska-Kowalczyk",
+    "Siobhán Ní Bhriain",
+    "Seán O\u2019Connor",
+    "Aoife Siobhán Máire Ní Chonchobhair-O\u2019Sullivan",
+    "Bartholomew-Maximilian Featherstonehaugh-Cholmondeley",
+    "محمد علي",
+    "x" * 200,
+    "{[~]}" * 40,
+]
+RISK_LEVELS = ["standard", "medium", "high"]
+
+
+def every_text() -> dict[str, str]:
+    """Each template with each longest value it can carry, by a label for the test id."""
+    texts = {"graffiti_removed": templates.graffiti_removed(LONGEST_REFERENCE)}
+    for due in LONGEST_DEADLINES:
+        at = f"{due:%H%M}"
+        for channel in [*templates.THANKS, "sms"]:
+            for kind in ["hate_crime", "graffiti"]:
+                texts[f"confirmation-{channel}-{kind}-{at}"] = report_confirmation(
+                    LONGEST_REFERENCE, due, channel, kind
+                )
+        texts[f"high_risk_alert-{at}"] = templates.high_risk_alert(LONGEST_REFERENCE, due)
+        for kind in templates.TASK_NAMES:
+            for risk in RISK_LEVELS:
+                texts[f"new_task-{kind}-{risk}-{at}"] = templates.new_task(LONGEST_REFERENCE, kind, due, risk)
+            texts[f"task_reminder-{kind}-{at}"] = templates.task_reminder(LONGEST_REFERENCE, kind, due)
+            for number, name in enumerate(OFFICER_NAMES):
+                texts[f"task_overdue-{kind}-name{number}-{at}"] = templates.task_overdue(
+                    LONGEST_REFERENCE, kind, due, name
+                )
+    for number, name in enumerate([*OFFICER_NAMES, None]):
+        texts[f"progress_update-name{number}"] = templates.progress_update(LONGEST_REFERENCE, name)
+    return texts
+
+
+@pytest.mark.parametrize("label", every_text())
+def test_every_text_is_gsm7_within_two_parts_with_the_longest_values(label: str) -> None:
+    text = every_text()[label]
+    assert is_gsm7(text), text
+    assert count_segments(text) <= 2, text
+
+
+@pytest.mark.parametrize(
+    ("name", "in_text"),
+    [
+        ("Małgorzata Wiśniewska-Kowalczyk", "Malgorzata Wisniewska-Kowalczyk"),
+        ("Siobhán Ní Bhriain", "Siobhan Ni Bhriain"),
+        ("Seán O\u2019Connor", "Sean O'Connor"),
+        ("Aoife Siobhán Máire Ní Chonchobhair-O\u2019Sullivan", "Aoife Chonchobhair-O'Sullivan"),
+        ("x" * 200, "x" * 40),
+        ("محمد علي", ""),
+    ],
+)
+def test_an_officer_name_is_put_into_gsm7_and_shortened_for_a_text(name: str, in_text: str) -> None:
+    assert name_in_text(name) == in_text
+
+
+def test_the_progress_update_names_the_officer_as_a_phone_can_show_it() -> None:
+    text = templates.progress_update(REFERENCE, "Siobhán O\u2019Connor")
+    assert "Your officer Siobhan O'Connor is working on it" in text
+
+
+def test_an_officer_name_with_no_gsm7_letters_gives_the_wording_without_a_name() -> None:
+    assert "An officer is working on it" in templates.progress_update(REFERENCE, "محمد علي")
+
+
+def test_an_overdue_task_names_the_assignee_in_gsm7() -> None:
+    text = templates.task_overdue(REFERENCE, "progress_call", LONGEST_DEADLINES[0], "Małgorzata Wiśniewska")
+    assert "(Malgorzata Wisniewska)" in text
