@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-requirements
 
-.PHONY: run test lint bench bench-progress clean
+.PHONY: run serve test lint bench bench-progress clean
 
 $(STAMP): requirements.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed")'
@@ -13,10 +13,14 @@ $(STAMP): requirements.txt
 	$(BIN)/python -m pip install --quiet -r requirements.txt
 	touch $(STAMP)
 
-run: $(STAMP)
+run: $(STAMP)  # migrates, seeds the demo data, then web + worker + cron (see devtools/run_local.py)
+	$(BIN)/python -m devtools.run_local
+
+serve: $(STAMP)  # the Procfile as production runs it, on real PostgreSQL and Redis
+	@test -n "$$DATABASE_URL" && test -n "$$REDIS_URL" || { \
+	  echo "make serve needs DATABASE_URL (PostgreSQL) and REDIS_URL; make run needs neither"; exit 2; }
 	$(BIN)/flask --app app db upgrade
-	$(BIN)/flask --app app seed-demo
-	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python -m devtools.run_local
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho start web worker cron
 
 test: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

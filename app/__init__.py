@@ -40,6 +40,7 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from app import dev_texts
     from app.api.cases import bp as api_bp
     from app.api.reports import reports_bp
     from app.api.work import work_bp
@@ -51,6 +52,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(api_bp)
     app.register_blueprint(reports_bp)
     app.register_blueprint(work_bp)
+    dev_texts.init_app(app)
 
     @app.get("/")
     def service_status() -> Any:

@@ -8,14 +8,13 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
-from app import migrate
+from app import demo, migrate
 from app.clock import frozen_at
 from app.extensions import db
 from app.staff.accounts import (
     StaffError,
     WorkingPattern,
     create_staff,
-    find_staff,
     issue_token,
     parse_days,
     parse_hours,
@@ -26,12 +25,6 @@ db_cli = AppGroup("db", help="Database migrations.")
 staff_cli = AppGroup("staff", help="Staff accounts and API tokens.")
 jobs_cli = AppGroup("jobs", help="Background jobs and the periodic schedule.")
 ivr_cli = AppGroup("ivr", help="Try the phone line without a phone.")
-
-DEMO_STAFF = (
-    ("demo.admin@example.org", "Demo Admin", "admin"),
-    ("demo.officer@example.org", "Demo Officer", "officer"),
-    ("demo.integration@example.org", "Demo Integration", "integration"),
-)
 
 
 @db_cli.command("upgrade")
@@ -101,11 +94,10 @@ def staff_token(email: str) -> None:
 
 @click.command("seed-demo")
 def seed_demo() -> None:
-    """Create the demo staff accounts (safe to run again)."""
-    for email, name, role in DEMO_STAFF:
-        if find_staff(db.session, email) is None:
-            create_staff(db.session, email, name, role)
-    click.echo("demo staff: " + ", ".join(f"{email} ({role})" for email, _, role in DEMO_STAFF))
+    """Create the demo staff accounts and the demo case (safe to run again); prints its reference."""
+    reference = demo.seed_demo(db.session)
+    click.echo("demo staff: " + ", ".join(f"{email} ({role})" for email, _, role in demo.DEMO_STAFF))
+    click.echo(f"demo case: {reference}")
 
 
 @jobs_cli.command("list")
@@ -139,22 +131,31 @@ def jobs_run(name: str, as_of: str | None) -> None:
 
 
 @ivr_cli.command("call")
-@click.option("--url", default="http://127.0.0.1:5000", show_default=True, help="Where the app is running.")
+@click.option("--url", default=None, show_default="http://127.0.0.1:$PORT", help="Where the app is running.")
 @click.option(
-    "--public-url", default=None, help="The app's PUBLIC_BASE_URL, if it differs from --url (signatures use it)."
+    "--public-url",
+    default=None,
+    show_default="PUBLIC_BASE_URL",
+    help="The app's PUBLIC_BASE_URL, which signatures are checked against.",
 )
 @click.option("--from", "from_number", default="+447911123456", show_default=True, help="The caller's number.")
-def ivr_call(url: str, public_url: str | None, from_number: str) -> None:
+def ivr_call(url: str | None, public_url: str | None, from_number: str) -> None:
     """Play the call flow in the terminal, signing requests as Twilio does."""
-    from app.telephony.simulator import PhoneSimulator
+    from app.telephony.simulator import PhoneSimulator, SimulatorError
 
-    PhoneSimulator(
-        app_url=url,
-        public_base_url=public_url or url,
-        auth_token=str(current_app.config["TWILIO_AUTH_TOKEN"]),
-        from_number=from_number,
-        to_number=str(current_app.config["TWILIO_PHONE_NUMBER"]),
-    ).run()
+    config = current_app.config
+    app_url = url or f"http://127.0.0.1:{config['PORT']}"
+    try:
+        PhoneSimulator(
+            app_url=app_url,
+            public_base_url=public_url or str(config["PUBLIC_BASE_URL"]),
+            also_signed_for=(str(config["PUBLIC_BASE_URL"]), app_url),
+            auth_token=str(config["TWILIO_AUTH_TOKEN"]),
+            from_number=from_number,
+            to_number=str(config["TWILIO_PHONE_NUMBER"]),
+        ).run()
+    except SimulatorError as error:
+        raise click.ClickException(str(error)) from error
 
 
 @jobs_cli.command("failed")

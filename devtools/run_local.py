@@ -1,61 +1,139 @@
 """`make run`: the Procfile's processes together, on the embedded defaults.
 
-Starts the project's own Redis when REDIS_URL is unset (and stops it on
-exit, even when interrupted), then runs web, worker and cron with honcho.
+Fills in what the environment leaves out: the project's own Redis when
+REDIS_URL is unset, and a local stand-in for Twilio's Messages API when the
+Twilio credentials are unset (every text is printed here and shown at
+/dev/texts; nothing reaches a phone). Then it migrates, seeds the demo data
+and runs web, worker and cron with honcho. Ctrl-C stops honcho's processes,
+waits for them, and only then stops Redis and the stand-in.
 """
 
 from __future__ import annotations
 
+import logging
 import os
 import signal
 import subprocess
 import sys
+from contextlib import ExitStack
+from datetime import datetime
+from pathlib import Path
 from types import FrameType
 
-from app.config import INSTANCE_DIR, embedded_redis_socket
+from app.config import INSTANCE_DIR, Config, dev_texts_log, embedded_redis_socket, is_set, twilio_credentials_configured
+from app.dev_texts import record_text
 from devtools.embedded_redis import EmbeddedRedis
+from devtools.fake_twilio import FakeTwilioApi, FakeTwilioServer
 
 HOW_TO_TRY = """
 The hate crime line is running on http://127.0.0.1:{port}
-
+{texts}
 Try a call in another terminal (it signs its requests like Twilio does):
-    .venv/bin/flask --app app ivr call --url http://127.0.0.1:{port}{public}
-Get an API token for the demo integration account, then read a case:
-    .venv/bin/flask --app app staff token demo.integration@example.org
-    curl -H "Authorization: Bearer TOKEN" http://127.0.0.1:{port}/api/v1/cases/HC-123456
+    .venv/bin/flask --app app ivr call{call_options}
+Read the demo case {reference} through the API (each run of `staff token` issues a new token):
+    curl -H "Authorization: Bearer $(.venv/bin/flask --app app staff token demo.integration@example.org)" \\
+         http://127.0.0.1:{port}/api/v1/cases/{reference}
 Ctrl-C stops everything.
 """
 
+STAND_IN_TEXTS = """No Twilio credentials are set: texts go to a local stand-in for Twilio, never to a phone.
+Every text the line sends is printed below and shown at http://127.0.0.1:{port}/dev/texts
+"""
 
-def main() -> int:
-    port = os.environ.setdefault("PORT", "5000")
-    os.environ.setdefault("PUBLIC_BASE_URL", f"http://127.0.0.1:{port}")
-    redis = None
-    if not os.environ.get("REDIS_URL"):
-        redis = EmbeddedRedis(embedded_redis_socket()).start()
-        os.environ["REDIS_URL"] = redis.url
-        print(f"started the project's own Redis at {redis.url}", flush=True)
-    INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
-    public = os.environ["PUBLIC_BASE_URL"]
-    extra = "" if public == f"http://127.0.0.1:{port}" else f" --public-url {public}"
-    print(HOW_TO_TRY.format(port=port, public=extra), flush=True)
-    honcho = subprocess.Popen(
-        [sys.executable, "-m", "honcho", "start", "web", "worker", "cron"], start_new_session=False
+
+def show_text(text: dict[str, str]) -> None:
+    """One text in `make run`'s output, lined up with honcho's lines (this is fake data, shown on purpose)."""
+    body = text["body"].replace("\n", "\n" + " " * 18 + "| ")
+    print(f"{datetime.now():%H:%M:%S} text     | to {text['to']}: {body}", flush=True)
+
+
+def twilio_stand_in(account_sid: str, auth_token: str, log: Path) -> FakeTwilioServer:
+    """A local Messages API that logs each text for /dev/texts and prints it."""
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # the text line says it all; no access log
+    return FakeTwilioServer(
+        FakeTwilioApi(account_sid, auth_token, on_sent=lambda message: show_text(record_text(log, message)))
     )
 
+
+def seed_demo_case() -> str:
+    """Migrate the database and seed the demo data (as `flask db upgrade` and `flask seed-demo` do)."""
+    from app import create_app, demo, migrate
+    from app.extensions import db
+
+    app = create_app()
+    with app.app_context():
+        migrate.upgrade(str(app.config["DATABASE_URL"]))
+        reference = demo.seed_demo(db.session)
+    app.extensions["database_engine"].dispose()
+    return reference
+
+
+def call_options(port: int, public_base_url: str) -> str:
+    """The `flask ivr call` options a terminal without this process's environment needs."""
+    if port == 5000 and public_base_url == "http://127.0.0.1:5000":
+        return ""  # the command's own defaults
+    return f" --url http://127.0.0.1:{port} --public-url {public_base_url}"
+
+
+def main() -> int:
+    os.environ["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"
+    port = Config.from_environment().PORT
+    os.environ["PORT"] = str(port)
+    if not is_set("PUBLIC_BASE_URL"):
+        os.environ["PUBLIC_BASE_URL"] = f"http://127.0.0.1:{port}"
+    INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
+    cleanup = ExitStack()
+    try:
+        texts = start_what_is_missing(cleanup, port)
+        reference = seed_demo_case()
+        options = call_options(port, os.environ["PUBLIC_BASE_URL"])
+        print(HOW_TO_TRY.format(port=port, texts=texts, call_options=options, reference=reference), flush=True)
+        return run_procfile()
+    except KeyboardInterrupt:  # Ctrl-C before honcho started
+        return 130
+    finally:
+        cleanup.close()
+
+
+def start_what_is_missing(cleanup: ExitStack, port: int) -> str:
+    """Start Redis and the stand-in for Twilio where the environment names none; returns a note on texts."""
+    if not is_set("REDIS_URL"):
+        redis = EmbeddedRedis(embedded_redis_socket()).start()
+        cleanup.callback(print, "stopped the project's own Redis", flush=True)
+        cleanup.callback(redis.stop)
+        os.environ["REDIS_URL"] = redis.url
+        print(f"started the project's own Redis at {redis.url}", flush=True)
+    if twilio_credentials_configured():
+        return ""
+    config = Config.from_environment()
+    stand_in = cleanup.enter_context(
+        twilio_stand_in(config.TWILIO_ACCOUNT_SID, config.TWILIO_AUTH_TOKEN, dev_texts_log())
+    )
+    os.environ.update(TWILIO_API_BASE_URL=stand_in.base_url, DEV_TEXTS_LOG=str(dev_texts_log()))
+    for name in ("TWILIO_EDGE", "TWILIO_REGION"):  # either one rewrites the stand-in's host name
+        os.environ.pop(name, None)
+    return STAND_IN_TEXTS.format(port=port)
+
+
+def run_procfile() -> int:
+    """honcho in its own session: Ctrl-C reaches this process only, which asks honcho to stop and waits."""
+    requested: list[int] = []
+    honcho: subprocess.Popen[bytes] | None = None
+
     def stop(signum: int, _frame: FrameType | None) -> None:
-        honcho.send_signal(signal.SIGTERM if signum != signal.SIGINT else signal.SIGINT)
+        requested.append(signum)
+        if honcho is not None:
+            honcho.send_signal(signum)
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
-    try:
-        return honcho.wait()
-    finally:
-        if honcho.poll() is None:
-            honcho.kill()
-        if redis is not None:
-            redis.stop()
-            print("stopped the project's own Redis", flush=True)
+    honcho = subprocess.Popen(
+        [sys.executable, "-m", "honcho", "start", "web", "worker", "cron"], start_new_session=True
+    )
+    if requested:
+        honcho.send_signal(requested[0])
+    code = honcho.wait()  # honcho stops its processes and waits for them (SIGKILL after 5 s)
+    return 0 if requested else code
 
 
 if __name__ == "__main__":

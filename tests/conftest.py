@@ -27,6 +27,8 @@ for _name in (
     "TWILIO_MESSAGING_SERVICE_SID",
     "TWILIO_API_BASE_URL",
     "CONTACT_CENTRE_NUMBER",
+    "DEV_TEXTS_LOG",
+    "PORT",
 ):
     os.environ.pop(_name, None)
 
@@ -37,7 +39,7 @@ from app.migrate import upgrade  # noqa: E402
 from app.models import Base  # noqa: E402
 from app.staff.accounts import WorkingPattern, create_staff  # noqa: E402
 from devtools.embedded_redis import EmbeddedRedis  # noqa: E402
-from tests.fakes.twilio_api import FakeTwilioApi, FakeTwilioServer  # noqa: E402
+from devtools.fake_twilio import FakeTwilioApi, FakeTwilioServer  # noqa: E402
 from tests.phone import Phone, Texter  # noqa: E402
 
 ACCOUNT_SID = "AC" + "1" * 32

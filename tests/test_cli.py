@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
+
 from sqlalchemy import select
 
 from app.extensions import db
+from app.messaging.models import OutboundMessage
 from app.staff.models import StaffMember
 
 
@@ -43,3 +46,15 @@ def test_seed_demo_can_run_twice(app):
 def test_jobs_list_shows_the_schedule(app):
     output = app.test_cli_runner().invoke(args=["jobs", "list"]).output
     assert "outbox" in output and "incomplete-calls" in output
+
+
+def test_seed_demo_prints_the_reference_of_a_case_the_api_serves(app, client):
+    """`make run`'s banner has a working curl: the demo case exists, once, and can be read."""
+    runner = app.test_cli_runner()
+    first = re.search(r"demo case: (HC-\d{6})", runner.invoke(args=["seed-demo"]).output)
+    again = re.search(r"demo case: (HC-\d{6})", runner.invoke(args=["seed-demo"]).output)
+    assert first and again and first.group(1) == again.group(1)
+    token = runner.invoke(args=["staff", "token", "demo.integration@example.org"]).output.strip()
+    shown = client.get(f"/api/v1/cases/{first.group(1)}", headers={"Authorization": f"Bearer {token}"})
+    assert shown.status_code == 200 and shown.json["reference"] == first.group(1)
+    assert db.session.scalars(select(OutboundMessage)).all() == [], "seeding texts nobody"

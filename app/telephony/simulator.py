@@ -4,18 +4,30 @@ It behaves like Twilio towards the running app: it posts signed webhooks,
 reads each <Say> aloud (as text), asks for keys at a <Gather>, takes a typed
 "recording" at a <Record>, follows <Redirect>s and action URLs, and sends
 the call status callback when the call ends (Ctrl-D or Ctrl-C hangs up).
+
+The app checks every signature against its own PUBLIC_BASE_URL, which a
+terminal cannot see: the first request is signed for each candidate in turn,
+and if the app refuses them all the error says exactly what to pass.
 """
 
 from __future__ import annotations
 
 import secrets
 import xml.etree.ElementTree as ET
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from urllib.parse import urlsplit
 
 import click
 import requests
 from twilio.request_validator import RequestValidator
+
+
+class SimulatorError(Exception):
+    """The call could not go ahead; the message says what to do."""
+
+
+class SignatureRefused(SimulatorError):
+    """The app answered 403: it did not accept the signature for this URL."""
 
 
 class PhoneSimulator:
@@ -28,9 +40,11 @@ class PhoneSimulator:
         to_number: str,
         ask: Callable[[str], str] | None = None,
         show: Callable[[str], None] | None = None,
+        also_signed_for: Sequence[str] = (),
     ) -> None:
         self.app_url = app_url.rstrip("/")
         self.public_base_url = public_base_url.rstrip("/")
+        self.candidate_base_urls = list(dict.fromkeys(u.rstrip("/") for u in (public_base_url, *also_signed_for)))
         self.validator = RequestValidator(auth_token)
         self.call_sid = "CA" + secrets.token_hex(16)
         self.base_form = {
@@ -49,14 +63,43 @@ class PhoneSimulator:
         parts = urlsplit(public_url)
         local_url = f"{self.app_url}{parts.path}" + (f"?{parts.query}" if parts.query else "")
         signature = self.validator.compute_signature(public_url, form)
-        reply = requests.post(local_url, data=form, headers={"X-Twilio-Signature": signature}, timeout=20)
-        reply.raise_for_status()
+        try:
+            reply = requests.post(local_url, data=form, headers={"X-Twilio-Signature": signature}, timeout=20)
+        except requests.ConnectionError as error:
+            raise SimulatorError(
+                f"nothing answers at {self.app_url}: is `make run` running? Pass --url where the app listens."
+            ) from error
+        if reply.status_code == 403:
+            raise SignatureRefused(public_url)
+        if reply.status_code >= 400:
+            raise SimulatorError(f"the app answered {reply.status_code} to {parts.path}")
         return reply.text
+
+    def dial(self) -> str:
+        """The call's first webhook, signed for each candidate PUBLIC_BASE_URL until the app accepts one."""
+        for base_url in self.candidate_base_urls:
+            try:
+                document = self.post(f"{base_url}/twilio/voice")
+            except SignatureRefused:
+                continue
+            if base_url != self.public_base_url:
+                self.show(f"[the app checks signatures against {base_url}: next time pass --public-url {base_url}]")
+            self.public_base_url = base_url
+            return document
+        tried = ", ".join(self.candidate_base_urls)
+        raise SimulatorError(
+            f"the app at {self.app_url} refused the signature (403) for every public URL tried: {tried}.\n"
+            "It checks each request against its own PUBLIC_BASE_URL and TWILIO_AUTH_TOKEN. Pass the PUBLIC_BASE_URL "
+            "it was started with (`make run` prints the whole command):\n"
+            f"    .venv/bin/flask --app app ivr call --url {self.app_url} --public-url <its PUBLIC_BASE_URL>\n"
+            "and run it from the same checkout and environment as the app, so the auth token matches "
+            "(TWILIO_AUTH_TOKEN, or instance/local-secrets.json when it is unset)."
+        )
 
     def run(self) -> None:
         self.show(f"Calling the hate crime line as {self.base_form['From']} (Ctrl-D hangs up)...\n")
+        document: str | None = self.dial()
         try:
-            document: str | None = self.post(f"{self.public_base_url}/twilio/voice")
             while document is not None:
                 document = self.play(document)
         except (EOFError, KeyboardInterrupt, click.Abort):

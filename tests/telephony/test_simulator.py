@@ -54,3 +54,38 @@ def test_hanging_up_in_the_simulator_leaves_an_incomplete_case(running_app):
     shown = simulate(running_app, ["1", "1"])
     assert "[you hung up]" in "\n".join(shown)
     assert db.session.scalars(select(Case)).one().incomplete_call
+
+
+def call_with_cli(app, *options: str):
+    """`flask ivr call OPTIONS` run with `app`'s settings; the caller hangs up at the first question."""
+    with app.app_context():
+        return app.test_cli_runner().invoke(args=["ivr", "call", *options], input="")
+
+
+def test_ivr_call_signs_for_the_apps_public_base_url_and_finds_it_on_port(make_app, running_app):
+    """No options: the address from PORT, the signature for PUBLIC_BASE_URL (here not the local address)."""
+    cli = make_app(PORT=int(running_app.rsplit(":", 1)[1]))
+    result = call_with_cli(cli)
+    assert result.exit_code == 0, result.output
+    assert "If you are in immediate danger" in result.output and "[call ended]" in result.output
+
+
+def test_a_wrong_public_url_is_corrected_with_the_one_to_pass(app, running_app):
+    result = call_with_cli(app, "--url", running_app, "--public-url", "https://wrong.example.org")
+    assert result.exit_code == 0, result.output
+    assert f"next time pass --public-url {PUBLIC_BASE_URL}" in result.output
+
+
+def test_a_refused_signature_says_what_to_pass(make_app, running_app):
+    """A terminal whose auth token differs from the app's: every signature is refused (403)."""
+    cli = make_app(TWILIO_AUTH_TOKEN="another-checkouts-token")
+    result = call_with_cli(cli, "--url", running_app)
+    assert result.exit_code == 1
+    assert "refused the signature (403)" in result.output
+    assert f"ivr call --url {running_app} --public-url <its PUBLIC_BASE_URL>" in result.output
+    assert "Traceback" not in result.output and db.session.scalars(select(Case)).all() == []
+
+
+def test_nothing_listening_says_so(app):
+    result = call_with_cli(app, "--url", "http://127.0.0.1:9")
+    assert result.exit_code == 1 and "nothing answers at http://127.0.0.1:9" in result.output

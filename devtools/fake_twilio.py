@@ -1,7 +1,9 @@
 """A local fake of Twilio's Messages API, reached over real HTTP by the real twilio client.
 
 Tests script its answers (`fail_next(500)`, `refuse(number, 21610)`) and read
-what it was asked to send (`sent`).
+what it was asked to send (`sent`). `make run` uses it as its stand-in for
+Twilio when no credentials are set: `on_sent` shows each text to whoever is
+watching (see `devtools.run_local`).
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ import base64
 import json
 import secrets
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -25,6 +28,7 @@ class FakeTwilioApi:
     scripted_failures: list[int] = field(default_factory=list)
     refused_numbers: dict[str, int] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
+    on_sent: Callable[[dict[str, str]], None] | None = None
 
     def reset(self) -> None:
         with self.lock:
@@ -62,6 +66,8 @@ class FakeTwilioApi:
                 return self._error(400, self.refused_numbers[form["To"]], "refused")
             sid = "SM" + secrets.token_hex(16)
             self.sent.append({**form, "Sid": sid})
+            if self.on_sent is not None:
+                self.on_sent({**form, "Sid": sid})
         payload = {
             "sid": sid,
             "status": "queued" if form.get("From") else "accepted",
@@ -87,7 +93,7 @@ class FakeTwilioApi:
 
 
 class FakeTwilioServer:
-    """Serves a FakeTwilioApi on 127.0.0.1 in a background thread."""
+    """Serves a FakeTwilioApi on a free port of 127.0.0.1 in a background thread."""
 
     def __init__(self, api: FakeTwilioApi) -> None:
         self.api = api
