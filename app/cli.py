@@ -160,11 +160,14 @@ def ivr_call(url: str | None, public_url: str | None, from_number: str) -> None:
 
 @jobs_cli.command("failed")
 def jobs_failed() -> None:
-    """Jobs in RQ's failed registry, with the case they concern and the error."""
+    """What needs a person (unalerted high-risk cases, tasks nobody can take), then RQ's failed jobs."""
     from redis.exceptions import RedisError
 
+    from app.cases.attention import needs_attention
     from workers.failures import failed_jobs
 
+    for item in needs_attention(db.session):
+        click.echo(f"needs attention  case {item.case_reference}  {item.problem}")
     try:
         rows = failed_jobs()
     except RedisError as error:

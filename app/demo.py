@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import inspect
-
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -51,12 +49,4 @@ def seed_demo(session: Session) -> str:
         location="Coventry Road, B10 0AA",
         occurred="Friday night",
     )
-    return _open_case_now(session, report).reference
-
-
-def _open_case_now(session: Session, report: Report) -> Case:
-    # open_case is gaining a required `received_at` in work in progress alongside this module;
-    # pass it when it exists. Once that lands, this is `open_case(session, report, received_at=now())`.
-    if "received_at" in inspect.signature(open_case).parameters:
-        return open_case(session, report, received_at=now())  # type: ignore[call-arg, unused-ignore]
-    return open_case(session, report)  # type: ignore[call-arg, unused-ignore]
+    return open_case(session, report, received_at=now()).reference

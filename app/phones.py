@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import re
+
 import phonenumbers
 from phonenumbers import NumberParseException, PhoneNumberType
 
 TEXTABLE_TYPES = {PhoneNumberType.MOBILE, PhoneNumberType.FIXED_LINE_OR_MOBILE}
+# What Twilio sends in `From` when the caller withheld their number.
+WITHHELD = {"anonymous", "+266696687", "+7378742833", "+2562533", "+86282452253", "restricted", "private", "unknown"}
+E164 = re.compile(r"^\+[1-9][0-9]{6,14}$")
 
 
 def to_e164(raw: str | None, region: str = "GB") -> str | None:
@@ -25,6 +30,28 @@ def to_e164(raw: str | None, region: str = "GB") -> str | None:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
+def sender_number(raw: str | None) -> str | None:
+    """The number a call or text came from, as Twilio gave it: never thrown away if it can be rung back.
+
+    Twilio sends E.164 for every phone call and text, including numbers the
+    numbering-plan data does not know yet (a new range, Ofcom's drama range):
+    those are kept as sent (see `is_recognised`). Only withheld numbers, short
+    codes and alphanumeric sender ids give None.
+    """
+    if not raw or raw.strip().lower() in WITHHELD:
+        return None
+    known = to_e164(raw)
+    if known is not None:
+        return known
+    cleaned = raw.strip()
+    return cleaned if E164.match(cleaned) else None
+
+
+def is_recognised(e164: str | None) -> bool:
+    """The numbering-plan data knows this number (False: kept as Twilio sent it, unverified)."""
+    return e164 is not None and to_e164(e164) == e164
+
+
 def uk_number_from_keypad(digits: str) -> str | None:
     """A callback number keyed on the phone: must be a valid GB number."""
     number = to_e164(digits, "GB")
@@ -33,5 +60,17 @@ def uk_number_from_keypad(digits: str) -> str | None:
 
 def can_receive_texts(e164: str) -> bool:
     """Mobiles only: a text to a UK landline is read aloud to whoever answers."""
-    number = phonenumbers.parse(e164, None)
+    try:
+        number = phonenumbers.parse(e164, None)
+    except NumberParseException:
+        return False
     return phonenumbers.number_type(number) in TEXTABLE_TYPES
+
+
+def spoken_digits(e164: str) -> str:
+    """'+447911123456' -> '0, 7, 9, 1, 1, 1, 2, 3, 4, 5, 6': the number as the caller keyed it, digit by digit."""
+    try:
+        national = phonenumbers.format_number(phonenumbers.parse(e164, None), phonenumbers.PhoneNumberFormat.NATIONAL)
+    except NumberParseException:
+        national = e164
+    return ", ".join(ch for ch in national if ch.isdigit())

@@ -14,6 +14,12 @@ A flow is a list of steps. Each step is one question or one action:
   texts that arrive within that time are joined to the answer.
 - ``action``: hands over to the case service (see ``ACTIONS``).
 
+Optional fields of a question: ``on_yes_say`` (a yes_no step: the message said at
+once, before the next question, when the answer is yes), ``retry_message`` (the
+message for keys that were pressed but are not an answer, instead of "I didn't
+catch that"), and ``reads_back`` (the earlier answer the prompt's ``{number}``
+reads back, digit by digit, for the caller to confirm).
+
 Unless it says otherwise, a step is followed by the next one in the list.
 Phone flows live in this folder (the greeting is the ``main`` flow); text
 conversations live in ``texts/`` and are read by the same loader.
@@ -36,6 +42,7 @@ STEP_TYPES = {"menu", "yes_no", "choice", "record", "phone_number", "digits", "f
 ACTIONS = {"connect_contact_centre", "silent_caller", "finish_report", "finish_graffiti", "case_update"}
 KEYS = set("0123456789*#")
 MESSAGE_PLACEHOLDERS = {"reference", "deadline", "status", "officer", "next_contact", "allowed", "cases"}
+PROMPT_PLACEHOLDERS = {"number"}  # only in a step that `reads_back` an answer
 
 
 class FlowError(ValueError):
@@ -64,6 +71,9 @@ class Step:
     max_length: int = 120
     num_digits: int = 1
     join_within_seconds: int = 0
+    on_yes_say: str | None = None
+    retry_message: str | None = None
+    reads_back: str | None = None
 
     @property
     def address(self) -> str:
@@ -120,6 +130,13 @@ def _parse_step(flow: str, raw: dict[str, Any]) -> Step:
     if kind == "record":
         _require(bool(raw.get("purpose")), where, "a recording needs a purpose")
     on_no_answer = raw.get("on_no_answer")
+    _require(raw.get("on_yes_say") is None or kind == "yes_no", where, "on_yes_say is for yes_no questions")
+    placeholders = _placeholders(str(raw.get("prompt", "")))
+    _require(
+        placeholders == (PROMPT_PLACEHOLDERS if raw.get("reads_back") else set()),
+        where,
+        "a prompt has a {number} placeholder exactly when it reads_back an answer",
+    )
     return Step(
         flow=flow,
         id=raw["id"],
@@ -133,6 +150,9 @@ def _parse_step(flow: str, raw: dict[str, Any]) -> Step:
         max_length=int(raw.get("max_length", 120)),
         num_digits=int(raw.get("num_digits", 6 if kind == "digits" else 1)),
         join_within_seconds=int(raw.get("join_within_seconds", 0)),
+        on_yes_say=raw.get("on_yes_say"),
+        retry_message=raw.get("retry_message"),
+        reads_back=raw.get("reads_back"),
     )
 
 
@@ -181,9 +201,19 @@ def _link(raw_flows: dict[str, dict[str, Any]]) -> dict[str, Step]:
     return linked
 
 
-def _check_messages(messages: dict[str, str]) -> None:
+def _placeholders(text: str) -> set[str]:
+    return {f for _, f, _, _ in string.Formatter().parse(text) if f is not None}
+
+
+def _check_messages(messages: dict[str, str], steps: dict[str, Step]) -> None:
+    for step in steps.values():
+        for name in (step.on_yes_say, step.retry_message):
+            _require(name is None or name in messages, step.address, f"names no message {name!r}")
+        _require(
+            step.reads_back is None or f"{step.flow}.{step.reads_back}" in steps, step.address, "reads back no step"
+        )
     for name, text in messages.items():
-        fields = {f for _, f, _, _ in string.Formatter().parse(text) if f is not None}
+        fields = _placeholders(text)
         _require(
             fields <= MESSAGE_PLACEHOLDERS,
             f"message {name}",
@@ -203,8 +233,8 @@ def load_flows(directory: Path = FLOW_DIR, entry: str = "main") -> Flows:
         raw_flows[raw["flow"]] = raw
         messages.update({k: " ".join(str(v).split()) for k, v in (raw.get("messages") or {}).items()})
     _require(entry in raw_flows, str(directory), f"a {entry!r} flow is required")
-    _check_messages(messages)
     steps = _link(raw_flows)
+    _check_messages(messages, steps)
     return Flows(steps=steps, starts={n: f"{n}.{r['start']}" for n, r in raw_flows.items()}, messages=messages)
 
 

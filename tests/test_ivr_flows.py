@@ -21,6 +21,7 @@ REPORT_QUESTIONS = [
     "account",
     "callback_choice",
     "callback_number",
+    "callback_confirm",
     "safe_to_text",
     "visit_requested",
     "referral_consent",
@@ -85,7 +86,8 @@ def test_report_flow_asks_the_risk_questions_in_order_then_finishes_the_report(f
     step: Step | None = flows.start_of("report")
     while step is not None and step.type != "action":
         asked.append(step.id)
-        step = flows.step(step.next) if step.next else None
+        following = step.options["1"].goto if step.type == "menu" else step.next  # a confirmation: "that is right"
+        step = flows.step(following) if following else None
     assert asked == REPORT_QUESTIONS
     assert step is not None and step.action == "finish_report"
 

@@ -50,12 +50,17 @@ def sweep_outbox() -> int:
 
 @job
 def send_reminders() -> str:
-    """Tell the owners of tasks whose notification job was lost; noon reminders; escalation at the deadline."""
+    """Tell the owners of tasks whose notification job was lost; give ownerless tasks an officer;
+    noon reminders; escalation at the deadline."""
     lost = tasks.untold_task_ids(db.session)
     for task_id in lost:
         tasks.assign(db.session, task_id, teams())
+    assigned, raised = tasks.assign_ownerless(db.session, teams())
     reminded, escalated = tasks.send_reminders(db.session, teams())
-    return f"{len(lost)} notified, {reminded} reminded, {escalated} escalated"
+    return (
+        f"{len(lost)} notified, {assigned} given an officer, {raised} without one raised, "
+        f"{reminded} reminded, {escalated} escalated"
+    )
 
 
 @job

@@ -11,11 +11,12 @@ from werkzeug.exceptions import HTTPException
 from app.api.auth import token_required
 from app.cases import service
 from app.cases.models import Case, Task
+from app.cases.risk import RISK_QUESTIONS, risk_reasons
 from app.cases.tasks import shown_status
 from app.extensions import db
 from app.messaging.history import messages_for_case
 from app.messaging.opt_outs import is_opted_out
-from app.phones import to_e164
+from app.phones import is_recognised, sender_number, to_e164
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -38,8 +39,20 @@ def case_json(case: Case) -> dict[str, Any]:
         "created_at": _iso(case.created_at),
         "caller_phone": case.caller_phone,
         "callback_phone": case.callback_phone,
+        # False: kept as Twilio sent it though the numbering-plan data does not know it; still call it.
+        "caller_phone_verified": is_recognised(case.caller_phone) if case.caller_phone else None,
+        "callback_phone_verified": is_recognised(case.callback_phone) if case.callback_phone else None,
         "strands": case.strands,
         "risk_level": case.risk_level,
+        "risk": {
+            "level": case.risk_level,
+            "answers": {
+                **{q: case.risk_answers.get(q) for q in RISK_QUESTIONS},
+                "needs_adjustment": case.needs_adjustment,
+            },
+            "reasons": risk_reasons(case.risk_answers) if case.kind == "hate_crime" else [],
+        },
+        "duty_alert_failed": case.duty_alert_failed_at is not None,
         "priority": case.priority,
         "duty_officer_flag": case.duty_officer_flag,
         "needs_adjustment": case.needs_adjustment,
@@ -76,6 +89,7 @@ def case_json(case: Case) -> dict[str, Any]:
                 "url": r.url,
                 "duration_seconds": r.duration_seconds,
                 "transcription": r.transcription,
+                "transcription_note": r.transcription_note,
             }
             for r in case.recordings
         ],
@@ -100,7 +114,7 @@ def get_case(reference: str) -> Response:
 def list_cases() -> Response | tuple[Response, int]:
     raw = request.args.get("phone", "").strip()
     # An unencoded "+" in a query string arrives as a space: accept "447..." as "+447...".
-    phone = to_e164(raw) or to_e164(f"+{raw}")
+    phone = to_e164(raw) or to_e164(f"+{raw}") or sender_number(raw) or sender_number(f"+{raw}")
     if phone is None:
         return jsonify(error="phone must be a valid phone number"), 400
     return jsonify(cases=[case_json(case) for case in service.cases_for_phone(db.session, phone)])

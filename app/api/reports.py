@@ -11,6 +11,7 @@ from app.api.auth import token_required
 from app.cases import service
 from app.cases.models import Case
 from app.cases.report_form import InvalidReport, parse_web_report
+from app.clock import now
 from app.extensions import db
 
 log = logging.getLogger(__name__)
@@ -42,7 +43,7 @@ def create_report() -> Response | tuple[Response, int]:
         report = parse_web_report(request.get_json(silent=True))
     except InvalidReport as invalid:
         return jsonify(errors=invalid.errors), 422
-    case = service.open_case(db.session, report)
+    case = service.open_case(db.session, report, received_at=now())
     log.info("case %s posted by staff id %s", case.reference, g.staff.id)
     response = jsonify(_created_json(case))
     response.status_code = 201

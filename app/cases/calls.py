@@ -8,7 +8,7 @@ next (an `Outcome`), without knowing anything of TwiML or Flask.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, time
 from typing import Any
 
@@ -23,7 +23,7 @@ from app.cases.models import Case, PhoneCall
 from app.cases.references import digits_of
 from app.cases.report import Report
 from app.clock import now
-from app.phones import to_e164, uk_number_from_keypad
+from app.phones import sender_number, spoken_digits, uk_number_from_keypad
 from ivr_flows import Flows, Option, Step
 
 log = logging.getLogger(__name__)
@@ -44,8 +44,9 @@ class Input:
 class Ask:
     step: Step
     attempt: int = 1
-    retry: bool = False
+    retry_message: str = ""  # asked again: the message saying why
     before: str = ""  # a message to say first
+    values: dict[str, str] = field(default_factory=dict)  # what the prompt reads back
 
 
 @dataclass(frozen=True)
@@ -105,10 +106,14 @@ def answer(
         elif step.type != "menu":
             _remember(call, step.id, value)
         option = step.options.get(given.digits) if step.type in {"menu", "choice"} else None
-        return _advance(session, flows, centre, call, option.goto if option and option.goto else step.next, option)
+        target = option.goto if option and option.goto else step.next
+        # Safety advice cannot wait for the end of the call: it comes before the next question.
+        before = step.on_yes_say if value is True and step.on_yes_say else ""
+        return _advance(session, flows, centre, call, target, option, before)
     if attempt < MAX_ATTEMPTS:
         session.commit()
-        return Ask(step, attempt + 1, retry=True)
+        keyed_wrong = bool(given.digits.strip()) and step.retry_message
+        return Ask(step, attempt + 1, retry_message=step.retry_message if keyed_wrong else "retry")
     log.info("call %s: no answer to %s after %s attempts", call_sid, step.address, attempt)
     if step.on_no_answer:
         return _advance(session, flows, centre, call, step.on_no_answer.goto, step.on_no_answer)
@@ -150,7 +155,13 @@ def _remember(call: PhoneCall, key: str, value: Any) -> None:
 
 
 def _advance(
-    session: Session, flows: Flows, centre: ContactCentre, call: PhoneCall, target: str | None, option: Option | None
+    session: Session,
+    flows: Flows,
+    centre: ContactCentre,
+    call: PhoneCall,
+    target: str | None,
+    option: Option | None,
+    before: str = "",
 ) -> Outcome:
     action = option.action if option and option.action else None
     if target and not action:
@@ -159,14 +170,24 @@ def _advance(
             call.flow = next_step.flow  # from here on, a hang-up leaves an incomplete report
         if next_step.type != "action":
             session.commit()
-            return Ask(next_step)
+            return Ask(next_step, before=before, values=_read_back(call, next_step))
         action = next_step.action
     return _perform(session, flows, centre, call, action or "silent_caller")
+
+
+def _read_back(call: PhoneCall, step: Step) -> dict[str, str]:
+    """The earlier answer a confirming question reads back, one digit at a time."""
+    if step.reads_back is None:
+        return {}
+    return {"number": spoken_digits(str(call.answers.get(step.reads_back) or ""))}
 
 
 def _perform(session: Session, flows: Flows, centre: ContactCentre, call: PhoneCall, action: str) -> Outcome:
     if action == "connect_contact_centre":
         session.commit()
+        if not centre.number:
+            # Nobody to put them through to, whatever the hours: say so, and take the report instead.
+            return Ask(flows.step("main.report_offer"), before="contact_centre_unavailable")
         if centre.is_open(now()):
             return Connect(centre.number)
         return Ask(flows.step("main.closed_offer"), before="contact_centre_closed")
@@ -207,7 +228,7 @@ def _report_from_answers(call: PhoneCall, kind: str, complete: bool) -> Report:
 
 def _open_from_call(session: Session, call: PhoneCall, kind: str, complete: bool) -> Case:
     session.commit()
-    case = service.open_case(session, _report_from_answers(call, kind, complete))
+    case = service.open_case(session, _report_from_answers(call, kind, complete), received_at=call.started_at)
     if call.case_id != case.id:
         call.case_id = case.id
         session.commit()
@@ -236,7 +257,7 @@ def _call(session: Session, call_sid: str, from_number: str | None) -> PhoneCall
     call = session.scalars(select(PhoneCall).where(PhoneCall.call_sid == call_sid)).first()
     if call is not None:
         return call
-    call = PhoneCall(call_sid=call_sid, from_phone=to_e164(from_number))
+    call = PhoneCall(call_sid=call_sid, from_phone=sender_number(from_number))
     session.add(call)
     try:
         session.flush()

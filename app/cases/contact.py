@@ -12,8 +12,14 @@ from app.phones import can_receive_texts
 
 
 def may_text(case: Case) -> bool:
-    """The resident said texts are safe and the number is a mobile (a landline would read it aloud)."""
-    return bool(case.safe_to_text and case.callback_phone and can_receive_texts(case.callback_phone))
+    """The resident said texts are safe and the number is a mobile (a landline would read it aloud).
+
+    A number that reported by text can take texts, even one the numbering-plan data does not know.
+    """
+    if not (case.safe_to_text and case.callback_phone):
+        return False
+    texted_us = case.channel == "sms" and case.callback_phone == case.caller_phone
+    return texted_us or can_receive_texts(case.callback_phone)
 
 
 def may_text_now(session: Session, case: Case) -> bool:

@@ -45,6 +45,10 @@ class Case(Base):
     occurred: Mapped[str | None] = mapped_column(Text)
     # Set when the resident's number opts out of texts: the officer updates by phone instead.
     contact_by_phone_only: Mapped[bool] = mapped_column(default=False)
+    # Why it is phone only ("stop": the resident texted STOP, so START undoes it; anything else stays).
+    phone_only_reason: Mapped[str | None] = mapped_column(String(20))
+    # A high-risk case whose alert reached no duty manager: shown by `flask jobs failed` until somebody acts.
+    duty_alert_failed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     postcode_district: Mapped[str | None] = mapped_column(String(4))
     # The named investigating officer, set when the first contact is made.
     officer_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
@@ -84,6 +88,8 @@ class Task(Base):
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     completed_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
     outcome: Mapped[str | None] = mapped_column(String(30))
+    # When the duty managers were told that no officer could take this task (once per task).
+    unassigned_alerted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     case: Mapped[Case] = relationship(back_populates="tasks")
     assignee: Mapped[StaffMember | None] = relationship(foreign_keys=[assignee_id])
@@ -106,6 +112,9 @@ class ProgressContact(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
 
 
+TRANSCRIBED_UP_TO_SECONDS = 120  # Twilio transcribes recordings of 2 to 120 seconds only
+
+
 class Recording(Base):
     """A voice recording Twilio holds for us; we keep its URL, length and any transcription."""
 
@@ -122,6 +131,12 @@ class Recording(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
 
     case: Mapped[Case | None] = relationship(back_populates="recordings")
+
+    @property
+    def transcription_note(self) -> str | None:
+        """Says so when the account is too long for Twilio to transcribe (we invite up to three minutes)."""
+        too_long = (self.duration_seconds or 0) > TRANSCRIBED_UP_TO_SECONDS
+        return "not transcribed: listen to the recording" if too_long and not self.transcription else None
 
 
 class PhoneCall(Base):

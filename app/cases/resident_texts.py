@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from app.calendar import next_working_day_deadline
@@ -58,11 +58,20 @@ def tell_officer(session: Session, case: Case, message: InboundMessage) -> None:
         )
 
 
+# Texts that answer a question we asked: a quick texter sends a whole report inside a minute.
+ANSWERS = ("answer", "answer_continued", "not_understood", "report_taken")
+
+
 def is_flood(session: Session, phone: str, limit: int) -> bool:
+    """More than `limit` texts nobody asked for in the last minute (answers to our questions never count)."""
     recent = session.scalar(
         select(func.count())
         .select_from(InboundMessage)
-        .where(InboundMessage.from_phone == phone, InboundMessage.received_at > now() - timedelta(minutes=1))
+        .where(
+            InboundMessage.from_phone == phone,
+            InboundMessage.received_at > now() - timedelta(minutes=1),
+            or_(InboundMessage.handled_as.is_(None), InboundMessage.handled_as.not_in(ANSWERS)),
+        )
     )
     return int(recent or 0) > limit
 
@@ -71,7 +80,7 @@ def alert_flood(session: Session, phone: str) -> Case:
     """Texts beyond the limit are stored unanswered; an officer is alerted once (one open task per case)."""
     case = case_to_reply_to(session, phone)
     if case is None:
-        case = service.open_case(session, Report(kind="enquiry", channel="sms", caller_phone=phone))
+        case = service.open_case(session, Report(kind="enquiry", channel="sms", caller_phone=phone), now())
     already_alerted = select(Task.id).where(Task.case_id == case.id, Task.kind == "text_flood", Task.status == "open")
     if session.scalar(already_alerted) is None:
         add_task(

@@ -36,3 +36,18 @@ def assess_risk(answers: Mapping[str, bool | None]) -> RiskAssessment:
     if unsafe or repeat or vulnerable or danger_now is None:
         return RiskAssessment("medium", priority=False, duty_officer_flag=False)
     return RiskAssessment("standard", priority=False, duty_officer_flag=False)
+
+
+def risk_reasons(answers: Mapping[str, bool | None]) -> list[str]:
+    """Why the case has its level, in words an officer reads before ringing the resident."""
+    danger_now = answers.get("danger_now")
+    reasons = [
+        "Someone was in danger when they reported." if danger_now is True else "",
+        "Nobody answered whether anyone was in danger, so it could not be ruled out." if danger_now is None else "",
+        "It has happened before." if answers.get("happened_before") is True else "",
+        "They feel unsafe at home." if answers.get("unsafe_at_home") is True else "",
+        "Someone in the household has a disability, illness or support need."
+        if answers.get("support_needs") is True
+        else "",
+    ]
+    return [reason for reason in reasons if reason]

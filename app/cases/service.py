@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -11,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from app.calendar import next_working_day_deadline, spoken_day_and_time
 from app.cases.assignment import postcode_district
-from app.cases.contact import may_text
+from app.cases.contact import may_text, record_contact
 from app.cases.models import Case, Recording, Task
 from app.cases.references import format_reference, random_digits
 from app.cases.report import Report
@@ -39,15 +40,17 @@ def find_case_by_call(session: Session, call_sid: str) -> Case | None:
     return session.scalars(select(Case).where(Case.call_sid == call_sid)).first()
 
 
-def open_case(session: Session, report: Report) -> Case:
+def open_case(session: Session, report: Report, received_at: datetime) -> Case:
     """Create the case, its first task and (where safe) the confirmation text; commits.
 
+    `received_at` is when the resident first reached us (the call's start, the
+    conversation's first text): the callback deadline and the fortnightly
+    clock run from it, however late the case itself is opened.
     A report from a call is opened once per CallSid: a retried webhook or a
     status callback racing the last step gets the case that already exists.
     """
     if report.call_sid and (existing := find_case_by_call(session, report.call_sid)):
         return existing
-    received_at = now()
     risk = assess_risk(report.risk_answers)
     digits = _unused_digits(session)
     case = Case(
@@ -75,6 +78,8 @@ def open_case(session: Session, report: Report) -> Case:
         occurred=report.occurred,
         postcode_district=postcode_district(report.location),
     )
+    if case.kind != "enquiry":
+        record_contact(case, received_at)  # the report itself starts the two-week clock
     session.add(case)
     try:
         session.flush()
@@ -137,18 +142,19 @@ def first_task(case: Case) -> Task | None:
 def progress(case: Case) -> dict[str, str]:
     """What a verified resident is told about their case, by phone or by text."""
     task = first_task(case)
+    waiting = task is not None and task.status == "open"
     next_contact = ""
-    if task is not None and task.status == "open":
-        next_contact = f"An officer will call you by {spoken_day_and_time(task.due_at)}."
+    if task is not None and waiting:
+        next_contact = f"We will call you by {spoken_day_and_time(task.due_at)}."
     elif case.next_update_due is not None:
         next_contact = f"Your next update is due by {spoken_day_and_time(case.next_update_due)}."
-    return {
-        "status": "open" if case.status == "open" else "closed",
-        "officer": f"Your investigating officer is {case.officer.name}."
-        if case.officer
-        else "An investigating officer has not been assigned yet.",
-        "next_contact": next_contact,
-    }
+    if case.officer:
+        officer = f"Your investigating officer is {case.officer.name}."
+    elif task is not None and waiting and task.assignee:
+        officer = f"{task.assignee.name} has your case and will call you."
+    else:
+        officer = "Your investigating officer will be named when they first contact you."
+    return {"status": "open" if case.status == "open" else "closed", "officer": officer, "next_contact": next_contact}
 
 
 def request_callback_about(session: Session, case: Case, requested_by: str | None, call_sid: str) -> Task:

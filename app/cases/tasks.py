@@ -129,12 +129,19 @@ def assign(session: Session, task_id: int, teams: Teams) -> bool:
             body = templates.new_task(case.reference, task.kind, task.due_at, case.risk_level)
             _tell(session, _contact_of(task.assignee), body, task, teams)
         if case.risk_level == "high" and task.kind == "risk_assessment_callback":
-            alert = templates.high_risk_alert(case.reference, task.due_at)
-            for manager in _duty_managers(session):
-                _tell(session, _contact_of(manager), alert, task, teams)
+            _alert_duty_managers(session, task, teams)
     session.commit()
     log.info("task %s (%s) for case %s assigned to staff id %s", task.id, task.kind, case.reference, task.assignee_id)
     return True
+
+
+def _alert_duty_managers(session: Session, task: Task, teams: Teams) -> None:
+    """A high-risk callback is flagged to every duty manager; if none can be told, that is raised, not hidden."""
+    alert = templates.high_risk_alert(task.case.reference, task.due_at)
+    told = [_tell(session, _contact_of(manager), alert, task, teams) for manager in _duty_managers(session)]
+    if not any(told):
+        task.case.duty_alert_failed_at = now()
+        log.error("high-risk case %s: no duty manager could be told (task %s)", task.case.reference, task.id)
 
 
 def _noon_reminder(task: Task) -> datetime | None:
@@ -173,16 +180,17 @@ def _duty_managers(session: Session) -> list[StaffMember]:
     return list(session.scalars(query))
 
 
-def _tell(session: Session, who: Contact | None, body: str, task: Task, teams: Teams) -> None:
-    """Text a member of staff, and email them too where SMTP is configured."""
+def _tell(session: Session, who: Contact | None, body: str, task: Task, teams: Teams) -> bool:
+    """Text a member of staff, and email them too where SMTP is configured; False when they cannot be reached."""
     if who is None or not (who.mobile or (teams.email_enabled and who.email)):
         log.warning("task %s: nobody to tell about it", task.id)
-        return
+        return False
     if who.mobile:
         queue_text(session, to=who.mobile, body=body, purpose=STAFF_NOTIFICATION, case_id=task.case_id)
     if teams.email_enabled and who.email:
         subject = f"{body.split(':', 1)[0]}: {task.case.reference}"
         queue_email(session, to=who.email, subject=subject, body=body, purpose=STAFF_NOTIFICATION, case_id=task.case_id)
+    return True
 
 
 def send_reminders(session: Session, teams: Teams) -> tuple[int, int]:
@@ -219,6 +227,40 @@ def _escalate(session: Session, task: Task | None, teams: Teams) -> None:
     for manager in managers:
         _tell(session, _contact_of(manager), body, task, teams)
     log.warning("task %s for case %s is overdue and escalated", task.id, task.case.reference)
+
+
+def assign_ownerless(session: Session, teams: Teams) -> tuple[int, int]:
+    """Open tasks made while no officer could take them: give each to an officer now, or say so once.
+
+    Returns (assigned, raised). A task still without an officer is raised once
+    to the duty managers, and logged at ERROR when there is none to tell.
+    """
+    ownerless = select(Task.id).where(Task.status == "open", Task.assignee_id.is_(None), Task.kind != GRAFFITI_REMOVAL)
+    assigned = raised = 0
+    for task_id in session.scalars(ownerless).all():
+        task = session.get(Task, task_id)
+        assert task is not None
+        owner = task.case.officer_id or _owner_of_case(task.case) or _choose(session, task.case)
+        if owner is not None:
+            task.assignee_id, task.notified_at = owner, None
+            session.commit()
+            assigned += assign(session, task_id, teams)
+        elif _claim(
+            session,
+            task_id,
+            update(Task).where(Task.unassigned_alerted_at.is_(None)).values(unassigned_alerted_at=now()),
+        ):
+            _raise_ownerless(session, task, teams)
+            raised += 1
+        session.commit()
+    return assigned, raised
+
+
+def _raise_ownerless(session: Session, task: Task, teams: Teams) -> None:
+    body = templates.task_without_officer(task.case.reference, task.kind, task.due_at)
+    told = [_tell(session, _contact_of(manager), body, task, teams) for manager in _duty_managers(session)]
+    if not any(told):
+        log.error("task %s for case %s: no officer and no duty manager to take it", task.id, task.case.reference)
 
 
 def untold_task_ids(session: Session, older_than: timedelta = timedelta(minutes=1)) -> list[int]:

@@ -27,6 +27,7 @@ from app.cases.text_answers import (
     interpret,
     is_opt_in,
     is_opt_out,
+    keyword,
 )
 from app.clock import now
 from app.jobs import enqueue_after_commit
@@ -34,15 +35,19 @@ from app.messaging import models as m
 from app.messaging.models import InboundMessage, OutboundMessage
 from app.messaging.opt_outs import is_opted_out, set_opted_out
 from app.messaging.outbox import queue_text, record_reply
-from app.phones import to_e164
+from app.phones import sender_number
 from ivr_flows import Flows, Step
 
 log = logging.getLogger(__name__)
 
 CONVERSATION_IDLE = timedelta(hours=24)
+# RQ's scheduler keeps due times in whole seconds and hosts' clocks differ a little: a job that
+# runs this much before its due time does its work rather than waiting for the next sweep.
+SCHEDULE_TOLERANCE = timedelta(seconds=5)
 MAX_ATTEMPTS = 3  # the question, then at most two repeats
 CONTINUE_JOB = "workers.texts.continue_conversation"
 REPORT_KINDS = {"report": "hate_crime", "graffiti": "graffiti"}
+OPTED_OUT = "opted_out"  # why a case went phone only, so START can undo exactly that
 
 
 @dataclass(frozen=True)
@@ -78,7 +83,7 @@ def receive(session: Session, flows: Flows, line: TextLine, inbound: InboundText
     message = InboundMessage(
         message_sid=inbound.message_sid,
         from_raw=inbound.from_raw[:64],
-        from_phone=to_e164(inbound.from_raw),
+        from_phone=sender_number(inbound.from_raw),
         to_phone=inbound.to[:64],
         body=inbound.body,
         media=inbound.media,
@@ -110,28 +115,54 @@ def _handle(session: Session, flows: Flows, line: TextLine, message: InboundMess
     phone = message.from_phone
     if phone is None or phone in line.own_numbers:
         return Handled(None, "ignored")
-    if resident_texts.is_flood(session, phone, line.flood_limit_per_minute):
-        return Handled(None, "flood", resident_texts.alert_flood(session, phone))
+    # STOP, START and HELP win over everything else: the flood limit, a conversation, an unknown number.
     twilio_keyword = inbound.opt_out_type.upper()
     if twilio_keyword == "STOP" or (not twilio_keyword and is_opt_out(message.body)):
         return Handled(None, "opt_out", number_opted_out(session, phone, "text_stop"))
     opted_out = is_opted_out(session, phone)
     if twilio_keyword == "START" or (opted_out and is_opt_in(message.body)):
-        set_opted_out(session, phone, False, "text_start")
+        number_opted_in(session, phone)
         # Twilio answers its own keywords when Advanced Opt-Out is on; we add nothing then.
         return Handled(None if twilio_keyword else flows.message("opted_in"), "opt_in")
     if twilio_keyword == "HELP":
         return Handled(None, "help")
     if opted_out:
-        return Handled(None, "while_opted_out", resident_texts.case_to_reply_to(session, phone))
+        return _while_opted_out(session, phone, message)
+    if command_of(message.body)[0] == "HELP":
+        return Handled(flows.message("help"), "help")
+    answering = _active_conversation(session, flows, phone) is not None
+    if not answering and resident_texts.is_flood(session, phone, line.flood_limit_per_minute):
+        return Handled(None, "flood", resident_texts.alert_flood(session, phone))
     return _converse(session, flows, phone, message)
+
+
+def _while_opted_out(session: Session, phone: str, message: InboundMessage) -> Handled:
+    """Nothing may be texted to an opted-out number, but what it sends still reaches an officer, who phones."""
+    case = resident_texts.case_to_reply_to(session, phone)
+    if case is not None:
+        resident_texts.tell_officer(session, case, message)
+        return Handled(None, "while_opted_out", case)
+    first_word = keyword(message.body.split(" ", 1)[0]) if message.body.strip() else ""
+    describes = len(message.body.strip()) >= DESCRIPTION_MIN_LENGTH
+    if first_word not in {"REPORT", "GRAFFITI"} and not describes:
+        return Handled(None, "while_opted_out")
+    report = Report(
+        kind="graffiti" if first_word == "GRAFFITI" else "hate_crime",
+        channel="sms",
+        caller_phone=phone,
+        description=message.body.strip() if describes else None,
+        safe_to_text=False,
+        incomplete_call=True,
+        confirm_by_text=False,
+    )
+    case = service.open_case(session, report, received_at=message.received_at)
+    log.info("a report by text from an opted-out number: case %s, to phone", case.reference)
+    return Handled(None, "report_while_opted_out", case)
 
 
 def _converse(session: Session, flows: Flows, phone: str, message: InboundMessage) -> Handled:
     conversation = _active_conversation(session, flows, phone)
     command, argument = command_of(message.body)
-    if command == "HELP":
-        return Handled(flows.message("help"), "help")
     if command == "STATUS":
         return Handled(resident_texts.status_reply(session, flows, phone, argument), "status")
     if command in {"REPORT", "GRAFFITI"}:
@@ -183,6 +214,11 @@ def _answer(session: Session, flows: Flows, conversation: TextConversation, text
         if step.join_within_seconds:
             _keep_collecting(session, conversation, step)
             return Handled(flows.message("collecting"), "answer")
+        if value is True and step.on_yes_say:
+            # Safety advice first, in the same text as the next question.
+            handled = _advance(session, flows, conversation, step, value)
+            reply = f"{flows.message(step.on_yes_say)} {handled.reply or ''}".strip()
+            return Handled(reply, handled.handled_as, handled.case)
     elif conversation.attempts < MAX_ATTEMPTS:
         conversation.attempts += 1
         retry = flows.message("not_understood", allowed=allowed_answers(step))
@@ -217,7 +253,7 @@ def continue_conversation(session: Session, flows: Flows, conversation_id: int) 
     conversation = session.get(TextConversation, conversation_id)
     if conversation is None or conversation.status != "active" or conversation.collecting_until is None:
         return False
-    if conversation.collecting_until > now():
+    if conversation.collecting_until > now() + SCHEDULE_TOLERANCE:
         return False
     conversation.collecting_until = None
     step = flows.step(f"{conversation.flow}.{conversation.step}")
@@ -241,6 +277,7 @@ def _open_case(session: Session, conversation: TextConversation, complete: bool)
         needs_adjustment=answers.get("support_needs"),
         safe_to_text=answers.get("safe_to_text"),
         visit_requested=answers.get("visit_requested"),
+        referral_consent=answers.get("referral_consent"),
         graffiti_offensive=answers.get("graffiti_offensive"),
         incomplete_call=not complete,
         description=answers.get("description"),
@@ -248,7 +285,7 @@ def _open_case(session: Session, conversation: TextConversation, complete: bool)
         occurred=answers.get("occurred"),
         confirm_by_text=False,
     )
-    case = service.open_case(session, report)
+    case = service.open_case(session, report, received_at=conversation.started_at)
     conversation.status = "finished" if complete else conversation.status
     conversation.case_id = case.id
     _file_conversation_on(session, conversation, case)
@@ -330,5 +367,14 @@ def number_opted_out(session: Session, phone: str, source: str) -> Case | None:
     ).first()
     stopped = expire(session, active, status="stopped") if active is not None else None
     for case in resident_texts.open_cases(session, phone):
-        case.contact_by_phone_only = True
+        if not case.contact_by_phone_only:
+            case.contact_by_phone_only, case.phone_only_reason = True, OPTED_OUT
     return stopped or resident_texts.case_to_reply_to(session, phone)
+
+
+def number_opted_in(session: Session, phone: str) -> None:
+    """START: texts again, and back to texts on the cases that STOP made phone only (not those staff chose)."""
+    set_opted_out(session, phone, False, "text_start")
+    for case in resident_texts.open_cases(session, phone):
+        if case.phone_only_reason == OPTED_OUT:
+            case.contact_by_phone_only, case.phone_only_reason = False, None

@@ -87,6 +87,13 @@ def task_overdue(reference: str, kind: str, due: datetime, assignee: str) -> str
     return f"Overdue: the {task_name(kind)} for {reference} ({who}) was due by {spoken_day_and_time(due)}."
 
 
+def task_without_officer(reference: str, kind: str, due: datetime) -> str:
+    return (
+        f"No officer: the {task_name(kind)} for {reference} has nobody to take it, due by {spoken_day_and_time(due)}. "
+        "Please assign it."
+    )
+
+
 # -- to residents ---------------------------------------------------------------------------
 
 

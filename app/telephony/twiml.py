@@ -34,13 +34,14 @@ def step_url(step: Step, attempt: int) -> str:
 def _ask(response: VoiceResponse, flows: Flows, ask: Ask) -> None:
     step = ask.step
     say(response, flows.message(ask.before) if ask.before else "")
-    if ask.retry:
-        say(response, flows.message("retry"))
+    if ask.retry_message:
+        say(response, flows.message(ask.retry_message))
     elif step.intro:
         say(response, step.intro)
+    prompt = step.prompt.format(**ask.values) if step.reads_back else step.prompt
     action = step_url(step, ask.attempt)
     if step.type == "record":
-        say(response, step.prompt)
+        say(response, prompt)
         response.record(
             action=action,
             method="POST",
@@ -63,7 +64,7 @@ def _ask(response: VoiceResponse, flows: Flows, ask: Ask) -> None:
             action_on_empty_result=True,
             **_keys_for(step),
         )
-        say(gather, step.prompt)
+        say(gather, prompt)
         response.append(gather)
     # Twilio skips the action when nothing is pressed or recorded; this carries on instead of hanging up.
     response.redirect(action, method="POST")

@@ -114,7 +114,7 @@ def dial_result() -> Response:
     flows = phone_flows()
     if request.form.get("DialCallStatus") == "completed":
         return twiml.hangup()
-    return twiml.render(flows, Ask(flows.step("main.closed_offer"), before="contact_centre_unanswered"))
+    return twiml.render(flows, Ask(flows.step("main.report_offer"), before="contact_centre_unanswered"))
 
 
 @bp.post("/connect")

@@ -45,7 +45,18 @@ def report_by_text(app, texter, redis, twilio_api):
     assert "Where did it happen" in twilio_api.sent[-1]["Body"]
     replies = answer_the_questions(
         texter,
-        ["Outside the shop on Coventry Road", "yesterday about 9pm", "no", "Yes!", " n ", "YEAH", "1", "y", "nope"],
+        [
+            "Outside the shop on Coventry Road",
+            "yesterday about 9pm",
+            "no",
+            "Yes!",
+            " n ",
+            "YEAH",
+            "1",
+            "y",
+            "nope",
+            "yes",
+        ],
     )
     return replies
 
@@ -65,6 +76,7 @@ def test_a_whole_report_by_text_ends_with_a_reference_and_deadline(app, texter, 
     }
     assert case.risk_level == "medium" and case.strands == ["race"]
     assert case.safe_to_text is True and case.visit_requested is False and not case.incomplete_call
+    assert case.referral_consent is True, "asked by text as on the phone"
     assert case.reference in replies[-1] and "by 5pm on Monday 30 November" in replies[-1] and "999" in replies[-1]
     task = db.session.scalars(select(Task)).one()
     assert task.kind == "risk_assessment_callback" and task.due_at.isoformat() == "2026-11-30T17:00:00+00:00"

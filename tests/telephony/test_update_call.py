@@ -21,7 +21,8 @@ def test_the_resident_hears_their_case_status_and_callback_time(phone, call_from
     again = call_from(RESIDENT)
     with at("2026-11-25 15:00"):
         again.dial().press("3").press(case.reference_digits)
-    assert again.hears("is open") and again.hears("not been assigned yet")
+    assert again.hears("is open") and again.hears("will be named when they first contact you")
+    assert not again.hears("not been assigned")
     assert again.hears("call you by 5pm on Thursday 26 November")
     assert again.hears("call 999") and again.hung_up
     assert len(db.session.scalars(select(Task)).all()) == 1, "a verified caller creates no extra task"

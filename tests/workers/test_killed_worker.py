@@ -9,7 +9,6 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
-import sys
 import time
 
 import pytest
@@ -20,6 +19,7 @@ from sqlalchemy import text
 from app.extensions import make_engine
 from tests.cases.test_fortnightly_updates import contacted_case, progress_texts
 from tests.conftest import london
+from tests.workers.real_worker import start_rq_worker
 from tests.workers.test_confirmation_text import run_worker
 from workers.sweeps import sweep_outbox
 
@@ -58,25 +58,7 @@ def test_a_job_killed_with_its_worker_is_noticed_within_minutes_and_the_update_i
     try:
         runner = app.test_cli_runner()
         runner.invoke(args=["jobs", "run", "progress-updates", "--as-of", london("2026-11-25 10:00").isoformat()])
-        env = {**os.environ, **{k: str(v) for k, v in settings.items() if isinstance(v, str)}}
-        rq = os.path.join(os.path.dirname(sys.executable), "rq")
-        worker = subprocess.Popen(
-            [
-                rq,
-                "worker",
-                "--url",
-                settings["REDIS_URL"],
-                "--worker-class",
-                "workers.worker.AppWorker",
-                "--job-monitoring-interval",
-                "10",
-                "default",
-            ],
-            env=env,
-            start_new_session=True,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
+        worker = start_rq_worker(settings, "--job-monitoring-interval", "10")
         queue = Queue("default", connection=redis)
         started = StartedJobRegistry(queue=queue)
         deadline = time.monotonic() + 30
