@@ -1,5 +1,6 @@
 """Import every model so the metadata is complete (Alembic, tests)."""
 
+from app.audit.models import AuditEvent
 from app.cases.models import Attachment, Case, PhoneCall, ProgressContact, Recording, Task, TextConversation
 from app.extensions import Base
 from app.messaging.models import InboundMessage, OutboundEmail, OutboundMessage, PhoneOptOut
@@ -8,6 +9,7 @@ from app.staff.models import ApiToken, StaffMember
 __all__ = [
     "ApiToken",
     "Attachment",
+    "AuditEvent",
     "Base",
     "Case",
     "InboundMessage",

@@ -96,6 +96,14 @@ class Task(Base):
 
 
 Index("ix_tasks_open_due", Task.status, Task.due_at)
+# One open flood alert per case, whatever the concurrency.
+Index(
+    "uq_tasks_one_open_flood_alert",
+    Task.case_id,
+    unique=True,
+    sqlite_where=(Task.kind == "text_flood") & (Task.status == "open"),
+    postgresql_where=(Task.kind == "text_flood") & (Task.status == "open"),
+)
 Index("ix_tasks_open_remind", Task.status, Task.remind_at)
 
 
@@ -188,6 +196,14 @@ class TextConversation(Base):
 
 
 Index("ix_text_conversations_active", TextConversation.status, TextConversation.last_activity_at)
+# One active conversation per number, held by the database even when two texts arrive at once.
+Index(
+    "uq_text_conversations_one_active",
+    TextConversation.phone,
+    unique=True,
+    sqlite_where=TextConversation.status == "active",
+    postgresql_where=TextConversation.status == "active",
+)
 
 
 class Attachment(Base):
@@ -199,7 +215,7 @@ class Attachment(Base):
     case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), index=True)
     inbound_message_id: Mapped[int] = mapped_column(ForeignKey("inbound_messages.id"), index=True)
     url: Mapped[str] = mapped_column(Text)
-    content_type: Mapped[str | None] = mapped_column(String(100))
+    content_type: Mapped[str | None] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(20), default="to_fetch")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
 

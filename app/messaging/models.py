@@ -71,6 +71,8 @@ class InboundMessage(Base):
     case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), index=True)
     handled_as: Mapped[str | None] = mapped_column(String(30))
     reply: Mapped[str | None] = mapped_column(Text)
+    # The whole form Twilio posted, as received (a NUL, which the database cannot hold, escaped).
+    raw_form: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
 
 
 Index("ix_inbound_from_time", InboundMessage.from_phone, InboundMessage.received_at)
