@@ -13,11 +13,13 @@ from rq.registry import clean_registries
 
 from app.calendar import LONDON
 from app.cases import calls, progress, tasks, texting
+from app.cases.texts_in_doubt import phone_instead_of_text, unfollowed_texts
 from app.clock import now
 from app.extensions import db
 from app.jobs import QUEUE_NAME, JobRequest, enqueue_now
 from app.messaging import outbox
 from app.messaging.email import due_emails
+from app.messaging.models import OutboundMessage
 from ivr_flows import text_flows
 from workers.context import job
 from workers.tasks import teams
@@ -39,6 +41,11 @@ def sweep_outbox() -> int:
     heartbeat lapses, rather than after RQ's default of about 7 minutes.
     """
     requests = outbox.due_for_sending(db.session, now()) + due_emails(db.session, now())
+    for message_id in unfollowed_texts(db.session):  # e.g. claims a killed worker left, now uncertain
+        message = db.session.get(OutboundMessage, message_id, populate_existing=True)
+        if message is not None:
+            phone_instead_of_text(db.session, message)
+            db.session.commit()
     added = enqueue_now(_redis_url(), requests) if requests else 0
     log.info("outbox sweep: %s due, %s queued", len(requests), added)
     try:

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from flask import current_app
 
-from app.cases import tasks, texting
+from app.cases import texting
+from app.cases.texts_in_doubt import IN_DOUBT, phone_instead_of_text
 from app.extensions import db
 from app.messaging.email import SmtpGateway, deliver_email
-from app.messaging.models import FAILED, REFUSED, OutboundMessage
+from app.messaging.models import OutboundMessage
 from app.messaging.outbox import OPTED_OUT_CODE, deliver
 from app.messaging.twilio_gateway import TwilioGateway
 from app.telephony.signature import public_url
@@ -20,16 +21,17 @@ def send_text(message_id: int) -> str:
     """Send one outbox row.
 
     Twilio's 21610 (the number has opted out) is recorded as an opt-out, and a
-    text to a resident that failed for good becomes a phone task for the officer.
+    text to a resident that failed for good (refused, or out of retries) or
+    whose fate is unknown becomes a phone task for the officer.
     """
     status_callback = public_url(current_app.url_map.bind("").build("sms.message_status"))
     outcome = deliver(db.session, message_id, TwilioGateway(current_app.config), status_callback)
     message = db.session.get(OutboundMessage, message_id)
-    if message is None or outcome not in {FAILED, REFUSED}:
+    if message is None or outcome not in IN_DOUBT:
         return outcome
     if message.error_code == OPTED_OUT_CODE:
         texting.number_opted_out(db.session, message.to_phone, "twilio_21610")
-    tasks.phone_instead_of_text(db.session, message)
+    phone_instead_of_text(db.session, message)
     db.session.commit()
     return outcome
 

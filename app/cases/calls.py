@@ -228,7 +228,8 @@ def _report_from_answers(call: PhoneCall, kind: str, complete: bool) -> Report:
 
 def _open_from_call(session: Session, call: PhoneCall, kind: str, complete: bool) -> Case:
     session.commit()
-    case = service.open_case(session, _report_from_answers(call, kind, complete), received_at=call.started_at)
+    report = _report_from_answers(call, kind, complete)
+    case = service.finish_call_report(session, service.open_case(session, report, call.started_at), report)
     if call.case_id != case.id:
         call.case_id = case.id
         session.commit()

@@ -6,6 +6,7 @@ import logging
 from datetime import timedelta
 
 from sqlalchemy import func, or_, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.calendar import next_working_day_deadline
@@ -83,15 +84,19 @@ def alert_flood(session: Session, phone: str) -> Case:
         case = service.open_case(session, Report(kind="enquiry", channel="sms", caller_phone=phone), now())
     already_alerted = select(Task.id).where(Task.case_id == case.id, Task.kind == "text_flood", Task.status == "open")
     if session.scalar(already_alerted) is None:
-        add_task(
-            session,
-            case,
-            "text_flood",
-            f"flood:{now():%Y%m%d%H%M%S}",
-            next_working_day_deadline(now()),
-            priority=True,
-            note="Many texts in a minute from this number: stored but not answered. Check on the resident.",
-        )
+        try:
+            with session.begin_nested():  # the database holds one open alert per case, whatever the race
+                add_task(
+                    session,
+                    case,
+                    "text_flood",
+                    f"flood:{now():%Y%m%d%H%M%S}",
+                    next_working_day_deadline(now()),
+                    priority=True,
+                    note="Many texts in a minute from this number: stored but not answered. Check on the resident.",
+                )
+        except IntegrityError:
+            return case
         log.warning("text flood from the resident of case %s", case.reference)
     return case
 

@@ -20,6 +20,7 @@ from app.cases.risk import assess_risk
 from app.cases.tasks import add_task
 from app.clock import now
 from app.messaging import templates
+from app.messaging.models import OutboundMessage
 from app.messaging.outbox import queue_text
 
 log = logging.getLogger(__name__)
@@ -51,7 +52,6 @@ def open_case(session: Session, report: Report, received_at: datetime) -> Case:
     """
     if report.call_sid and (existing := find_case_by_call(session, report.call_sid)):
         return existing
-    risk = assess_risk(report.risk_answers)
     digits = _unused_digits(session)
     case = Case(
         reference=format_reference(report.kind, digits),
@@ -60,24 +60,9 @@ def open_case(session: Session, report: Report, received_at: datetime) -> Case:
         channel=report.channel,
         created_at=received_at,
         caller_phone=report.caller_phone,
-        callback_phone=report.callback_phone or report.caller_phone,
         call_sid=report.call_sid,
-        strands=report.strands,
-        risk_answers=dict(report.risk_answers),
-        risk_level=risk.level if report.kind == "hate_crime" else "standard",
-        priority=risk.priority and report.kind == "hate_crime",
-        duty_officer_flag=risk.duty_officer_flag and report.kind == "hate_crime",
-        needs_adjustment=report.needs_adjustment,
-        safe_to_text=report.safe_to_text,
-        visit_requested=report.visit_requested,
-        referral_consent=report.referral_consent,
-        graffiti_offensive=report.graffiti_offensive,
-        incomplete_call=report.incomplete_call,
-        description=report.description,
-        location=report.location,
-        occurred=report.occurred,
-        postcode_district=postcode_district(report.location),
     )
+    _take_answers(case, report)
     if case.kind != "enquiry":
         record_contact(case, received_at)  # the report itself starts the two-week clock
     session.add(case)
@@ -99,7 +84,41 @@ def open_case(session: Session, report: Report, received_at: datetime) -> Case:
         note=what_to_arrange(case),
     )
     _attach_recordings(session, case)
-    if report.confirm_by_text and may_text(case):
+    if report.confirm_by_text:
+        _confirm_by_text(session, case, task)
+    session.commit()
+    log.info("case %s opened (%s, %s, risk %s)", case.reference, case.kind, case.channel, case.risk_level)
+    return case
+
+
+def _take_answers(case: Case, report: Report) -> None:
+    """Everything the resident told us, and the risk level it gives."""
+    risk = assess_risk(report.risk_answers)
+    hate_crime = report.kind == "hate_crime"
+    case.callback_phone = report.callback_phone or report.caller_phone
+    case.strands = list(report.strands)
+    case.risk_answers = dict(report.risk_answers)
+    case.risk_level = risk.level if hate_crime else "standard"
+    case.priority = risk.priority and hate_crime
+    case.duty_officer_flag = risk.duty_officer_flag and hate_crime
+    case.needs_adjustment = report.needs_adjustment
+    case.safe_to_text = report.safe_to_text
+    case.visit_requested = report.visit_requested
+    case.referral_consent = report.referral_consent
+    case.graffiti_offensive = report.graffiti_offensive
+    case.incomplete_call = report.incomplete_call
+    case.description = report.description
+    case.location = report.location
+    case.occurred = report.occurred
+    case.postcode_district = postcode_district(report.location)
+
+
+def _confirm_by_text(session: Session, case: Case, task: Task) -> None:
+    """Where texts are safe, once per case (an incomplete case may already have had it)."""
+    sent = select(OutboundMessage.id).where(
+        OutboundMessage.case_id == case.id, OutboundMessage.purpose == "report_confirmation"
+    )
+    if may_text(case) and session.scalar(sent) is None:
         queue_text(
             session,
             to=str(case.callback_phone),
@@ -107,8 +126,22 @@ def open_case(session: Session, report: Report, received_at: datetime) -> Case:
             purpose="report_confirmation",
             case_id=case.id,
         )
+
+
+def finish_call_report(session: Session, case: Case, report: Report) -> Case:
+    """A call's last step came after its status callback had opened the case as incomplete: the final
+    answers win (the risk level, the callback number, the confirmation text); commits."""
+    if not case.incomplete_call or report.incomplete_call:
+        return case
+    _take_answers(case, report)
+    task = first_task(case)
+    if task is not None:
+        task.priority = case.priority or bool(case.graffiti_offensive)
+        task.phone, task.note = case.callback_phone, what_to_arrange(case)
+        if report.confirm_by_text:
+            _confirm_by_text(session, case, task)
     session.commit()
-    log.info("case %s opened (%s, %s, risk %s)", case.reference, case.kind, case.channel, case.risk_level)
+    log.info("case %s completed by the call's last step", case.reference)
     return case
 
 

@@ -31,7 +31,6 @@ from app.jobs import enqueue_after_commit
 from app.messaging import templates
 from app.messaging.email import queue_email
 from app.messaging.history import STAFF_NOTIFICATION
-from app.messaging.models import OutboundMessage
 from app.messaging.outbox import queue_text
 from app.staff.models import StaffMember
 
@@ -373,21 +372,6 @@ def reassign(session: Session, task_id: int, to: StaffMember) -> Task:
     enqueue_after_commit(session, ASSIGN_JOB, task.id, job_id=f"assign-task-{task.id}-to-{to.id}")
     session.commit()
     return task
-
-
-RESIDENT_TEXTS = {"report_confirmation", "progress_update", "graffiti_removed", "question"}
-
-
-def phone_instead_of_text(session: Session, message: OutboundMessage) -> Task | None:
-    """A text to a resident failed for good (invalid number, opted out): the officer phones instead."""
-    case = session.get(Case, message.case_id) if message.case_id else None
-    if case is None or message.purpose not in RESIDENT_TEXTS or case.status != "open":
-        return None
-    origin = f"text-failed:{message.id}"
-    if session.scalar(select(Task.id).where(Task.case_id == case.id, Task.origin == origin)) is not None:
-        return None
-    note = f"A text to the resident could not be delivered ({message.error_code or 'failed'}): phone them instead."
-    return add_task(session, case, "progress_call", origin, next_working_day_deadline(now()), note=note)
 
 
 def shown_status(task: Task) -> str:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from sqlalchemy import select, update
+from sqlalchemy import text as sql
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -115,6 +116,7 @@ def _handle(session: Session, flows: Flows, line: TextLine, message: InboundMess
     phone = message.from_phone
     if phone is None or phone in line.own_numbers:
         return Handled(None, "ignored")
+    _one_at_a_time(session, phone)
     # STOP, START and HELP win over everything else: the flood limit, a conversation, an unknown number.
     twilio_keyword = inbound.opt_out_type.upper()
     if twilio_keyword == "STOP" or (not twilio_keyword and is_opt_out(message.body)):
@@ -134,6 +136,17 @@ def _handle(session: Session, flows: Flows, line: TextLine, message: InboundMess
     if not answering and resident_texts.is_flood(session, phone, line.flood_limit_per_minute):
         return Handled(None, "flood", resident_texts.alert_flood(session, phone))
     return _converse(session, flows, phone, message)
+
+
+def _one_at_a_time(session: Session, phone: str) -> None:
+    """Texts from one number are handled one after another, even when they arrive at the same moment.
+
+    On PostgreSQL a transaction-scoped advisory lock on the number does it (SQLite
+    already lets one writer at a time); the unique index on a number's active
+    conversation and on a case's open flood alert hold even without it.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(sql("SELECT pg_advisory_xact_lock(hashtextextended(:phone, 0))"), {"phone": phone})
 
 
 def _while_opted_out(session: Session, phone: str, message: InboundMessage) -> Handled:
@@ -191,8 +204,16 @@ def _start(session: Session, flows: Flows, message: InboundMessage, flow: str) -
         answers={},
         started_at=message.received_at,
     )
-    session.add(conversation)
-    session.flush()
+    try:
+        with session.begin_nested():
+            session.add(conversation)
+    except IntegrityError:
+        # Another text from this number started a conversation at the same moment: this one joins it.
+        return session.scalars(
+            select(TextConversation).where(
+                TextConversation.phone == conversation.phone, TextConversation.status == "active"
+            )
+        ).one()
     return conversation
 
 

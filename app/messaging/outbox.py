@@ -88,7 +88,8 @@ def deliver(session: Session, message_id: int, gateway: TwilioGateway, status_ca
     """Send one outbox row through Twilio if nobody has; returns what happened to it.
 
     Raises TemporarySendError after recording the next attempt time, so the
-    job shows as failed in RQ while the sweep takes care of the retry.
+    job shows as failed in RQ while the sweep takes care of the retry; after
+    the last attempt the row is failed and that is returned, like any failure.
     """
     message = claim(session, OutboundMessage, message_id)
     if not isinstance(message, OutboundMessage):
@@ -102,6 +103,8 @@ def deliver(session: Session, message_id: int, gateway: TwilioGateway, status_ca
     except TemporarySendError as error:
         schedule_retry(message, error.code)
         session.commit()
+        if message.status == m.FAILED:
+            return m.FAILED
         raise
     except PermanentSendError as error:
         message.status, message.error_code = m.FAILED, error.code
@@ -114,6 +117,7 @@ def deliver(session: Session, message_id: int, gateway: TwilioGateway, status_ca
         log.error("outbox: text %s may or may not have been sent; not retried", message.id)
         return m.UNCERTAIN
     message.twilio_sid, message.status, message.sent_at = sent.sid, sent.status, now()
+    message.error_code = None  # an earlier attempt's error no longer describes the text
     session.commit()
     log.info("outbox: text %s handed to Twilio as %s", message.id, sent.sid)
     return sent.status

@@ -1,0 +1,65 @@
+"""Texts to a resident that failed for good, or may not have arrived, become a phone task for the officer.
+
+A text that ran out of retries, that Twilio refused (an invalid number, an
+opted-out number) or whose fate is unknown (Twilio stopped answering
+mid-request, a worker was killed mid-send) must not leave the resident
+waiting for news that never comes. One task per text, whichever path finds it
+first: the send job, or the outbox sweep for claims a dead worker left.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import String, and_, cast, exists, literal, select
+from sqlalchemy.orm import Session
+
+from app.calendar import next_working_day_deadline
+from app.cases.models import Case, Task
+from app.cases.tasks import add_task
+from app.clock import now
+from app.messaging import models as m
+from app.messaging.models import OutboundMessage
+
+RESIDENT_TEXTS = {"report_confirmation", "progress_update", "graffiti_removed", "question"}
+IN_DOUBT = (m.FAILED, m.REFUSED, m.UNCERTAIN)
+LOOK_BACK = timedelta(days=7)
+
+
+def _origin(message_id: int) -> str:
+    return f"text-failed:{message_id}"
+
+
+def phone_instead_of_text(session: Session, message: OutboundMessage) -> Task | None:
+    """The officer phones the resident instead (failed), or to check they got it (uncertain); once per text."""
+    case = session.get(Case, message.case_id) if message.case_id else None
+    if case is None or message.purpose not in RESIDENT_TEXTS or case.status != "open":
+        return None
+    if message.status not in IN_DOUBT or message.error_code == "not_safe_to_text":
+        return None
+    origin = _origin(message.id)
+    if session.scalar(select(Task.id).where(Task.case_id == case.id, Task.origin == origin)) is not None:
+        return None
+    if message.status == m.UNCERTAIN:
+        note = "We cannot tell whether a text reached the resident: phone them to check they got it."
+    else:
+        note = f"A text to the resident could not be delivered ({message.error_code or 'failed'}): phone them instead."
+    return add_task(session, case, "progress_call", origin, next_working_day_deadline(now()), note=note)
+
+
+def unfollowed_texts(session: Session) -> list[int]:
+    """Recent resident texts in doubt that have no phone task yet (the sweep's safety net)."""
+    has_task = exists().where(
+        and_(
+            Task.case_id == OutboundMessage.case_id,
+            Task.origin == literal("text-failed:") + cast(OutboundMessage.id, String),
+        )
+    )
+    query = select(OutboundMessage.id).where(
+        OutboundMessage.status.in_(IN_DOUBT),
+        OutboundMessage.purpose.in_(RESIDENT_TEXTS),
+        OutboundMessage.case_id.is_not(None),
+        OutboundMessage.created_at > now() - LOOK_BACK,
+        ~has_task,
+    )
+    return list(session.scalars(query))
