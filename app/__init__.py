@@ -40,18 +40,13 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from app import dev_texts
-    from app.api.cases import bp as api_bp
-    from app.api.reports import reports_bp
-    from app.api.work import work_bp
+    from app import api, dev_texts
     from app.telephony.sms import bp as sms_bp
     from app.telephony.voice import bp as voice_bp
 
     app.register_blueprint(voice_bp)
     app.register_blueprint(sms_bp)
-    app.register_blueprint(api_bp)
-    app.register_blueprint(reports_bp)
-    app.register_blueprint(work_bp)
+    api.init_app(app)  # with its rate limits, which cover the API only
     dev_texts.init_app(app)
 
     @app.get("/")

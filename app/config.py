@@ -86,6 +86,15 @@ class Config:
     SMTP_PASSWORD: str = ""
     SMTP_FROM: str = "hate-crime-line@birmingham.gov.uk"
     SMTP_STARTTLS: bool = True
+    # Rate limits on the JSON API only (never on Twilio's webhooks), in Flask-Limiter's notation.
+    API_LIMIT_PER_ADDRESS: str = "120/minute"
+    API_LIMIT_PER_TOKEN: str = "60/minute;3000/day"
+    API_FAILED_TOKEN_LIMIT: str = "10/minute;100/day"
+    # Where the counts live: empty means REDIS_URL (memory:// when TESTING).
+    RATELIMIT_STORAGE_URI: str = ""
+    # How many proxies in front of the app set X-Forwarded-For (the per-address limits and the audit log
+    # need the caller's address, not the load balancer's); 0 trusts no header.
+    TRUSTED_PROXY_COUNT: int = 0
     TESTING: bool = False
     extra: dict[str, object] = field(default_factory=dict)
 
@@ -117,6 +126,11 @@ class Config:
             SMTP_PASSWORD=_env("SMTP_PASSWORD"),
             SMTP_FROM=_env("SMTP_FROM", "hate-crime-line@birmingham.gov.uk"),
             SMTP_STARTTLS=_env("SMTP_STARTTLS", "true").lower() in {"1", "true", "yes"},
+            API_LIMIT_PER_ADDRESS=_env("API_LIMIT_PER_ADDRESS", "120/minute"),
+            API_LIMIT_PER_TOKEN=_env("API_LIMIT_PER_TOKEN", "60/minute;3000/day"),
+            API_FAILED_TOKEN_LIMIT=_env("API_FAILED_TOKEN_LIMIT", "10/minute;100/day"),
+            RATELIMIT_STORAGE_URI=_env("RATELIMIT_STORAGE_URI"),
+            TRUSTED_PROXY_COUNT=int(_env("TRUSTED_PROXY_COUNT", "0")),
         )
 
     def as_flask_mapping(self) -> dict[str, object]:

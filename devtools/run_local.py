@@ -31,7 +31,7 @@ The hate crime line is running on http://127.0.0.1:{port}
 Try a call in another terminal (it signs its requests like Twilio does):
     .venv/bin/flask --app app ivr call{call_options}
 Read the demo case {reference} through the API (each run of `staff token` issues a new token):
-    curl -H "Authorization: Bearer $(.venv/bin/flask --app app staff token demo.integration@example.org)" \\
+    curl -H "Authorization: Bearer $(.venv/bin/flask --app app staff token demo.admin@example.org)" \\
          http://127.0.0.1:{port}/api/v1/cases/{reference}
 Ctrl-C stops everything.
 """

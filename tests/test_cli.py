@@ -54,7 +54,7 @@ def test_seed_demo_prints_the_reference_of_a_case_the_api_serves(app, client):
     first = re.search(r"demo case: (HC-\d{6})", runner.invoke(args=["seed-demo"]).output)
     again = re.search(r"demo case: (HC-\d{6})", runner.invoke(args=["seed-demo"]).output)
     assert first and again and first.group(1) == again.group(1)
-    token = runner.invoke(args=["staff", "token", "demo.integration@example.org"]).output.strip()
+    token = runner.invoke(args=["staff", "token", "demo.admin@example.org"]).output.strip()
     shown = client.get(f"/api/v1/cases/{first.group(1)}", headers={"Authorization": f"Bearer {token}"})
     assert shown.status_code == 200 and shown.json["reference"] == first.group(1)
     assert db.session.scalars(select(OutboundMessage)).all() == [], "seeding texts nobody"

@@ -12,11 +12,18 @@ from app.extensions import db
 from app.staff.accounts import staff_for_token
 
 
+def bearer_token() -> str:
+    """The token from `Authorization: Bearer <token>`, or "" when there is none."""
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    return token.strip() if scheme.lower() == "bearer" else ""
+
+
 def token_required(view: Callable[..., Any]) -> Callable[..., Any]:
     @wraps(view)
     def checked(*args: Any, **kwargs: Any) -> Any:
-        scheme, _, token = request.headers.get("Authorization", "").partition(" ")
-        staff = staff_for_token(db.session, token.strip()) if scheme.lower() == "bearer" else None
+        # A token is ASCII; anything else (a NUL, a stray byte) cannot be one and never reaches the database.
+        token = bearer_token()
+        staff = staff_for_token(db.session, token) if token.isascii() and token.isprintable() else None
         if staff is None:
             response = jsonify(error="a valid bearer token is required")
             response.status_code = 401

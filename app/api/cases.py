@@ -1,14 +1,15 @@
-"""The read API for integrations: cases by reference or by phone number."""
+"""The read API: cases by reference or by phone number, shaped by the caller's role, and every read audited."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
 
-from flask import Blueprint, Response, abort, jsonify, request
-from werkzeug.exceptions import HTTPException
+from flask import Blueprint, Response, abort, g, jsonify, request
 
 from app.api.auth import token_required
+from app.api.payload import looks_like_reference
+from app.audit.records import API_LIST_CASES, API_READ_CASE, record
 from app.cases import service
 from app.cases.models import Case, Task
 from app.cases.risk import RISK_QUESTIONS, risk_reasons
@@ -17,6 +18,7 @@ from app.extensions import db
 from app.messaging.history import messages_for_case
 from app.messaging.opt_outs import is_opted_out
 from app.phones import is_recognised, sender_number, to_e164
+from app.staff.access import visible_case_by_reference, visible_cases_for_phone
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -29,7 +31,54 @@ def _task_json(task: Task | None) -> dict[str, Any] | None:
     return {"due_at": _iso(task.due_at), "status": shown_status(task)} if task else None
 
 
+# What each role may read of a case; managers, admins and officers (on their own cases) read all of it.
+DEADLINE_FIELDS = ("reference", "status", "callback", "removal")
+CONTACT_CENTRE_FIELDS = (
+    *DEADLINE_FIELDS,
+    "kind",
+    "channel",
+    "created_at",
+    "officer",
+    "next_update_due",
+    "needs_adjustment",
+    "safe_to_text",
+    "visit_requested",
+    "contact_by_phone_only",
+    "opted_out",
+)
+FIELDS_BY_ROLE: dict[str, tuple[str, ...] | None] = {
+    "manager": None,
+    "admin": None,
+    "officer": None,
+    "contact_centre": CONTACT_CENTRE_FIELDS,
+    "integration": DEADLINE_FIELDS,
+}
+
+
+def fields_for(role: str) -> tuple[str, ...] | None:
+    """The fields `role` may read (None: all of them); an unknown role reads only the deadline."""
+    return FIELDS_BY_ROLE.get(role, DEADLINE_FIELDS)
+
+
+def case_json_for(case: Case, role: str) -> dict[str, Any]:
+    """The case as `role` may see it: the one place the API chooses fields by role."""
+    fields = fields_for(role)
+    if fields is None:
+        return case_json(case)
+    first = service.first_task(case)
+    summary = {
+        "reference": case.reference,
+        "status": case.status,
+        "callback": _task_json(first) if case.kind != "graffiti" else None,
+        "removal": _task_json(first) if case.kind == "graffiti" else None,
+    }
+    if fields == DEADLINE_FIELDS:  # no query for opted-out numbers or messages
+        return summary
+    return {name: value for name, value in case_json(case).items() if name in fields}
+
+
 def case_json(case: Case) -> dict[str, Any]:
+    """Everything about the case, for managers, admins and its officers."""
     first = service.first_task(case)
     return {
         "reference": case.reference,
@@ -100,16 +149,19 @@ def case_json(case: Case) -> dict[str, Any]:
     }
 
 
-@bp.get("/cases/<reference>")
+@bp.get("/cases/<reference>", merge_slashes=False)  # "//" is no case: 404, not a redirect
 @token_required
 def get_case(reference: str) -> Response:
-    case = service.find_case_by_reference(db.session, reference)
+    """One case, if the caller may see it (404 both when it does not exist and when it is not theirs)."""
+    case = visible_case_by_reference(db.session, g.staff, reference) if looks_like_reference(reference) else None
     if case is None:
-        abort(404)
-    return jsonify(case_json(case))
+        abort(404, "no such case")
+    record(db.session, g.staff, API_READ_CASE, [case.id], request.remote_addr)
+    db.session.commit()
+    return jsonify(case_json_for(case, g.staff.role))
 
 
-@bp.get("/cases")
+@bp.get("/cases", merge_slashes=False)
 @token_required
 def list_cases() -> Response | tuple[Response, int]:
     raw = request.args.get("phone", "").strip()
@@ -117,9 +169,7 @@ def list_cases() -> Response | tuple[Response, int]:
     phone = to_e164(raw) or to_e164(f"+{raw}") or sender_number(raw) or sender_number(f"+{raw}")
     if phone is None:
         return jsonify(error="phone must be a valid phone number"), 400
-    return jsonify(cases=[case_json(case) for case in service.cases_for_phone(db.session, phone)])
-
-
-@bp.errorhandler(HTTPException)
-def json_error(error: HTTPException) -> tuple[Response, int]:
-    return jsonify(error=error.description), error.code or 500
+    cases = visible_cases_for_phone(db.session, g.staff, phone)
+    record(db.session, g.staff, API_LIST_CASES, [case.id for case in cases], request.remote_addr)
+    db.session.commit()
+    return jsonify(cases=[case_json_for(case, g.staff.role) for case in cases])

@@ -8,6 +8,8 @@ from typing import Any
 from flask import Blueprint, Response, g, jsonify, request
 
 from app.api.auth import token_required
+from app.api.payload import UNSTORABLE, json_body, storable
+from app.audit.records import cases_opened_by
 from app.cases import service
 from app.cases.models import Case
 from app.cases.report_form import InvalidReport, parse_web_report
@@ -33,17 +35,22 @@ def _created_json(case: Case) -> dict[str, Any]:
     }
 
 
-@reports_bp.post("/reports")
+@reports_bp.post("/reports", merge_slashes=False)
 @token_required
 def create_report() -> Response | tuple[Response, int]:
     """Open a case from a website or BRUM Account report: 201 with its reference and deadline."""
     if g.staff.role != POSTING_ROLE:
         return jsonify(error=f"only an {POSTING_ROLE} account may post reports"), 403
+    payload = json_body()
+    if not storable(payload):
+        return jsonify(errors={"_payload": UNSTORABLE}), 422
     try:
-        report = parse_web_report(request.get_json(silent=True))
+        report = parse_web_report(payload)
     except InvalidReport as invalid:
         return jsonify(errors=invalid.errors), 422
-    case = service.open_case(db.session, report, received_at=now())
+    # Who opened it is written in the case's own commit: an integration reads back only its own cases.
+    with cases_opened_by(db.session(), g.staff, request.remote_addr):
+        case = service.open_case(db.session, report, received_at=now())
     log.info("case %s posted by staff id %s", case.reference, g.staff.id)
     response = jsonify(_created_json(case))
     response.status_code = 201

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, g, jsonify, request
+from typing import Any
+
+from flask import Blueprint, Response, abort, g, jsonify
 
 from app.api.auth import token_required
+from app.api.payload import MAX_ROW_ID, UNSTORABLE, json_body, looks_like_reference, storable
 from app.cases import progress, tasks
-from app.cases.service import find_case_by_reference
+from app.cases.models import Task
 from app.extensions import db
+from app.staff.access import visible_case, visible_case_by_reference
 
 work_bp = Blueprint("work", __name__, url_prefix="/api/v1")
 
 WORKING_ROLES = {"officer", "manager", "admin"}
+TEXT_OR_NULL = ("risk_level", "risk", "note")
 
 
 def _forbidden() -> tuple[Response, int] | None:
@@ -20,21 +25,32 @@ def _forbidden() -> tuple[Response, int] | None:
     return None
 
 
-@work_bp.post("/tasks/<int:task_id>/complete")
+def _completion_errors(body: Any) -> dict[str, str]:
+    """What is wrong with a completion's body, field by field (empty when nothing is)."""
+    if not isinstance(body, dict):
+        return {"_payload": "must be a JSON object"}
+    if not storable(body):
+        return {"_payload": UNSTORABLE}
+    errors = {} if isinstance(body.get("outcome"), str) else {"outcome": "is required and must be text"}
+    errors.update({name: "must be text or null" for name in TEXT_OR_NULL if not isinstance(body.get(name), str | None)})
+    return errors
+
+
+@work_bp.post("/tasks/<int:task_id>/complete", merge_slashes=False)
 @token_required
 def complete_task(task_id: int) -> Response | tuple[Response, int]:
-    """Body: {"outcome": ..., "risk_level": optional, "note": optional}."""
+    """Body: {"outcome": ..., "risk_level": optional, "note": optional}; a task on a case not theirs is 404."""
     if refused := _forbidden():
         return refused
-    body = request.get_json(silent=True) or {}
+    task = db.session.get(Task, task_id) if task_id <= MAX_ROW_ID else None
+    if task is None or visible_case(db.session, g.staff, task.case_id) is None:
+        abort(404, f"no task {task_id}")
+    body = json_body()
+    if errors := _completion_errors(body):
+        return jsonify(errors=errors), 422
     try:
         follow_up = tasks.complete(
-            db.session,
-            task_id,
-            str(body.get("outcome", "")),
-            g.staff,
-            body.get("risk_level") or body.get("risk"),
-            body.get("note"),
+            db.session, task_id, body["outcome"], g.staff, body.get("risk_level") or body.get("risk"), body.get("note")
         )
     except tasks.TaskError as error:
         return jsonify(error=str(error)), 404 if "no task" in str(error) else 422
@@ -44,15 +60,15 @@ def complete_task(task_id: int) -> Response | tuple[Response, int]:
     return jsonify(id=task_id, status="done", next_task=next_task)
 
 
-@work_bp.post("/cases/<reference>/updates")
+@work_bp.post("/cases/<reference>/updates", merge_slashes=False)
 @token_required
 def send_update(reference: str) -> Response | tuple[Response, int]:
     """Text the resident their progress update now; resets the two-week clock."""
     if refused := _forbidden():
         return refused
-    case = find_case_by_reference(db.session, reference)
+    case = visible_case_by_reference(db.session, g.staff, reference) if looks_like_reference(reference) else None
     if case is None:
-        abort(404)
+        abort(404, "no such case")
     if not progress.send_update_now(db.session, case):
         return jsonify(error="this resident cannot be texted (not safe, not a mobile, or opted out): phone them"), 409
     return jsonify(

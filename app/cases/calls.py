@@ -12,11 +12,11 @@ from dataclasses import dataclass, field
 from datetime import datetime, time
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from app.calendar import is_within_hours
+from app.calendar import LONDON, is_within_hours, london_date
 from app.cases import service
 from app.cases.contact import may_text
 from app.cases.models import Case, PhoneCall
@@ -236,6 +236,21 @@ def _open_from_call(session: Session, call: PhoneCall, kind: str, complete: bool
     return case
 
 
+# Unknown references asked about from one number in a London day before the line stops opening
+# enquiries for them (the caller hears the same sentence): probing references by phone creates no work.
+UNKNOWN_REFERENCES_PER_DAY = 3
+
+
+def _unknown_references_today(session: Session, from_phone: str | None) -> int:
+    """Enquiries opened today for unknown references from this number (withheld numbers count together)."""
+    midnight = datetime.combine(london_date(now()), time.min, tzinfo=LONDON)
+    same_number = Case.caller_phone == from_phone if from_phone else Case.caller_phone.is_(None)
+    opened = select(func.count(Case.id)).where(
+        Case.kind == "enquiry", Case.channel == "phone", same_number, Case.created_at >= midnight
+    )
+    return session.scalar(opened) or 0
+
+
 def _case_update(session: Session, call: PhoneCall) -> Outcome:
     """Read case details only to the number on the case; anyone else gets the same neutral answer."""
     digits = call.answers.get("reference") or ""
@@ -248,6 +263,10 @@ def _case_update(session: Session, call: PhoneCall) -> Outcome:
         return Finished("update_verified", case, details=service.progress(case))
     if case is not None:
         service.request_callback_about(session, case, call.from_phone, call.call_sid)
+        return Finished("update_requested")
+    if _unknown_references_today(session, call.from_phone) >= UNKNOWN_REFERENCES_PER_DAY:
+        session.commit()
+        log.info("call %s: update asked for an unknown reference; daily limit reached, nothing opened", call.call_sid)
         return Finished("update_requested")
     enquiry = _open_from_call(session, call, kind="enquiry", complete=True)
     log.info("call %s: update asked for an unknown reference; enquiry %s opened", call.call_sid, enquiry.reference)

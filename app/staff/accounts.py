@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import time
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from app.phones import to_e164
 from app.staff.models import ROLES, ApiToken, StaffMember
@@ -112,6 +112,8 @@ def staff_for_token(session: Session, token: str) -> StaffMember | None:
     if not token:
         return None
     found = session.scalars(
-        select(ApiToken).where(ApiToken.token_hash == _hash(token), ApiToken.revoked_at.is_(None))
+        select(ApiToken)
+        .options(joinedload(ApiToken.staff))  # one round trip: every API request asks this
+        .where(ApiToken.token_hash == _hash(token), ApiToken.revoked_at.is_(None))
     ).first()
     return found.staff if found and found.staff.active else None

@@ -1,4 +1,4 @@
-"""The read API the council's CRM uses: bearer tokens, one case, a resident's cases."""
+"""The read API the council's systems use: bearer tokens, one case, a resident's cases (read here by a manager)."""
 
 from __future__ import annotations
 
@@ -14,15 +14,16 @@ from tests.telephony.test_report_call import report_everything, the_case
 
 @pytest.fixture
 def token(app) -> str:
-    create_staff(db.session, "crm@example.org", "Council CRM", "integration")
-    return issue_token(db.session, "crm@example.org")
+    """A manager's token: managers read every case in full."""
+    create_staff(db.session, "manager@example.org", "Mo Manager", "manager")
+    return issue_token(db.session, "manager@example.org")
 
 
 def get(client, url, token):
     return client.get(url, headers={"Authorization": f"Bearer {token}"})
 
 
-def test_case_json_has_the_fields_integrations_rely_on(client, phone, token, at):
+def test_case_json_has_the_fields_the_council_relies_on(client, phone, token, at):
     with at("2026-11-27 18:30"):
         report_everything(phone)
     case = the_case()

@@ -84,10 +84,29 @@ def test_report_on_friday_evening_is_due_monday_5pm(client, token, at):
     assert reply.headers["Location"] == f"/api/v1/cases/{body['reference']}"
 
 
-def test_the_case_reads_back_through_the_read_api_as_a_web_report(client, token, at):
+@pytest.fixture
+def manager_token(app) -> str:
+    create_staff(db.session, "manager@example.org", "Mo Manager", "manager")
+    return issue_token(db.session, "manager@example.org")
+
+
+def test_the_website_reads_back_only_the_reference_status_and_deadline(client, token, at):
     with at("2026-11-27 18:30"):
         location = post(client, full_report(), token).headers["Location"]
-    case = client.get(location, headers={"Authorization": f"Bearer {token}"}).get_json()
+    with at("2026-11-28 09:00"):
+        case = client.get(location, headers={"Authorization": f"Bearer {token}"}).get_json()
+    assert case == {
+        "reference": location.rsplit("/", 1)[1],
+        "status": "open",
+        "callback": {"due_at": "2026-11-30T17:00:00+00:00", "status": "open"},
+        "removal": None,
+    }
+
+
+def test_the_case_reads_back_through_the_read_api_as_a_web_report(client, token, manager_token, at):
+    with at("2026-11-27 18:30"):
+        location = post(client, full_report(), token).headers["Location"]
+    case = client.get(location, headers={"Authorization": f"Bearer {manager_token}"}).get_json()
     assert case["channel"] == "web" and case["kind"] == "hate_crime" and case["status"] == "open"
     assert case["caller_phone"] == MOBILE and case["callback_phone"] == OTHER_MOBILE
     assert case["strands"] == ["religion", "disability"] and case["risk_level"] == "medium"

@@ -161,8 +161,8 @@ def test_jobs_failed_names_the_case(app, officers, redis, twilio_api, at):
 
 def test_the_api_shows_the_officer_and_next_update(app, client, officers, redis, at):
     case = contacted_case(app, redis, at)
-    create_staff(db.session, "crm@example.org", "CRM", "integration")
-    token = issue_token(db.session, "crm@example.org")
+    create_staff(db.session, "admin@example.org", "Admin", "admin")
+    token = issue_token(db.session, "admin@example.org")
     body = client.get(f"/api/v1/cases/{case.reference}", headers={"Authorization": f"Bearer {token}"}).get_json()
     assert body["officer"] == {"name": "Asha Patel"} and body["next_update_due"] == "2026-11-25T14:00:00+00:00"
     assert body["tasks"][0]["status"] == "done" and body["tasks"][0]["outcome"] == "spoke_to_resident"

@@ -111,8 +111,8 @@ def test_noon_reminder_then_escalation_to_the_manager_at_the_deadline(app, clien
         run_worker(app, redis)
         [overdue] = texts_to(twilio_api, MANAGER)
         assert "Overdue" in overdue and "Asha Patel" in overdue
-        create_staff(db.session, "crm@example.org", "CRM", "integration")
-        token = issue_token(db.session, "crm@example.org")
+        create_staff(db.session, "admin@example.org", "Admin", "admin")
+        token = issue_token(db.session, "admin@example.org")
         body = client.get(f"/api/v1/cases/{case.reference}", headers={"Authorization": f"Bearer {token}"}).get_json()
     assert body["callback"]["status"] == "overdue"
     assert [m["to"] for m in body["messages"]] == [RESIDENT], "texts to staff are not the resident's timeline"
@@ -191,6 +191,8 @@ def test_completing_twice_or_with_a_wrong_outcome_is_refused(app, officers, redi
 def test_officers_complete_tasks_over_the_api(app, client, officers, redis):
     case = report()
     task = the_task(case)
+    task.assignee_id = find_staff(db.session, "b@example.org").id  # an officer completes only their own tasks
+    db.session.commit()
     officer_token = issue_token(db.session, "b@example.org")
     create_staff(db.session, "crm@example.org", "CRM", "integration")
     crm_token = issue_token(db.session, "crm@example.org")

@@ -66,18 +66,17 @@ def test_make_run_seeds_a_case_shows_texts_and_stops_quietly_on_ctrl_c(tmp_path:
         wait_for(lambda: requests.get(f"{base}/", timeout=2).ok)
         reference = re.search(r"/api/v1/cases/(HC-\d{6})", output.read_text()).group(1)
         flask = [str(Path(sys.executable).parent / "flask"), "--app", "app"]
-        token = subprocess.run(
-            [*flask, "staff", "token", "demo.integration@example.org"],
-            cwd=PROJECT_ROOT,
-            env=env,
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout.strip()
-        headers = {"Authorization": f"Bearer {token}"}
-        assert requests.get(f"{base}/api/v1/cases/{reference}", headers=headers, timeout=5).json()["reference"] == (
+
+        def bearer(email: str) -> dict[str, str]:
+            command = [*flask, "staff", "token", email]
+            token = subprocess.run(command, cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, check=True)
+            return {"Authorization": f"Bearer {token.stdout.strip()}"}
+
+        admin = bearer("demo.admin@example.org")  # the banner's curl: an admin reads any case
+        assert requests.get(f"{base}/api/v1/cases/{reference}", headers=admin, timeout=5).json()["reference"] == (
             reference
         )
+        headers = bearer("demo.integration@example.org")  # only an integration posts reports
 
         report = {
             "kind": "hate_crime",

@@ -21,8 +21,8 @@ def phone_report(phone) -> Case:
 
 
 def case_json(client, reference: str) -> dict:
-    create_staff(db.session, "crm@example.org", "CRM", "integration")
-    token = issue_token(db.session, "crm@example.org")
+    create_staff(db.session, "admin@example.org", "Admin", "admin")
+    token = issue_token(db.session, "admin@example.org")
     return client.get(f"/api/v1/cases/{reference}", headers={"Authorization": f"Bearer {token}"}).get_json()
 
 

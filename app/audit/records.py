@@ -1,0 +1,53 @@
+"""Writing audit events: in the caller's transaction, never updated or deleted afterwards."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+from app.audit.models import AuditEvent
+from app.cases.models import Case
+from app.staff.models import StaffMember
+
+API_READ_CASE = "api_read_case"
+API_LIST_CASES = "api_list_cases"
+API_REPORT_CREATED = "api_report_created"
+
+
+def record(session: Session, staff: StaffMember, action: str, case_ids: Iterable[int], address: str | None) -> None:
+    """Add one event per case to the session; the caller's commit writes them with what they record."""
+    for case_id in case_ids:
+        session.add(AuditEvent(staff_id=staff.id, role=staff.role, action=action, case_id=case_id, address=address))
+
+
+@contextmanager
+def cases_opened_by(session: Session, staff: StaffMember, address: str | None) -> Iterator[None]:
+    """Record `api_report_created` for each case opened inside the block, in the commit that opens it.
+
+    The case's own commit carries the row, so a case never exists without the record of who
+    opened it (an integration reads back only the cases it opened).
+    """
+    opened: list[Case] = []
+
+    def collect(flushed: Session, _context: Any) -> None:
+        opened.extend(row for row in flushed.new if isinstance(row, Case))
+
+    def add_events(committing: Session) -> None:
+        record(committing, staff, API_REPORT_CREATED, [case.id for case in opened], address)
+        opened.clear()
+
+    def forget(_rolled_back: Session) -> None:
+        opened.clear()
+
+    hooks = {"after_flush": collect, "before_commit": add_events, "after_rollback": forget}
+    for name, hook in hooks.items():
+        event.listen(session, name, hook)
+    try:
+        yield
+    finally:
+        for name, hook in hooks.items():
+            event.remove(session, name, hook)

@@ -1,0 +1,57 @@
+"""Which cases a member of staff may read: one rule per role, for the API and the console alike.
+
+Managers, admins and the contact centre may look up any case (the contact centre sees only part
+of it: see `app.api.cases.fields_for`). An officer sees the cases they are the officer of or hold a
+task on; a manager shares a case with an officer by giving them a task on it. An integration sees
+only the cases it opened itself.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import ColumnElement, exists, false, or_, select, true
+from sqlalchemy.orm import Session
+
+from app.audit.models import AuditEvent
+from app.audit.records import API_REPORT_CREATED
+from app.cases.models import Case, Task
+from app.staff.models import StaffMember
+
+EVERY_CASE = frozenset({"manager", "admin", "contact_centre"})
+
+
+def visible_to(staff: StaffMember) -> ColumnElement[bool]:
+    """A condition on `Case` that holds for the cases `staff` may read."""
+    if staff.role in EVERY_CASE:
+        return true()
+    if staff.role == "officer":
+        holds_a_task = exists(select(Task.id).where(Task.case_id == Case.id, Task.assignee_id == staff.id))
+        return or_(Case.officer_id == staff.id, holds_a_task)
+    if staff.role == "integration":
+        return exists(
+            select(AuditEvent.id).where(
+                AuditEvent.case_id == Case.id,
+                AuditEvent.staff_id == staff.id,
+                AuditEvent.action == API_REPORT_CREATED,
+            )
+        )
+    return false()
+
+
+def visible_case(session: Session, staff: StaffMember, case_id: int) -> Case | None:
+    """The case if `staff` may read it; None both when it does not exist and when it is not theirs."""
+    return session.scalars(select(Case).where(Case.id == case_id, visible_to(staff))).first()
+
+
+def visible_case_by_reference(session: Session, staff: StaffMember, reference: str) -> Case | None:
+    return session.scalars(select(Case).where(Case.reference == reference.strip().upper(), visible_to(staff))).first()
+
+
+def visible_cases_for_phone(session: Session, staff: StaffMember, e164: str) -> list[Case]:
+    """The resident's cases that `staff` may read, newest first."""
+    return list(
+        session.scalars(
+            select(Case)
+            .where((Case.caller_phone == e164) | (Case.callback_phone == e164), visible_to(staff))
+            .order_by(Case.created_at.desc(), Case.id.desc())
+        )
+    )

@@ -1,0 +1,75 @@
+"""Rate limits on the API: wrong tokens, one token, one address; Twilio's webhooks are never limited."""
+
+from __future__ import annotations
+
+import pytest
+
+from app.api.limits import storage_uri
+from app.extensions import db
+from app.staff.accounts import create_staff, issue_token
+
+CRM_ADDRESS = {"REMOTE_ADDR": "192.0.2.10"}
+PROBER_ADDRESS = {"REMOTE_ADDR": "198.51.100.66"}
+
+
+@pytest.fixture
+def token(app) -> str:
+    create_staff(db.session, "manager@example.org", "Mo Manager", "manager")
+    return issue_token(db.session, "manager@example.org")
+
+
+def lookup(client, token: str, reference: str = "HC-123456", address: dict[str, str] = PROBER_ADDRESS):
+    return client.get(f"/api/v1/cases/{reference}", headers={"Authorization": f"Bearer {token}"}, environ_base=address)
+
+
+def test_the_eleventh_wrong_token_in_a_minute_gets_429_and_locks_that_address_only(client, token):
+    statuses = [lookup(client, f"guess-{n}").status_code for n in range(11)]
+    assert statuses == [401] * 10 + [429]
+    refused = lookup(client, token)
+    assert refused.status_code == 429 and int(refused.headers["Retry-After"]) > 0
+    assert refused.get_json() == {"error": "too many requests: wait for the number of seconds in Retry-After"}
+    assert lookup(client, token, address=CRM_ADDRESS).status_code == 404, "another address is not locked out"
+
+
+def test_walking_references_with_one_token_stops_after_sixty_a_minute(client, token):
+    """The issue's figure: 300 lookups in a few seconds, none refused. Now the 61st is."""
+    statuses = [lookup(client, token, f"HC-{100000 + n}").status_code for n in range(300)]
+    assert statuses == [404] * 60 + [429] * 240
+
+
+def test_one_address_is_limited_across_all_its_tokens(app, client):
+    tokens = []
+    for n in range(3):
+        create_staff(db.session, f"m{n}@example.org", "Manager", "manager")
+        tokens.append(issue_token(db.session, f"m{n}@example.org"))
+    statuses = [lookup(client, tokens[n % 3], f"HC-{100000 + n}").status_code for n in range(121)]
+    assert statuses == [404] * 120 + [429]
+
+
+def test_twilio_webhooks_are_never_limited(client, call_from, token):
+    for n in range(11):
+        lookup(client, f"guess-{n}", address={"REMOTE_ADDR": "127.0.0.1"})
+    assert lookup(client, token, address={"REMOTE_ADDR": "127.0.0.1"}).status_code == 429
+    calls = [call_from(f"+4479111{n:05d}").dial() for n in range(150)]
+    assert all(call.response.status_code == 200 and call.hears("999") for call in calls)
+
+
+def test_every_worker_shares_the_counts_through_redis(make_app, redis_url, token):
+    """Two gunicorn workers: wrong tokens counted by one are refused by the other."""
+    shared = storage_uri({"REDIS_URL": redis_url})
+    first, second = (make_app(RATELIMIT_STORAGE_URI=shared).test_client() for _ in range(2))
+    assert [lookup(first, f"guess-{n}").status_code for n in range(10)] == [401] * 10
+    assert lookup(second, token).status_code == 429
+
+
+def test_with_redis_down_the_api_still_answers_and_still_limits(make_app, token):
+    client = make_app(RATELIMIT_STORAGE_URI="redis://127.0.0.1:1/0").test_client()
+    assert lookup(client, token).status_code == 404
+    assert [lookup(client, f"guess-{n}").status_code for n in range(11)] == [401] * 10 + [429]
+
+
+def test_the_redis_url_becomes_a_limits_storage_uri():
+    assert storage_uri({"REDIS_URL": "unix:///srv/redis.sock"}) == "redis+unix:///srv/redis.sock"
+    assert storage_uri({"REDIS_URL": "rediss://cache:6380/2"}) == "rediss://cache:6380/2"
+    assert storage_uri({"REDIS_URL": "redis://x", "TESTING": True}) == "memory://"
+    assert storage_uri({"REDIS_URL": "redis://x", "RATELIMIT_STORAGE_URI": "redis://y"}) == "redis://y"
