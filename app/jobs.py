@@ -1,27 +1,33 @@
 """The one seam through which the domain asks for background work.
 
 Jobs are requested against a database session and enqueued only after that
-session commits (never for a rolled-back change). Inside a web request the
-enqueue happens after the response has gone back to Twilio, with a short
-Redis timeout, so a webhook never waits on Redis; if Redis is down the row is
-still committed and the periodic sweep queues it later. Jobs are named by
-their dotted path so the domain never imports the worker modules.
+session commits (never for a rolled-back change). A web request never talks
+to Redis: its jobs go to a bounded in-process backlog that one background
+thread per process hands to Redis (workers/ and the CLI enqueue directly).
+After a Redis failure a circuit breaker skips that Redis for a while, so a
+dead or hung Redis costs one timeout, not one per request; whatever is
+skipped or dropped is still committed, and the periodic sweeps queue it.
+Jobs are named by their dotted path so the domain never imports the worker
+modules.
 """
 
 from __future__ import annotations
 
+import atexit
 import logging
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from flask import Response, after_this_request, current_app, has_request_context
+from flask import Flask, current_app, has_request_context
 from redis import Redis
 from redis.exceptions import RedisError
 from rq import Queue
 from rq.exceptions import DuplicateJobError
 from sqlalchemy import event
 from sqlalchemy.orm import Session
+
+from app.job_dispatch import Dispatcher
 
 log = logging.getLogger(__name__)
 
@@ -47,32 +53,51 @@ def enqueue_after_commit(session: Session, func_path: str, *args: Any, job_id: s
     session.info.setdefault(_PENDING_KEY, []).append(JobRequest(func_path, args, job_id, at))
 
 
-def enqueue_now(redis_url: str, requests: list[JobRequest]) -> int:
-    """Enqueue each request; a job id already in Redis is left alone. Returns how many were new."""
-    connection = Redis.from_url(
-        redis_url, socket_timeout=REDIS_TIMEOUT_SECONDS, socket_connect_timeout=REDIS_TIMEOUT_SECONDS
-    )
+def connect(redis_url: str) -> Redis:
+    """A Redis client that gives up after REDIS_TIMEOUT_SECONDS rather than hang with a frozen server."""
+    return Redis.from_url(redis_url, socket_timeout=REDIS_TIMEOUT_SECONDS, socket_connect_timeout=REDIS_TIMEOUT_SECONDS)
+
+
+def enqueue(connection: Redis, requests: list[JobRequest]) -> int:
+    """Enqueue each request; a job id already in Redis is left alone. Returns how many were new; raises RedisError."""
     queue = Queue(QUEUE_NAME, connection=connection)
     added = 0
+    for request in requests:
+        try:
+            if request.at is None:
+                queue.enqueue(request.func_path, *request.args, job_id=request.job_id, unique=True)
+            else:
+                queue.enqueue_at(request.at, request.func_path, *request.args, job_id=request.job_id, unique=True)
+            added += 1
+        except DuplicateJobError:
+            continue
+    return added
+
+
+def enqueue_now(redis_url: str, requests: list[JobRequest]) -> int:
+    """Enqueue each request now, in this thread; Redis unreachable is logged, not raised. Returns how many were new."""
+    connection = connect(redis_url)
     try:
-        for request in requests:
-            try:
-                if request.at is None:
-                    queue.enqueue(request.func_path, *request.args, job_id=request.job_id, unique=True)
-                else:
-                    queue.enqueue_at(request.at, request.func_path, *request.args, job_id=request.job_id, unique=True)
-                added += 1
-            except DuplicateJobError:
-                continue
+        return enqueue(connection, requests)
     except RedisError as error:
         log.warning(
             "could not reach Redis (%s); the sweep will queue job(s) %s",
             type(error).__name__,
             [r.job_id for r in requests],
         )
+        return 0
     finally:
         connection.close()
-    return added
+
+
+dispatcher = Dispatcher(connect, enqueue)  # one per process: the web requests' way to Redis
+atexit.register(dispatcher.drain, 2.0)  # a gunicorn worker stopping hands over what it holds, briefly
+
+
+def init_app(app: Flask) -> None:
+    """In tests, each request waits until its jobs are in Redis (or skipped), so a test can run the worker next."""
+    if app.config.get("JOBS_WAIT_AFTER_REQUEST", app.testing):
+        app.teardown_request(lambda _error: dispatcher.drain(10.0))
 
 
 @event.listens_for(Session, "after_commit")
@@ -82,12 +107,7 @@ def _dispatch_after_commit(session: Session) -> None:
         return
     redis_url = str(current_app.config["REDIS_URL"])
     if has_request_context():
-
-        @after_this_request
-        def enqueue_after_response(response: Response) -> Response:
-            response.call_on_close(lambda: enqueue_now(redis_url, requests))
-            return response
-
+        dispatcher.submit(redis_url, requests)
     else:
         enqueue_now(redis_url, requests)
 

@@ -4,8 +4,11 @@ Fills in what the environment leaves out: the project's own Redis when
 REDIS_URL is unset, and a local stand-in for Twilio's Messages API when the
 Twilio credentials are unset (every text is printed here and shown at
 /dev/texts; nothing reaches a phone). Then it migrates, seeds the demo data
-and runs web, worker and cron with honcho. Ctrl-C stops honcho's processes,
-waits for them, and only then stops Redis and the stand-in.
+and runs web, worker and cron with honcho, the worker and cron each under
+devtools.keep_running: honcho stops everything when one process exits, and
+a crashed worker must not take web down and leave the line refusing calls.
+Ctrl-C stops honcho's processes, waits for them, and only then stops Redis
+and the stand-in.
 """
 
 from __future__ import annotations
@@ -20,7 +23,15 @@ from datetime import datetime
 from pathlib import Path
 from types import FrameType
 
-from app.config import INSTANCE_DIR, Config, dev_texts_log, embedded_redis_socket, is_set, twilio_credentials_configured
+from app.config import (
+    INSTANCE_DIR,
+    PROJECT_ROOT,
+    Config,
+    dev_texts_log,
+    embedded_redis_socket,
+    is_set,
+    twilio_credentials_configured,
+)
 from app.dev_texts import record_text
 from devtools.embedded_redis import EmbeddedRedis
 from devtools.fake_twilio import FakeTwilioApi, FakeTwilioServer
@@ -115,6 +126,20 @@ def start_what_is_missing(cleanup: ExitStack, port: int) -> str:
     return STAND_IN_TEXTS.format(port=port)
 
 
+RESTARTED = ("worker", "cron")
+
+
+def local_procfile() -> Path:
+    """The Procfile with worker and cron under devtools.keep_running, which starts them again if they exit."""
+    lines = []
+    for line in (PROJECT_ROOT / "Procfile").read_text().splitlines():
+        name = line.split(":", 1)[0]
+        lines.append(f"{name}: exec python -m devtools.keep_running {name}" if name in RESTARTED else line)
+    procfile = INSTANCE_DIR / "Procfile.make-run"
+    procfile.write_text("\n".join(lines) + "\n")
+    return procfile
+
+
 def run_procfile() -> int:
     """honcho in its own session: Ctrl-C reaches this process only, which asks honcho to stop and waits."""
     requested: list[int] = []
@@ -127,9 +152,9 @@ def run_procfile() -> int:
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
-    honcho = subprocess.Popen(
-        [sys.executable, "-m", "honcho", "start", "web", "worker", "cron"], start_new_session=True
-    )
+    procfile = local_procfile()
+    start = ["start", "-f", str(procfile), "-d", str(PROJECT_ROOT), "web", "worker", "cron"]
+    honcho = subprocess.Popen([sys.executable, "-m", "honcho", *start], start_new_session=True)
     if requested:
         honcho.send_signal(requested[0])
     code = honcho.wait()  # honcho stops its processes and waits for them (SIGKILL after 5 s)

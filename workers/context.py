@@ -1,6 +1,6 @@
 """Every job runs inside the Flask app: `@job` makes sure of it.
 
-The Procfile's worker (`--worker-class workers.worker.AppWorker`) builds the
+The Procfile's worker (`python -m workers.run worker`, an AppWorker) builds the
 app once and hands it over with `use_app`; a plain `rq worker` leaves it to
 the first job, once per process. A job running in a forked work horse first
 drops the database connections it inherited: a pooled connection must never

@@ -1,6 +1,8 @@
-"""Configuration file for `rq cron workers/cron.py`: registers workers.schedule.PERIODIC_JOBS.
+"""Configuration file for a plain `rq cron workers/cron.py`: registers workers.schedule.PERIODIC_JOBS.
 
-Run exactly one `rq cron`; every job here is idempotent anyway.
+The Procfile runs `python -m workers.run cron` instead, the same schedule in a
+loop that outlives Redis outages (`rq cron` exits when Redis goes). Run exactly
+one scheduler; every job here is idempotent anyway.
 """
 
 from rq import cron

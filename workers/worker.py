@@ -1,4 +1,5 @@
-"""The worker entry point: `rq worker --worker-class workers.worker.AppWorker`.
+"""The worker classes: the Procfile's worker (`python -m workers.run worker`) runs an AppWorker,
+and `rq worker --worker-class workers.worker.AppWorker` works too.
 
 It builds the Flask app once per worker process; each job (see
 workers/context.py) runs in that app's context.
