@@ -151,6 +151,7 @@ def ivr_call(url: str | None, public_url: str | None, from_number: str) -> None:
             public_base_url=public_url or str(config["PUBLIC_BASE_URL"]),
             also_signed_for=(str(config["PUBLIC_BASE_URL"]), app_url),
             auth_token=str(config["TWILIO_AUTH_TOKEN"]),
+            account_sid=str(config["TWILIO_ACCOUNT_SID"]),
             from_number=from_number,
             to_number=str(config["TWILIO_PHONE_NUMBER"]),
         ).run()

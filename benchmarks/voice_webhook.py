@@ -420,6 +420,7 @@ def main(argv: list[str] | None = None) -> int:
                 "DATABASE_URL": database_url,
                 "INSTANCE_PATH": str(temp),
                 "TWILIO_AUTH_TOKEN": AUTH_TOKEN,
+                "TWILIO_ACCOUNT_SID": ACCOUNT_SID,  # the app refuses webhooks that name another account
                 "SECRET_KEY": SECRET_KEY,
                 "REDIS_URL": f"unix://{temp / 'no-redis-here.sock'}",  # the voice webhooks never touch Redis
             }

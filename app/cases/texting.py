@@ -59,6 +59,7 @@ class InboundText:
     body: str
     media: list[dict[str, str]] = field(default_factory=list)
     opt_out_type: str = ""  # Twilio Advanced Opt-Out: STOP, START or HELP
+    raw_form: dict[str, str] = field(default_factory=dict)  # everything Twilio posted, as posted
 
 
 @dataclass(frozen=True)
@@ -88,6 +89,7 @@ def receive(session: Session, flows: Flows, line: TextLine, inbound: InboundText
         to_phone=inbound.to[:64],
         body=inbound.body,
         media=inbound.media,
+        raw_form=inbound.raw_form,
     )
     session.add(message)
     try:

@@ -41,6 +41,7 @@ class PhoneSimulator:
         ask: Callable[[str], str] | None = None,
         show: Callable[[str], None] | None = None,
         also_signed_for: Sequence[str] = (),
+        account_sid: str = "AC" + "0" * 32,
     ) -> None:
         self.app_url = app_url.rstrip("/")
         self.public_base_url = public_base_url.rstrip("/")
@@ -49,7 +50,7 @@ class PhoneSimulator:
         self.call_sid = "CA" + secrets.token_hex(16)
         self.base_form = {
             "CallSid": self.call_sid,
-            "AccountSid": "AC" + "0" * 32,
+            "AccountSid": account_sid,  # the app refuses a webhook for another account
             "From": from_number,
             "To": to_number,
             "Direction": "inbound",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from contextlib import suppress
 
 from flask import Blueprint, Response, current_app, request
@@ -16,35 +17,57 @@ from app.messaging.outbox import record_delivery_status
 from app.phones import to_e164
 from app.telephony import twiml
 from app.telephony.signature import twilio_signed
+from app.telephony.webhook_form import MESSAGE_SID, described, is_sid, storable, whole_number
 from ivr_flows import text_flows
 
 log = logging.getLogger(__name__)
 
 bp = Blueprint("sms", __name__, url_prefix="/twilio/sms")
 
+MAX_MEDIA = 10  # Twilio delivers at most ten pictures with one message
+MESSAGE_STATUS = re.compile(r"[a-z_]{1,20}")
 
-def _xml(reply: str | None) -> Response:
+
+def _xml(reply: str | None, status: int = 200) -> Response:
     response = MessagingResponse()
     if reply:
         response.message(reply)
-    return Response(str(response), mimetype="text/xml")
+    return Response(str(response), status=status, mimetype="text/xml")
 
 
-def _inbound_from_form() -> InboundText:
+def _message_sid() -> str:
+    return request.form.get("MessageSid") or request.form.get("SmsSid", "")
+
+
+def _refused_sid() -> Response:
+    """A signed request with a malformed MessageSid was forged or re-split: nothing is stored."""
+    log.warning("refused a signed request to %s: MessageSid %s", request.path, described(_message_sid()))
+    return _xml(None, status=400)
+
+
+def _media(url: str, content_type: str | None) -> dict[str, str]:
+    """One picture; a content type Twilio did not send stays unset."""
+    item = {"url": storable(url)}
+    if content_type is not None:
+        item["content_type"] = storable(content_type)
+    return item
+
+
+def _inbound_from_form(message_sid: str) -> InboundText:
+    """The text as the database can hold it; the whole form goes along untouched as the raw form."""
     form = request.form
-    count = int(form["NumMedia"]) if form.get("NumMedia", "").isdigit() else 0
+    count = min(whole_number(form.get("NumMedia")) or 0, MAX_MEDIA)
     media = [
-        {"url": form[f"MediaUrl{i}"], "content_type": form.get(f"MediaContentType{i}")}
-        for i in range(count)
-        if form.get(f"MediaUrl{i}")
+        _media(form[f"MediaUrl{i}"], form.get(f"MediaContentType{i}")) for i in range(count) if form.get(f"MediaUrl{i}")
     ]
     return InboundText(
-        message_sid=form.get("MessageSid") or form.get("SmsSid", ""),
-        from_raw=form.get("From", ""),
-        to=form.get("To", ""),
-        body=form.get("Body", ""),
+        message_sid=message_sid,
+        from_raw=storable(form.get("From", ""), 64),
+        to=storable(form.get("To", ""), 64),
+        body=storable(form.get("Body", "")),
         media=media,
-        opt_out_type=form.get("OptOutType", ""),
+        opt_out_type=storable(form.get("OptOutType", "")),
+        raw_form=form.to_dict(flat=True),
     )
 
 
@@ -58,27 +81,31 @@ def _text_line() -> TextLine:
 @bp.post("")
 @twilio_signed
 def incoming_text() -> Response:
-    inbound = _inbound_from_form()
-    if not inbound.message_sid:
-        return _xml(None)
+    message_sid = _message_sid()
+    if not is_sid(MESSAGE_SID, message_sid):
+        return _refused_sid()
+    inbound = _inbound_from_form(message_sid)
     return _xml(texting.receive(db.session, text_flows(), _text_line(), inbound))
 
 
 @bp.post("/status")
 @twilio_signed
 def message_status() -> Response:
-    sid, status = request.form.get("MessageSid", ""), request.form.get("MessageStatus", "")
-    if sid and status:
-        record_delivery_status(db.session, sid, status, request.form.get("ErrorCode") or None)
+    sid, status = _message_sid(), request.form.get("MessageStatus", "")
+    if not is_sid(MESSAGE_SID, sid):
+        return _refused_sid()
+    if MESSAGE_STATUS.fullmatch(status):
+        code = whole_number(request.form.get("ErrorCode"), max_digits=10)
+        record_delivery_status(db.session, sid, status, None if code is None else str(code))
     return twiml.empty()
 
 
 @bp.errorhandler(Exception)
 def no_reply_on_error(error: Exception) -> Response:
-    """Never a 500 to Twilio: the text is lost only if it was not stored, and we log that."""
+    """Never a 500 to Twilio, and always TwiML: the text is lost only if it was not stored, and we log that."""
     if isinstance(error, HTTPException):
-        return error  # type: ignore[return-value]
-    log.exception("SMS webhook %s failed for message %s", request.path, request.form.get("MessageSid"))
+        return _xml(None, status=error.code or 400)
+    log.exception("SMS webhook %s failed for message %s", request.path, described(_message_sid()))
     with suppress(Exception):
         db.session.rollback()
     return _xml(None)

@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import logging
+import re
+from collections.abc import Callable
 from contextlib import suppress
 from datetime import time
+from functools import wraps
+from typing import Any
 
-from flask import Blueprint, Response, abort, current_app, request
+from flask import Blueprint, Response, current_app, request
+from twilio.twiml.voice_response import VoiceResponse
 from werkzeug.exceptions import HTTPException
 
 from app.cases import calls, service
@@ -15,6 +20,7 @@ from app.clock import now
 from app.extensions import db
 from app.telephony import twiml
 from app.telephony.signature import twilio_signed
+from app.telephony.webhook_form import CALL_SID, RECORDING_SID, described, malformed_sids, storable, whole_number
 from ivr_flows import phone_flows
 
 log = logging.getLogger(__name__)
@@ -22,6 +28,7 @@ log = logging.getLogger(__name__)
 bp = Blueprint("voice", __name__, url_prefix="/twilio/voice")
 
 CALL_OVER = {"completed", "busy", "failed", "no-answer", "canceled"}
+PURPOSE = re.compile(r"[a-z_]{1,20}")
 
 
 def contact_centre() -> ContactCentre:
@@ -37,20 +44,50 @@ def contact_centre_open() -> bool:
     return contact_centre().is_open(now())
 
 
+def apologise() -> Response:
+    return twiml.apology(phone_flows(), contact_centre_open())
+
+
+def bad_request() -> Response:
+    return twiml.xml(VoiceResponse(), status=400)
+
+
+def well_formed(refuse: Callable[[], Response]) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """A signed request whose CallSid or RecordingSid is malformed was forged or re-split: `refuse`, store nothing.
+
+    Genuine webhooks always carry both in Twilio's format. A caller would hear
+    Twilio's error after a 4xx, so a step they hear is answered with the
+    apology; callbacks nobody hears get a 400.
+    """
+
+    def decorate(view: Callable[..., Any]) -> Callable[..., Any]:
+        @wraps(view)
+        def checked(*args: Any, **kwargs: Any) -> Any:
+            bad = malformed_sids(request.form, required={"CallSid": CALL_SID}, optional={"RecordingSid": RECORDING_SID})
+            if bad:
+                log.warning("refused a signed request to %s: malformed %s", request.path, ", ".join(bad))
+                return refuse()
+            return view(*args, **kwargs)
+
+        return checked
+
+    return decorate
+
+
 def _recording_from_form() -> dict[str, object] | None:
     sid = request.form.get("RecordingSid")
     if not sid or not request.form.get("RecordingUrl"):
         return None
-    duration = request.form.get("RecordingDuration", "")
     return {
         "recording_sid": sid,
-        "url": request.form["RecordingUrl"],
-        "duration_seconds": int(duration) if duration.isdigit() else None,
+        "url": storable(request.form["RecordingUrl"]),
+        "duration_seconds": whole_number(request.form.get("RecordingDuration")),
     }
 
 
 @bp.post("")
 @twilio_signed
+@well_formed(apologise)
 def incoming_call() -> Response:
     outcome = calls.start_call(db.session, phone_flows(), request.form["CallSid"], request.form.get("From"))
     return twiml.render(phone_flows(), outcome)
@@ -58,13 +95,15 @@ def incoming_call() -> Response:
 
 @bp.post("/step/<flow>/<step_id>")
 @twilio_signed
+@well_formed(apologise)
 def step(flow: str, step_id: str) -> Response:
     flows = phone_flows()
     address = f"{flow}.{step_id}"
     if address not in flows.steps:
-        abort(404)
-    attempt = request.args.get("attempt", "1")
-    given = Input(digits=request.form.get("Digits", ""), recording=_recording_from_form())
+        # Only a step renamed in a release mid-call gets here: the caller still hears something useful.
+        log.warning("call %s asked for unknown step %s", request.form["CallSid"], address[:80])
+        return apologise()
+    given = Input(digits=storable(request.form.get("Digits", "")), recording=_recording_from_form())
     outcome = calls.answer(
         db.session,
         flows,
@@ -72,7 +111,7 @@ def step(flow: str, step_id: str) -> Response:
         request.form["CallSid"],
         request.form.get("From"),
         flows.step(address),
-        int(attempt) if attempt.isdigit() else 1,
+        whole_number(request.args.get("attempt"), max_digits=3) or 1,
         given,
     )
     return twiml.render(flows, outcome)
@@ -80,6 +119,7 @@ def step(flow: str, step_id: str) -> Response:
 
 @bp.post("/status")
 @twilio_signed
+@well_formed(bad_request)
 def call_status() -> Response:
     if request.form.get("CallStatus") in CALL_OVER:
         calls.end_call(db.session, request.form["CallSid"], request.form["CallStatus"], request.form.get("From"))
@@ -88,28 +128,34 @@ def call_status() -> Response:
 
 @bp.post("/recording")
 @twilio_signed
+@well_formed(bad_request)
 def recording_status() -> Response:
     recording = _recording_from_form()
+    purpose = request.args.get("purpose", "")
     if recording is not None and request.form.get("RecordingStatus", "completed") == "completed":
-        service.record_recording(db.session, request.form["CallSid"], request.args.get("purpose", "account"), recording)
+        purpose = purpose if PURPOSE.fullmatch(purpose) else "account"
+        service.record_recording(db.session, request.form["CallSid"], purpose, recording)
     return twiml.empty()
 
 
 @bp.post("/transcription")
 @twilio_signed
+@well_formed(bad_request)
 def transcription() -> Response:
     if request.form.get("TranscriptionStatus") == "completed" and request.form.get("RecordingSid"):
+        text = storable(request.form.get("TranscriptionText", ""))
         service.record_recording(
             db.session,
             request.form["CallSid"],
             "account",
-            {"recording_sid": request.form["RecordingSid"], "transcription": request.form.get("TranscriptionText", "")},
+            {"recording_sid": request.form["RecordingSid"], "transcription": text},
         )
     return twiml.empty()
 
 
 @bp.post("/dial-result")
 @twilio_signed
+@well_formed(apologise)
 def dial_result() -> Response:
     flows = phone_flows()
     if request.form.get("DialCallStatus") == "completed":
@@ -131,18 +177,17 @@ def connect_after_error() -> Response:
 @twilio_signed
 def fallback() -> Response:
     """Twilio's fallback URL for the number: used when the main webhook failed or timed out."""
-    log.error(
-        "fallback URL called for call %s (error code %s)", request.form.get("CallSid"), request.form.get("ErrorCode")
-    )
-    return twiml.apology(phone_flows(), contact_centre_open())
+    code = whole_number(request.form.get("ErrorCode"), max_digits=10)
+    log.error("fallback URL called for call %s (error code %s)", described(request.form.get("CallSid")), code)
+    return apologise()
 
 
 @bp.errorhandler(Exception)
-def apologise(error: Exception) -> Response:
+def apologise_on_error(error: Exception) -> Response:
     """Any failure during a call still gives the caller valid TwiML, never Twilio's error message."""
     if isinstance(error, HTTPException):
-        return error  # type: ignore[return-value]
-    log.exception("voice webhook %s failed for call %s", request.path, request.form.get("CallSid"))
+        return twiml.xml(VoiceResponse(), status=error.code or 400)
+    log.exception("voice webhook %s failed for call %s", request.path, described(request.form.get("CallSid")))
     with suppress(Exception):
         db.session.rollback()
-    return twiml.apology(phone_flows(), contact_centre_open())
+    return apologise()

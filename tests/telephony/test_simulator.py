@@ -12,7 +12,7 @@ from werkzeug.serving import make_server
 from app.cases.models import Case, Recording
 from app.extensions import db
 from app.telephony.simulator import PhoneSimulator
-from tests.conftest import AUTH_TOKEN, PUBLIC_BASE_URL, RESIDENT
+from tests.conftest import ACCOUNT_SID, AUTH_TOKEN, PUBLIC_BASE_URL, RESIDENT
 
 
 @pytest.fixture
@@ -35,7 +35,16 @@ def simulate(app_url: str, answers: list[str]) -> list[str]:
         except StopIteration:
             raise EOFError from None  # the trainee puts the phone down
 
-    PhoneSimulator(app_url, PUBLIC_BASE_URL, AUTH_TOKEN, RESIDENT, "+441214647269", ask=ask, show=shown.append).run()
+    PhoneSimulator(
+        app_url,
+        PUBLIC_BASE_URL,
+        AUTH_TOKEN,
+        RESIDENT,
+        "+441214647269",
+        ask=ask,
+        show=shown.append,
+        account_sid=ACCOUNT_SID,
+    ).run()
     return shown
 
 

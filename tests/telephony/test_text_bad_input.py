@@ -80,12 +80,13 @@ def test_unsigned_texts_are_refused_and_not_stored(client):
     assert reply.status_code == 403 and stored() == 0
 
 
-def test_a_text_without_a_message_sid_gets_an_empty_reply(texter):
+def test_a_text_without_a_message_sid_is_refused_with_empty_twiml(texter):
+    """Twilio always sends one: a signed request without it was tampered with (see test_webhook_forgery)."""
     from twilio.request_validator import RequestValidator
 
-    from tests.conftest import AUTH_TOKEN, PUBLIC_BASE_URL
+    from tests.conftest import ACCOUNT_SID, AUTH_TOKEN, PUBLIC_BASE_URL
 
-    form = {"From": RESIDENT, "Body": "hi"}
+    form = {"AccountSid": ACCOUNT_SID, "From": RESIDENT, "Body": "hi"}
     signature = RequestValidator(AUTH_TOKEN).compute_signature(f"{PUBLIC_BASE_URL}/twilio/sms", form)
     reply = texter.client.post("/twilio/sms", data=form, headers={"X-Twilio-Signature": signature})
-    assert reply.status_code == 200 and reply.mimetype == "text/xml"
+    assert reply.status_code == 400 and reply.mimetype == "text/xml" and stored() == 0
