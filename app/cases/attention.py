@@ -8,6 +8,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.cases.models import Case, Task
+from app.messaging.models import InboundMessage
+
+UNHANDLED = "unhandled"  # a text stored after its handling failed (app/cases/texting.py)
 
 
 @dataclass(frozen=True)
@@ -17,7 +20,8 @@ class NeedsAttention:
 
 
 def needs_attention(session: Session) -> list[NeedsAttention]:
-    """High-risk cases no duty manager was told about, and tasks no officer could take, while still open."""
+    """High-risk cases no duty manager was told about, tasks no officer could take (while still open),
+    and texts that were stored but could not be handled."""
     unalerted = select(Case.reference).where(
         Case.status == "open",
         Case.duty_alert_failed_at.is_not(None),
@@ -35,5 +39,10 @@ def needs_attention(session: Session) -> list[NeedsAttention]:
     found += [
         NeedsAttention(reference, f"task {task_id} has no officer to take it")
         for reference, task_id in session.execute(ownerless)
+    ]
+    unhandled = select(InboundMessage.id, InboundMessage.received_at).where(InboundMessage.handled_as == UNHANDLED)
+    found += [
+        NeedsAttention("-", f"text {text_id} received {received_at:%Y-%m-%d %H:%M} UTC could not be handled: read it")
+        for text_id, received_at in session.execute(unhandled)
     ]
     return found

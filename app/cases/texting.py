@@ -14,11 +14,12 @@ from datetime import timedelta
 
 from sqlalchemy import select, update
 from sqlalchemy import text as sql
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from app.calendar import spoken_day_and_time
 from app.cases import resident_texts, service
+from app.cases.attention import UNHANDLED
 from app.cases.models import Attachment, Case, TextConversation
 from app.cases.report import Report
 from app.cases.text_answers import (
@@ -82,7 +83,23 @@ def receive(session: Session, flows: Flows, line: TextLine, inbound: InboundText
     stored = session.scalars(select(InboundMessage).where(InboundMessage.message_sid == inbound.message_sid)).first()
     if stored is not None:
         return stored.reply
-    message = InboundMessage(
+    message = _as_stored(inbound)
+    session.add(message)
+    try:
+        session.flush()
+    except IntegrityError:  # the same MessageSid delivered twice at once
+        session.rollback()
+        return receive(session, flows, line, inbound)
+    try:
+        return _act_on(session, flows, line, message, inbound)
+    except Exception:
+        session.rollback()
+        _keep_unhandled(session, inbound)
+        raise
+
+
+def _as_stored(inbound: InboundText, handled_as: str | None = None) -> InboundMessage:
+    return InboundMessage(
         message_sid=inbound.message_sid,
         from_raw=inbound.from_raw[:64],
         from_phone=sender_number(inbound.from_raw),
@@ -90,13 +107,23 @@ def receive(session: Session, flows: Flows, line: TextLine, inbound: InboundText
         body=inbound.body,
         media=inbound.media,
         raw_form=inbound.raw_form,
+        handled_as=handled_as,
     )
-    session.add(message)
+
+
+def _keep_unhandled(session: Session, inbound: InboundText) -> None:
+    """Handling failed and rolled back: the text itself is still kept, marked for a person to read."""
+    session.add(_as_stored(inbound, handled_as=UNHANDLED))
     try:
-        session.flush()
-    except IntegrityError:  # the same MessageSid delivered twice at once
+        session.commit()
+    except SQLAlchemyError:
         session.rollback()
-        return receive(session, flows, line, inbound)
+        log.error("text %s could not be stored after its handling failed", inbound.message_sid)
+
+
+def _act_on(
+    session: Session, flows: Flows, line: TextLine, message: InboundMessage, inbound: InboundText
+) -> str | None:
     handled = _handle(session, flows, line, message, inbound)
     message.handled_as = handled.handled_as
     if handled.case is not None and message.case_id is None:

@@ -57,3 +57,19 @@ def test_values_longer_than_their_columns_are_cut_there_and_kept_whole_in_the_ra
 def test_a_text_of_nothing_but_a_nul_byte_gets_the_options(text_from):
     assert "REPORT" in (text_from(RESIDENT).send("\x00") or "")
     assert the_message().body == "\ufffd"
+
+
+def test_a_text_whose_handling_fails_is_still_stored_and_listed_for_a_person(app, texter):
+    """The conversations table is unreachable mid-handling (a real database fault): the text itself survives."""
+    with db.engine.begin() as connection:
+        connection.exec_driver_sql("ALTER TABLE text_conversations RENAME TO text_conversations_away")
+    try:
+        assert texter.send("REPORT") is None
+    finally:
+        db.session.rollback()
+        with db.engine.begin() as connection:
+            connection.exec_driver_sql("ALTER TABLE text_conversations_away RENAME TO text_conversations")
+    message = the_message()
+    assert message.body == "REPORT" and message.handled_as == "unhandled"
+    listed = app.test_cli_runner().invoke(args=["jobs", "failed"]).output
+    assert f"text {message.id} received" in listed and "could not be handled" in listed
