@@ -164,7 +164,7 @@ def jobs_failed() -> None:
     """What needs a person (unalerted high-risk cases, tasks nobody can take), then RQ's failed jobs."""
     from redis.exceptions import RedisError
 
-    from app.cases.attention import needs_attention
+    from app.casework.attention import needs_attention
     from workers.failures import failed_jobs
 
     for item in needs_attention(db.session):

@@ -6,9 +6,9 @@ import click
 from flask.cli import AppGroup
 from sqlalchemy import select
 
-from app.cases import progress, tasks
-from app.cases.models import Task
-from app.cases.service import find_case_by_reference
+from app.casework import progress, tasks
+from app.casework.models import Task
+from app.casework.service import find_case_by_reference
 from app.extensions import db
 from app.staff.accounts import find_staff
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.cases.models import Case
-from app.cases.report import Report
-from app.cases.service import open_case
+from app.casework.models import Case
+from app.casework.report import Report
+from app.casework.service import open_case
 from app.clock import now
 from app.staff.accounts import create_staff, find_staff
 

@@ -1,7 +1,7 @@
 """Import every model so the metadata is complete (Alembic, tests)."""
 
 from app.audit.models import AuditEvent
-from app.cases.models import Attachment, Case, PhoneCall, ProgressContact, Recording, Task, TextConversation
+from app.casework.models import Attachment, Case, PhoneCall, ProgressContact, Recording, Task, TextConversation
 from app.extensions import Base
 from app.messaging.models import InboundMessage, OutboundEmail, OutboundMessage, PhoneOptOut
 from app.staff.models import ApiToken, StaffMember

@@ -13,7 +13,7 @@ scattered through the table, not clustered at the end, so every due case
 costs a heap page: the pessimistic layout. Then, in a Flask app context, at
 a fixed run time (Wednesday 2026-11-25 10:30 London, cut-off Thursday 10:00):
 
-* selection: `app.cases.progress.due_case_ids`, one warm-up and 5 timed runs
+* selection: `app.casework.progress.due_case_ids`, one warm-up and 5 timed runs
   (median), each in its own transaction (pool checkout, ping, BEGIN) as the
   sweep would, so about 0.4 ms of it is fixed cost; "in db" is PostgreSQL's
   own execution time for the same SQL, from EXPLAIN ANALYZE;
@@ -285,7 +285,7 @@ def measure(scenario: Scenario, runs: int, redis_url: str, redis: Redis) -> None
     from rq import Queue
 
     from app.calendar import london_date
-    from app.cases import progress
+    from app.casework import progress
     from app.clock import frozen_at
     from app.extensions import db
     from app.jobs import QUEUE_NAME, JobRequest, enqueue_now
@@ -453,7 +453,7 @@ def main(argv: list[str] | None = None) -> int:
     migrated = False
     try:
         from app import create_app
-        from app.cases.progress import selection_cutoff
+        from app.casework.progress import selection_cutoff
         from app.extensions import db
         from app.migrate import upgrade
 

@@ -7,7 +7,7 @@ import logging
 import pytest
 from sqlalchemy.exc import IntegrityError
 
-from app.cases.models import Case
+from app.casework.models import Case
 from app.extensions import db
 from tests.conftest import RESIDENT
 from tests.telephony.test_report_call import report_everything

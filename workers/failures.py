@@ -10,7 +10,7 @@ from rq import Queue
 from rq.job import Job
 from rq.registry import FailedJobRegistry
 
-from app.cases.models import Case, Task, TextConversation
+from app.casework.models import Case, Task, TextConversation
 from app.extensions import db
 from app.jobs import QUEUE_NAME
 from app.messaging.models import OutboundMessage

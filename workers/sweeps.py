@@ -12,10 +12,11 @@ from rq import Queue
 from rq.registry import clean_registries
 
 from app.calendar import LONDON
-from app.cases import calls, progress, tasks, texting
-from app.cases.texts_in_doubt import phone_instead_of_text, unfollowed_texts
+from app.casework import progress, tasks
+from app.casework.texts_in_doubt import phone_instead_of_text, unfollowed_texts
 from app.clock import now
 from app.extensions import db
+from app.intake import calls, texting
 from app.jobs import QUEUE_NAME, JobRequest, enqueue_now
 from app.messaging import outbox
 from app.messaging.email import due_emails

@@ -6,8 +6,8 @@ from datetime import datetime
 
 from flask import current_app
 
-from app.cases import progress, tasks
-from app.cases.tasks import Contact, Teams
+from app.casework import progress, tasks
+from app.casework.tasks import Contact, Teams
 from app.extensions import db
 from workers.context import job
 

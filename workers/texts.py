@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from flask import current_app
 
-from app.cases import texting
-from app.cases.texts_in_doubt import IN_DOUBT, phone_instead_of_text
+from app.casework.texts_in_doubt import IN_DOUBT, phone_instead_of_text
 from app.extensions import db
+from app.intake import texting
 from app.messaging.email import SmtpGateway, deliver_email
 from app.messaging.models import OutboundMessage
 from app.messaging.outbox import OPTED_OUT_CODE, deliver

@@ -10,10 +10,10 @@ from flask import Blueprint, Response, abort, g, jsonify, request
 from app.api.auth import token_required
 from app.api.payload import looks_like_reference
 from app.audit.records import API_LIST_CASES, API_READ_CASE, record
-from app.cases import service
-from app.cases.models import Case, Task
-from app.cases.risk import RISK_QUESTIONS, risk_reasons
-from app.cases.tasks import shown_status
+from app.casework import service
+from app.casework.models import Case, Task
+from app.casework.risk import RISK_QUESTIONS, risk_reasons
+from app.casework.tasks import shown_status
 from app.extensions import db
 from app.messaging.history import messages_for_case
 from app.messaging.opt_outs import is_opted_out

@@ -10,11 +10,11 @@ from flask import Blueprint, Response, g, jsonify, request
 from app.api.auth import token_required
 from app.api.payload import UNSTORABLE, json_body, storable
 from app.audit.records import cases_opened_by
-from app.cases import service
-from app.cases.models import Case
-from app.cases.report_form import InvalidReport, parse_web_report
+from app.casework import service
+from app.casework.models import Case
 from app.clock import now
 from app.extensions import db
+from app.intake.report_form import InvalidReport, parse_web_report
 
 log = logging.getLogger(__name__)
 

@@ -8,8 +8,8 @@ from flask import Blueprint, Response, abort, g, jsonify
 
 from app.api.auth import token_required
 from app.api.payload import MAX_ROW_ID, UNSTORABLE, json_body, looks_like_reference, storable
-from app.cases import progress, tasks
-from app.cases.models import Task
+from app.casework import progress, tasks
+from app.casework.models import Task
 from app.extensions import db
 from app.staff.access import visible_case, visible_case_by_reference
 

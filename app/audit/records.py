@@ -10,7 +10,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from app.audit.models import AuditEvent
-from app.cases.models import Case
+from app.casework.models import Case
 from app.staff.models import StaffMember
 
 API_READ_CASE = "api_read_case"

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from app.audit.models import AuditEvent
 from app.audit.records import API_REPORT_CREATED
-from app.cases.models import Case, Task
+from app.casework.models import Case, Task
 from app.staff.models import StaffMember
 
 EVERY_CASE = frozenset({"manager", "admin", "contact_centre"})

@@ -10,9 +10,9 @@ from flask import Blueprint, Response, current_app, request
 from twilio.twiml.messaging_response import MessagingResponse
 from werkzeug.exceptions import HTTPException
 
-from app.cases import texting
-from app.cases.texting import InboundText, TextLine
 from app.extensions import db
+from app.intake import texting
+from app.intake.texting import InboundText, TextLine
 from app.messaging.outbox import record_delivery_status
 from app.phones import to_e164
 from app.telephony import twiml

@@ -6,8 +6,9 @@ from flask import Response, url_for
 from twilio.twiml.voice_response import Gather, VoiceResponse
 
 from app.calendar import spoken_day_and_time
-from app.cases.calls import Ask, Connect, Finished, Outcome
-from app.cases.references import spoken_reference
+from app.casework.references import spoken_reference
+from app.intake.calls import Connect, Finished, Outcome
+from app.intake.engine import Ask
 from app.telephony.signature import public_url
 from ivr_flows import Flows, Step
 

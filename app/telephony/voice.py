@@ -14,10 +14,12 @@ from flask import Blueprint, Response, current_app, request
 from twilio.twiml.voice_response import VoiceResponse
 from werkzeug.exceptions import HTTPException
 
-from app.cases import calls, service
-from app.cases.calls import Ask, Connect, ContactCentre, Input
+from app.casework import service
 from app.clock import now
 from app.extensions import db
+from app.intake import calls
+from app.intake.calls import Connect, ContactCentre
+from app.intake.engine import Ask, Given
 from app.telephony import twiml
 from app.telephony.signature import twilio_signed
 from app.telephony.webhook_form import CALL_SID, RECORDING_SID, described, malformed_sids, storable, whole_number
@@ -103,7 +105,7 @@ def step(flow: str, step_id: str) -> Response:
         # Only a step renamed in a release mid-call gets here: the caller still hears something useful.
         log.warning("call %s asked for unknown step %s", request.form["CallSid"], address[:80])
         return apologise()
-    given = Input(digits=storable(request.form.get("Digits", "")), recording=_recording_from_form())
+    given = Given(digits=storable(request.form.get("Digits", "")), recording=_recording_from_form())
     outcome = calls.answer(
         db.session,
         flows,

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from app.cases.models import Case, Task
-from app.cases.report import Report
-from app.cases.service import open_case
+from app.casework.models import Case, Task
+from app.casework.report import Report
+from app.casework.service import open_case
 from app.clock import now
 from app.extensions import db
 from app.staff.accounts import create_staff, find_staff, issue_token
@@ -65,18 +65,21 @@ def test_the_website_reads_back_what_it_posted_and_not_what_another_integration_
     website, brum_account = token_for("integration"), token_for("integration")
     with at("2026-11-25 10:00"):
         ours, theirs = post_report(client, website), post_report(client, brum_account)
-    assert read(client, website, ours).get_json() == {
-        "reference": ours,
-        "status": "open",
-        "callback": {"due_at": "2026-11-26T17:00:00+00:00", "status": "open"},
-        "removal": None,
-    }
+        assert read(client, website, ours).get_json() == {
+            "reference": ours,
+            "status": "open",
+            "callback": {"due_at": "2026-11-26T17:00:00+00:00", "status": "open"},
+            "removal": None,
+        }
     assert read(client, website, theirs).status_code == 404
     assert [case["reference"] for case in by_phone(client, website)] == [ours]
 
 
-def test_the_contact_centre_sees_status_officer_deadlines_and_contact_preferences_only(client, token_for, phone_case):
-    body = read(client, token_for("contact_centre"), phone_case.reference).get_json()
+def test_the_contact_centre_sees_status_officer_deadlines_and_contact_preferences_only(
+    client, token_for, phone_case, at
+):
+    with at("2026-11-25 11:00"):
+        body = read(client, token_for("contact_centre"), phone_case.reference).get_json()
     assert body["reference"] == phone_case.reference and body["status"] == "open"
     assert body["callback"] == {"due_at": "2026-11-26T17:00:00+00:00", "status": "open"}
     assert body["officer"] is None and "next_update_due" in body

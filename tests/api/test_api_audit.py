@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from app.audit.models import AuditEvent
-from app.cases.models import Case
+from app.casework.models import Case
 from app.extensions import db
 from app.staff.accounts import create_staff, find_staff, issue_token
 from tests.conftest import RESIDENT, london

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from app.cases.models import Case
+from app.casework.models import Case
 from app.extensions import db
 from app.staff.accounts import create_staff, issue_token
 
@@ -52,8 +52,8 @@ def test_a_task_id_beyond_any_row_is_404_json(client, tokens, task_id):
     "body", ["[1, 2]", '"done"', "null", "{", "[" * 50_000, '{"outcome": ["done"]}', '{"note": {}}']
 )
 def test_a_task_completion_that_is_not_a_proper_object_is_422(client, tokens, body):
-    from app.cases.report import Report
-    from app.cases.service import open_case
+    from app.casework.report import Report
+    from app.casework.service import open_case
     from app.clock import now
 
     case = open_case(db.session, Report(kind="hate_crime", channel="web", caller_phone="+447911123456"), now())

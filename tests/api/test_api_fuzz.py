@@ -16,11 +16,11 @@ from urllib.parse import quote
 
 import pytest
 
-from app.cases.report import Report
-from app.cases.report_form import FIELDS
-from app.cases.service import open_case
+from app.casework.report import Report
+from app.casework.service import open_case
 from app.clock import now
 from app.extensions import db
+from app.intake.report_form import FIELDS
 from app.staff.accounts import create_staff, issue_token
 
 ROUNDS = 2000

@@ -9,7 +9,7 @@ from redis import Redis
 from rq import Queue
 from sqlalchemy import func, select
 
-from app.cases.models import Case, Task
+from app.casework.models import Case, Task
 from app.extensions import db
 from app.messaging.models import OutboundMessage
 from app.messaging.outbox import send_job_id

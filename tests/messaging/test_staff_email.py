@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.messaging.models import OutboundEmail
-from tests.cases.test_officer_tasks import report, the_task
+from tests.casework.test_officer_tasks import report, the_task
 from tests.conftest import OFFICER_A
 from tests.fakes.smtp_server import FakeSmtpServer
 from tests.workers.test_confirmation_text import run_worker

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from app.cases.models import Case, PhoneCall, Recording, Task
+from app.casework.models import Case, PhoneCall, Recording, Task
 from app.extensions import db
 from app.messaging.models import OutboundMessage
 from tests.conftest import AUTH_TOKEN, CONTACT_CENTRE, PUBLIC_BASE_URL, RESIDENT

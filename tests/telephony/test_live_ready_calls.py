@@ -6,7 +6,7 @@ import logging
 
 from sqlalchemy import select
 
-from app.cases.models import Case, Task
+from app.casework.models import Case, Task
 from app.extensions import db
 from tests.api.test_cases_api import get, token  # noqa: F401  (the API token fixture)
 from tests.conftest import AUTH_TOKEN, PUBLIC_BASE_URL, RESIDENT

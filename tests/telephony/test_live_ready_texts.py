@@ -7,15 +7,15 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from app.cases.models import Case, Task, TextConversation
-from app.cases.texting import continue_conversation
+from app.casework.models import Case, Task, TextConversation
 from app.clock import frozen_at, now
 from app.extensions import db
+from app.intake.texting import continue_conversation
 from app.messaging.models import InboundMessage, OutboundMessage, PhoneOptOut
 from app.staff.accounts import create_staff
 from ivr_flows import text_flows
-from tests.cases.test_fortnightly_updates import run_progress_updates
-from tests.conftest import OFFICER_A, RESIDENT
+from tests.casework.test_fortnightly_updates import run_progress_updates
+from tests.conftest import OFFICER_A, RESIDENT, london
 from tests.workers.test_confirmation_text import run_worker
 
 UNKNOWN_TO_THE_NUMBERING_PLAN = "+447700900123"
@@ -56,7 +56,7 @@ def test_a_fast_texter_answering_every_question_is_never_cut_off(app, texter, at
         texter.send("and called me names")
     with at("2026-11-25 10:00:10"):
         texter.send("in front of my kids")
-    start = now()
+    start = london("2026-11-25 10:00:00")
     replies = []
     with at("2026-11-25 10:01:11"):
         question_after_a_minute(app)

@@ -6,7 +6,7 @@ import threading
 
 from sqlalchemy import func, select
 
-from app.cases.models import Case, Task, TextConversation
+from app.casework.models import Case, Task, TextConversation
 from app.extensions import db
 from app.messaging.models import InboundMessage, OutboundMessage
 from tests.conftest import AUTH_TOKEN, PUBLIC_BASE_URL, ClosingClient

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 from werkzeug.serving import make_server
 
-from app.cases.models import Case, Recording
+from app.casework.models import Case, Recording
 from app.extensions import db
 from app.telephony.simulator import PhoneSimulator
 from tests.conftest import ACCOUNT_SID, AUTH_TOKEN, PUBLIC_BASE_URL, RESIDENT

@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from app.cases.models import Case, Task
+from app.casework.models import Case, Task
 from app.clock import frozen_at, now
 from app.extensions import db
 from app.messaging.models import InboundMessage, OutboundMessage

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from app.cases.models import Attachment, Case, Task
+from app.casework.models import Attachment, Case, Task
 from app.extensions import db
 from app.messaging.models import InboundMessage, OutboundMessage, PhoneOptOut
 from app.messaging.outbox import queue_text

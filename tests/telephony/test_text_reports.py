@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from app.cases.models import Case, Task, TextConversation
+from app.casework.models import Case, Task, TextConversation
 from app.clock import frozen_at, now
 from app.extensions import db
 from app.messaging.models import InboundMessage, OutboundMessage
@@ -195,7 +195,7 @@ def test_the_next_question_is_also_scheduled_in_rq_for_when_the_resident_stops_t
 
 
 def test_the_conversation_and_its_pictures_are_filed_on_the_case(app, texter, redis, twilio_api):
-    from app.cases.models import Attachment
+    from app.casework.models import Attachment
 
     texter.send("graffiti")
     texter.send(

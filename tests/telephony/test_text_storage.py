@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from app.cases.models import Attachment
+from app.casework.models import Attachment
 from app.extensions import db
 from app.messaging.models import InboundMessage
 from tests.conftest import RESIDENT

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from app.cases.models import Case, Task
+from app.casework.models import Case, Task
 from app.extensions import db
 from tests.conftest import RESIDENT
 from tests.telephony.test_report_call import report_everything

@@ -10,7 +10,7 @@ import xml.etree.ElementTree as ET
 
 from sqlalchemy import func, select
 
-from app.cases.models import PhoneCall, Recording
+from app.casework.models import PhoneCall, Recording
 from app.extensions import db
 from app.messaging.models import InboundMessage
 from tests.conftest import ACCOUNT_SID, PUBLIC_BASE_URL

@@ -17,7 +17,7 @@ from rq.registry import FailedJobRegistry, StartedJobRegistry
 from sqlalchemy import text
 
 from app.extensions import make_engine
-from tests.cases.test_fortnightly_updates import contacted_case, progress_texts
+from tests.casework.test_fortnightly_updates import contacted_case, progress_texts
 from tests.conftest import london
 from tests.workers.real_worker import start_rq_worker
 from tests.workers.test_confirmation_text import run_worker

@@ -9,7 +9,7 @@ from pathlib import Path
 from redis import Redis
 from sqlalchemy import select
 
-from app.cases.models import Case, Task
+from app.casework.models import Case, Task
 from app.clock import frozen_at, now
 from app.extensions import db
 from app.messaging.models import OutboundMessage
@@ -66,7 +66,7 @@ def test_twilio_5xx_then_recovery_sends_each_text_once(app, officers, redis, twi
 
 def test_a_progress_job_lost_with_a_killed_worker_is_queued_again_by_the_next_run(app, officers, redis, twilio_api, at):
     """The dead job's id stays in Redis; the next run uses a new id and the database stops a double contact."""
-    from tests.cases.test_fortnightly_updates import contacted_case, progress_texts
+    from tests.casework.test_fortnightly_updates import contacted_case, progress_texts
 
     contacted_case(app, redis, at)
     with at("2026-11-25 10:00"):

@@ -10,7 +10,7 @@ from datetime import timedelta
 from rq import Queue
 from sqlalchemy import func, select
 
-from app.cases.models import Case, PhoneCall, Task
+from app.casework.models import Case, PhoneCall, Task
 from app.clock import frozen_at, now
 from app.extensions import db
 from app.messaging.models import OutboundMessage

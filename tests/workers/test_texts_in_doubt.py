@@ -6,11 +6,11 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from app.cases.models import Task
+from app.casework.models import Task
 from app.clock import frozen_at, now
 from app.extensions import db
 from app.messaging.models import OutboundMessage
-from tests.cases.test_officer_tasks import report
+from tests.casework.test_officer_tasks import report
 from tests.conftest import RESIDENT
 from tests.workers.test_confirmation_text import run_worker
 from workers.sweeps import sweep_outbox

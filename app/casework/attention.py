@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.cases.models import Case, Task
+from app.casework.models import Case, Task
 from app.messaging.models import InboundMessage
 
-UNHANDLED = "unhandled"  # a text stored after its handling failed (app/cases/texting.py)
+UNHANDLED = "unhandled"  # a text stored after its handling failed (app/intake/texting.py)
 
 
 @dataclass(frozen=True)

@@ -15,8 +15,8 @@ from sqlalchemy import String, and_, cast, exists, literal, select
 from sqlalchemy.orm import Session
 
 from app.calendar import next_working_day_deadline
-from app.cases.models import Case, Task
-from app.cases.tasks import add_task
+from app.casework.models import Case, Task
+from app.casework.tasks import add_task
 from app.clock import now
 from app.messaging import models as m
 from app.messaging.models import OutboundMessage

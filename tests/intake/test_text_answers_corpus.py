@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from app.cases.models import Case, TextConversation
-from app.cases.text_answers import interpret
+from app.casework.models import Case, TextConversation
 from app.extensions import db
+from app.intake.text_answers import interpret
 from ivr_flows import text_flows
 from tests.telephony.test_text_reports import after_a_minute, answer_the_questions
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from app.cases.models import Case, Task
+from app.casework.models import Case, Task
 from app.extensions import db
 
 PROBER = "+447912345678"

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from app.cases.references import digits_of, format_reference, random_digits, spoken_reference
+from app.casework.references import digits_of, format_reference, random_digits, spoken_reference
 
 
 def test_a_hate_crime_reference_looks_like_hc_and_six_digits() -> None:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from app.cases.assignment import Candidate, choose_officer, is_on_duty, postcode_district
-from app.cases.progress import selection_cutoff
-from app.cases.tasks import next_attempt_due, outcome_named
+from app.casework.assignment import Candidate, choose_officer, is_on_duty, postcode_district
+from app.casework.progress import selection_cutoff
+from app.casework.tasks import next_attempt_due, outcome_named
 from tests.conftest import london
 
 

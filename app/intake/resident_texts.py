@@ -10,11 +10,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.calendar import next_working_day_deadline
-from app.cases import service
-from app.cases.models import Case, Task
-from app.cases.references import digits_of
-from app.cases.report import Report
-from app.cases.tasks import add_task
+from app.casework import service
+from app.casework.models import Case, Task
+from app.casework.references import digits_of
+from app.casework.report import Report
+from app.casework.tasks import add_task
 from app.clock import now
 from app.messaging.models import InboundMessage, OutboundMessage
 from ivr_flows import Flows

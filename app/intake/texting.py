@@ -18,20 +18,21 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from app.calendar import spoken_day_and_time
-from app.cases import resident_texts, service
-from app.cases.attention import UNHANDLED
-from app.cases.models import Attachment, Case, TextConversation
-from app.cases.report import Report
-from app.cases.text_answers import (
+from app.casework import service
+from app.casework.attention import UNHANDLED
+from app.casework.models import Attachment, Case, TextConversation
+from app.casework.report import Report
+from app.clock import now
+from app.intake import resident_texts
+from app.intake.engine import Ask, Collect, Given, Next, move_on, take_turn
+from app.intake.text_answers import (
     DESCRIPTION_MIN_LENGTH,
     allowed_answers,
     command_of,
-    interpret,
     is_opt_in,
     is_opt_out,
     keyword,
 )
-from app.clock import now
 from app.jobs import enqueue_after_commit
 from app.messaging import models as m
 from app.messaging.models import InboundMessage, OutboundMessage
@@ -46,7 +47,6 @@ CONVERSATION_IDLE = timedelta(hours=24)
 # RQ's scheduler keeps due times in whole seconds and hosts' clocks differ a little: a job that
 # runs this much before its due time does its work rather than waiting for the next sweep.
 SCHEDULE_TOLERANCE = timedelta(seconds=5)
-MAX_ATTEMPTS = 3  # the question, then at most two repeats
 CONTINUE_JOB = "workers.texts.continue_conversation"
 REPORT_KINDS = {"report": "hate_crime", "graffiti": "graffiti"}
 OPTED_OUT = "opted_out"  # why a case went phone only, so START can undo exactly that
@@ -257,45 +257,35 @@ def _answer(session: Session, flows: Flows, conversation: TextConversation, text
             _keep_collecting(session, conversation, step)
             return Handled(None, "answer_continued")
         conversation.collecting_until = None
-        return _advance(session, flows, conversation, step, conversation.answers[step.id])
-    understood, value = interpret(step, text)
-    if understood:
-        conversation.answers = {**conversation.answers, step.id: value}
-        if step.join_within_seconds:
-            _keep_collecting(session, conversation, step)
-            return Handled(flows.message("collecting"), "answer")
-        if value is True and step.on_yes_say:
-            # Safety advice first, in the same text as the next question.
-            handled = _advance(session, flows, conversation, step, value)
-            reply = f"{flows.message(step.on_yes_say)} {handled.reply or ''}".strip()
-            return Handled(reply, handled.handled_as, handled.case)
-    elif conversation.attempts < MAX_ATTEMPTS:
-        conversation.attempts += 1
-        retry = flows.message("not_understood", allowed=allowed_answers(step))
-        return Handled(f"{retry} {step.prompt}", "not_understood")
-    else:
-        conversation.answers = {**conversation.answers, step.id: None}
-    return _advance(session, flows, conversation, step, value if understood else None)
+        return _follow(session, flows, conversation, move_on(flows, step, conversation.answers))
+    turn = take_turn(flows, step, conversation.attempts, conversation.answers, Given(text=text))
+    conversation.answers = turn.answers
+    return _follow(session, flows, conversation, turn.next)
+
+
+def _follow(session: Session, flows: Flows, conversation: TextConversation, following: Next) -> Handled:
+    """The engine's next move as a text: the next question (safety advice first), the question again, or the end."""
+    if isinstance(following, Collect):
+        _keep_collecting(session, conversation, following.step)
+        return Handled(flows.message("collecting"), "answer")
+    if isinstance(following, Ask):
+        conversation.step, conversation.attempts = following.step.id, following.attempt
+        if following.retry_message:
+            retry = flows.message("not_understood", allowed=allowed_answers(following.step))
+            return Handled(f"{retry} {following.step.prompt}", "not_understood")
+        before = f"{flows.message(following.before)} " if following.before else ""
+        return Handled(before + following.step.prompt, "answer")
+    case = _open_case(session, conversation, complete=True)
+    task = service.first_task(case)
+    deadline = spoken_day_and_time(task.due_at) if task else ""
+    taken = "graffiti_taken" if case.kind == "graffiti" else "report_taken"
+    return Handled(flows.message(taken, reference=case.reference, deadline=deadline), "report_taken", case)
 
 
 def _keep_collecting(session: Session, conversation: TextConversation, step: Step) -> None:
     conversation.collecting_until = now() + timedelta(seconds=step.join_within_seconds)
     job_id = f"continue-conversation-{conversation.id}-{int(conversation.collecting_until.timestamp())}"
     enqueue_after_commit(session, CONTINUE_JOB, conversation.id, job_id=job_id, at=conversation.collecting_until)
-
-
-def _advance(session: Session, flows: Flows, conversation: TextConversation, step: Step, value: object) -> Handled:
-    option = step.options.get(str(value)) if step.type == "choice" else None
-    following = flows.step(option.goto if option and option.goto else str(step.next))
-    conversation.attempts = 1
-    if following.type != "action":
-        conversation.step = following.id
-        return Handled(following.prompt, "answer")
-    case = _open_case(session, conversation, complete=True)
-    task = service.first_task(case)
-    deadline = spoken_day_and_time(task.due_at) if task else ""
-    taken = "graffiti_taken" if case.kind == "graffiti" else "report_taken"
-    return Handled(flows.message(taken, reference=case.reference, deadline=deadline), "report_taken", case)
 
 
 def continue_conversation(session: Session, flows: Flows, conversation_id: int) -> bool:
@@ -307,7 +297,7 @@ def continue_conversation(session: Session, flows: Flows, conversation_id: int) 
         return False
     conversation.collecting_until = None
     step = flows.step(f"{conversation.flow}.{conversation.step}")
-    handled = _advance(session, flows, conversation, step, conversation.answers.get(step.id))
+    handled = _follow(session, flows, conversation, move_on(flows, step, conversation.answers))
     if handled.reply:
         case_id = handled.case.id if handled.case else None
         queue_text(session, to=conversation.phone, body=handled.reply, purpose="question", case_id=case_id)

@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from app.cases.report import Report
-from app.cases.risk import RISK_QUESTIONS
+from app.casework.report import Report
+from app.casework.risk import RISK_QUESTIONS
 from app.phones import to_e164
 
 KINDS = ("hate_crime", "graffiti")

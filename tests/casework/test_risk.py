@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.cases.risk import RiskAssessment, assess_risk
+from app.casework.risk import RiskAssessment, assess_risk
 
 HIGH = RiskAssessment("high", priority=True, duty_officer_flag=True)
 MEDIUM = RiskAssessment("medium", priority=False, duty_officer_flag=False)

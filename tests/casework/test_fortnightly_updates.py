@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from app.cases.models import Case, ProgressContact, Task
+from app.casework.models import Case, ProgressContact, Task
 from app.extensions import db
 from app.messaging.models import OutboundMessage, PhoneOptOut
 from app.staff.accounts import create_staff, issue_token
-from tests.cases.test_officer_tasks import report, texts_to, the_task
+from tests.casework.test_officer_tasks import report, texts_to, the_task
 from tests.conftest import RESIDENT, at_once, london
 from tests.workers.test_confirmation_text import run_worker
 

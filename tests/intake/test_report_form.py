@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from app.cases.report_form import InvalidReport, parse_web_report
+from app.intake.report_form import InvalidReport, parse_web_report
 
 MOBILE = "+447911123456"
 LANDLINE = "+441214960000"

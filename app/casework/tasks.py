@@ -23,9 +23,9 @@ from app.calendar import (
     next_working_day,
     next_working_day_deadline,
 )
-from app.cases.assignment import Candidate, choose_officer, is_on_duty
-from app.cases.contact import may_text, record_contact
-from app.cases.models import Case, Task
+from app.casework.assignment import Candidate, choose_officer, is_on_duty
+from app.casework.contact import may_text, record_contact
+from app.casework.models import Case, Task
 from app.clock import now
 from app.jobs import enqueue_after_commit
 from app.messaging import templates

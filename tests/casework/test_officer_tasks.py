@@ -6,9 +6,9 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from app.cases.models import Case, Task
-from app.cases.report import Report
-from app.cases.service import open_case
+from app.casework.models import Case, Task
+from app.casework.report import Report
+from app.casework.service import open_case
 from app.clock import frozen_at, now
 from app.extensions import db
 from app.staff.accounts import create_staff, find_staff, issue_token

@@ -1,14 +1,16 @@
 """A call's progress through the phone flows (ivr_flows/), kept in the database.
 
-Each webhook hands over what the caller just did (`Input`); this module
-records the answer on the `PhoneCall` row and says what the caller hears
-next (an `Outcome`), without knowing anything of TwiML or Flask.
+Each webhook hands over what the caller just did (a `Given`); the engine
+(app/intake/engine.py) decides what comes next, and this module keeps the
+answers on the `PhoneCall` row, opens the case and says what the caller
+hears (an `Outcome`), without knowing anything of TwiML or Flask.
 """
 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime, time
 from typing import Any
 
@@ -17,36 +19,18 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.calendar import LONDON, is_within_hours, london_date
-from app.cases import service
-from app.cases.contact import may_text
-from app.cases.models import Case, PhoneCall
-from app.cases.references import digits_of
-from app.cases.report import Report
+from app.casework import service
+from app.casework.contact import may_text
+from app.casework.models import Case, PhoneCall
+from app.casework.report import Report
 from app.clock import now
-from app.phones import sender_number, spoken_digits, uk_number_from_keypad
-from ivr_flows import Flows, Option, Step
+from app.intake.engine import MAX_ATTEMPTS, Ask, Collect, Given, Next, move_on, take_turn
+from app.phones import sender_number
+from ivr_flows import Flows, Step
 
 log = logging.getLogger(__name__)
 
-MAX_ATTEMPTS = 3  # the question, then at most two repeats
 REPORT_FLOWS = {"report": "hate_crime", "graffiti": "graffiti"}
-
-
-@dataclass(frozen=True)
-class Input:
-    """What the caller did at a step: keys pressed, or a recording made (or nothing)."""
-
-    digits: str = ""
-    recording: dict[str, Any] | None = None
-
-
-@dataclass(frozen=True)
-class Ask:
-    step: Step
-    attempt: int = 1
-    retry_message: str = ""  # asked again: the message saying why
-    before: str = ""  # a message to say first
-    values: dict[str, str] = field(default_factory=dict)  # what the prompt reads back
 
 
 @dataclass(frozen=True)
@@ -94,92 +78,34 @@ def answer(
     from_number: str | None,
     step: Step,
     attempt: int,
-    given: Input,
+    given: Given,
 ) -> Outcome:
-    """Record the caller's answer to `step` and decide what comes next."""
+    """Record the caller's answer to `step` and decide what comes next (the engine decides; this keeps it)."""
     call = _call(session, call_sid, from_number)
     call.last_step_at = now()
-    accepted, value = _interpret(step, given)
-    if accepted:
-        if step.type == "record":
-            service.record_recording(session, call_sid, step.purpose or step.id, _recording_details(given))
-        elif step.type != "menu":
-            _remember(call, step.id, value)
-        option = step.options.get(given.digits) if step.type in {"menu", "choice"} else None
-        target = option.goto if option and option.goto else step.next
-        # Safety advice cannot wait for the end of the call: it comes before the next question.
-        before = step.on_yes_say if value is True and step.on_yes_say else ""
-        return _advance(session, flows, centre, call, target, option, before)
-    if attempt < MAX_ATTEMPTS:
+    turn = take_turn(flows, step, attempt, call.answers, given)
+    if turn.understood and step.type == "record" and given.recording:
+        service.record_recording(session, call_sid, step.purpose or step.id, _recording_details(given.recording))
+    call.answers = turn.answers  # a new dict, so the JSON column is saved
+    if not turn.understood and attempt >= MAX_ATTEMPTS:
+        log.info("call %s: no answer to %s after %s attempts", call_sid, step.address, attempt)
+    return _follow(session, flows, centre, call, turn.next)
+
+
+def _recording_details(recording: Mapping[str, Any]) -> dict[str, Any]:
+    return {key: recording.get(key) for key in ("recording_sid", "url", "duration_seconds")}
+
+
+def _follow(session: Session, flows: Flows, centre: ContactCentre, call: PhoneCall, following: Next) -> Outcome:
+    """Ask the next question, or do what the flow hands over to."""
+    if isinstance(following, Collect):  # phone answers are never joined: straight on
+        following = move_on(flows, following.step, call.answers)
+    if isinstance(following, Ask):
+        if following.step.flow in REPORT_FLOWS:
+            call.flow = following.step.flow  # from here on, a hang-up leaves an incomplete report
         session.commit()
-        keyed_wrong = bool(given.digits.strip()) and step.retry_message
-        return Ask(step, attempt + 1, retry_message=step.retry_message if keyed_wrong else "retry")
-    log.info("call %s: no answer to %s after %s attempts", call_sid, step.address, attempt)
-    if step.on_no_answer:
-        return _advance(session, flows, centre, call, step.on_no_answer.goto, step.on_no_answer)
-    if step.type == "menu":
-        return _advance(session, flows, centre, call, None, Option(action="silent_caller"))
-    _remember(call, step.id, None)
-    return _advance(session, flows, centre, call, step.next, None)
-
-
-def _interpret(step: Step, given: Input) -> tuple[bool, Any]:
-    if step.type == "record":
-        return bool(given.recording and given.recording.get("recording_sid")), None
-    digits = given.digits.strip()
-    if step.type in {"menu", "choice"}:
-        option = step.options.get(digits)
-        return (option is not None), (option.value if option else None)
-    if step.type == "yes_no":
-        return (digits in {"1", "2"}), (digits == "1")
-    if step.type == "phone_number":
-        number = uk_number_from_keypad(digits.rstrip("#"))
-        return (number is not None), number
-    if step.type == "digits":
-        cleaned = digits_of(digits)
-        return (len(cleaned) == step.num_digits), cleaned
-    return False, None
-
-
-def _recording_details(given: Input) -> dict[str, Any]:
-    recording = given.recording or {}
-    return {
-        "recording_sid": recording["recording_sid"],
-        "url": recording.get("url"),
-        "duration_seconds": recording.get("duration_seconds"),
-    }
-
-
-def _remember(call: PhoneCall, key: str, value: Any) -> None:
-    call.answers = {**call.answers, key: value}  # a new dict, so the JSON column is saved
-
-
-def _advance(
-    session: Session,
-    flows: Flows,
-    centre: ContactCentre,
-    call: PhoneCall,
-    target: str | None,
-    option: Option | None,
-    before: str = "",
-) -> Outcome:
-    action = option.action if option and option.action else None
-    if target and not action:
-        next_step = flows.step(target)
-        if next_step.flow in REPORT_FLOWS:
-            call.flow = next_step.flow  # from here on, a hang-up leaves an incomplete report
-        if next_step.type != "action":
-            session.commit()
-            return Ask(next_step, before=before, values=_read_back(call, next_step))
-        action = next_step.action
-    return _perform(session, flows, centre, call, action or "silent_caller")
-
-
-def _read_back(call: PhoneCall, step: Step) -> dict[str, str]:
-    """The earlier answer a confirming question reads back, one digit at a time."""
-    if step.reads_back is None:
-        return {}
-    return {"number": spoken_digits(str(call.answers.get(step.reads_back) or ""))}
+        return following
+    return _perform(session, flows, centre, call, following.action)
 
 
 def _perform(session: Session, flows: Flows, centre: ContactCentre, call: PhoneCall, action: str) -> Outcome:

@@ -17,9 +17,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.calendar import LONDON, is_working_day, london_date, next_working_day, next_working_day_deadline
-from app.cases.contact import may_text_now, record_contact
-from app.cases.models import Case, ProgressContact
-from app.cases.tasks import add_task
+from app.casework.contact import may_text_now, record_contact
+from app.casework.models import Case, ProgressContact
+from app.casework.tasks import add_task
 from app.clock import now
 from app.messaging import templates
 from app.messaging.outbox import queue_text

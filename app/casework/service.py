@@ -11,13 +11,13 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.calendar import next_working_day_deadline, spoken_day_and_time
-from app.cases.assignment import postcode_district
-from app.cases.contact import may_text, record_contact
-from app.cases.models import Case, Recording, Task
-from app.cases.references import format_reference, random_digits
-from app.cases.report import Report
-from app.cases.risk import assess_risk
-from app.cases.tasks import add_task
+from app.casework.assignment import postcode_district
+from app.casework.contact import may_text, record_contact
+from app.casework.models import Case, Recording, Task
+from app.casework.references import format_reference, random_digits
+from app.casework.report import Report
+from app.casework.risk import assess_risk
+from app.casework.tasks import add_task
 from app.clock import now
 from app.messaging import templates
 from app.messaging.models import OutboundMessage

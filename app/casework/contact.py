@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
-from app.cases.models import Case
+from app.casework.models import Case
 from app.messaging.opt_outs import is_opted_out
 from app.phones import can_receive_texts
 

@@ -1,0 +1,145 @@
+"""One conversation engine for every channel: a flow, where the resident is in it, one input -> what next.
+
+No Flask, no database, no TwiML: the phone and text adapters turn Twilio's form
+into a `Given` and the engine's `Turn` into TwiML or a text, and keep the state
+(answers, step, attempts) in their own rows. Reading an answer is a pure
+function per step type: keys on a phone, words in a text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from app.intake.text_answers import interpret
+from app.phones import spoken_digits, uk_number_from_keypad
+from ivr_flows import Flows, Option, Step
+
+MAX_ATTEMPTS = 3  # the question, then at most two repeats
+SILENT_CALLER = "silent_caller"
+
+
+@dataclass(frozen=True)
+class Given:
+    """One input: keys pressed (`digits`), a recording made, or a text (None: nothing, e.g. silence)."""
+
+    digits: str = ""
+    recording: Mapping[str, Any] | None = None
+    text: str | None = None
+
+
+@dataclass(frozen=True)
+class Ask:
+    """Ask `step` (again, when `retry_message` names why); say the message `before` first."""
+
+    step: Step
+    attempt: int = 1
+    retry_message: str = ""
+    before: str = ""
+    values: dict[str, str] = field(default_factory=dict)  # what the prompt reads back
+
+
+@dataclass(frozen=True)
+class Act:
+    """Hand over to the adapter: open the case, connect the call, look up a case..."""
+
+    action: str
+    before: str = ""
+
+
+@dataclass(frozen=True)
+class Collect:
+    """A free-text answer that later texts may add to: move on once the resident stops typing."""
+
+    step: Step
+
+
+Next = Ask | Act | Collect
+
+
+@dataclass(frozen=True)
+class Turn:
+    answers: dict[str, Any]
+    next: Next
+    understood: bool
+
+
+def read_answer(step: Step, given: Given) -> tuple[bool, Any]:
+    """(understood, value) for one input to `step`: words when it is a text, keys otherwise."""
+    if given.text is not None:
+        return interpret(step, given.text)
+    if step.type == "record":
+        return bool(given.recording and given.recording.get("recording_sid")), None
+    keys = given.digits.strip()
+    if step.type in {"menu", "choice"}:
+        option = step.options.get(keys)
+        return (option is not None), (option.value if option else None)
+    if step.type == "yes_no":
+        return (keys in {"1", "2"}), (keys == "1")
+    if step.type == "phone_number":
+        number = uk_number_from_keypad(keys.rstrip("#"))
+        return (number is not None), number
+    if step.type == "digits":
+        cleaned = "".join(ch for ch in keys if ch in "0123456789")
+        return (len(cleaned) == step.num_digits), cleaned
+    return False, None
+
+
+def chosen_option(step: Step, given: Given, value: Any) -> Option | None:
+    """The menu or choice option the answer picked (by key, or by the value words gave)."""
+    if step.type not in {"menu", "choice"}:
+        return None
+    if given.text is None:
+        return step.options.get(given.digits.strip())
+    return next((option for option in step.options.values() if option.value == value), None)
+
+
+def take_turn(flows: Flows, step: Step, attempt: int, answers: Mapping[str, Any], given: Given) -> Turn:
+    """Read the input as an answer to `step` and decide what comes next."""
+    understood, value = read_answer(step, given)
+    if understood:
+        kept = answers if step.type in {"menu", "record"} else {**answers, step.id: value}
+        if step.join_within_seconds:
+            return Turn(dict(kept), Collect(step), True)
+        option = chosen_option(step, given, value)
+        # Safety advice cannot wait for the end: it comes before the next question.
+        before = step.on_yes_say if value is True and step.on_yes_say else ""
+        target = option.goto if option and option.goto else step.next
+        return Turn(dict(kept), go_to(flows, target, option.action if option else None, kept, before), True)
+    if attempt < MAX_ATTEMPTS:
+        wrong = bool(given.digits.strip() or (given.text or "").strip())
+        retry = step.retry_message if wrong and step.retry_message else "retry"
+        return Turn(dict(answers), Ask(step, attempt + 1, retry_message=retry), False)
+    return Turn(*give_up(flows, step, answers), False)
+
+
+def give_up(flows: Flows, step: Step, answers: Mapping[str, Any]) -> tuple[dict[str, Any], Next]:
+    """No answer after the last attempt: the step's own way on, or carry on with the answer unknown."""
+    if step.on_no_answer:
+        return dict(answers), go_to(flows, step.on_no_answer.goto, step.on_no_answer.action, answers)
+    if step.type == "menu":
+        return dict(answers), Act(SILENT_CALLER)
+    kept = {**answers, step.id: None}
+    return kept, go_to(flows, step.next, None, kept)
+
+
+def move_on(flows: Flows, step: Step, answers: Mapping[str, Any]) -> Next:
+    """Past a collected answer (the resident has stopped typing): the step after it."""
+    return go_to(flows, step.next, None, answers)
+
+
+def go_to(flows: Flows, target: str | None, action: str | None, answers: Mapping[str, Any], before: str = "") -> Next:
+    if action or not target:
+        return Act(action or SILENT_CALLER, before)
+    following = flows.step(target)
+    if following.type == "action":
+        return Act(str(following.action), before)
+    return Ask(following, before=before, values=read_back(following, answers))
+
+
+def read_back(step: Step, answers: Mapping[str, Any]) -> dict[str, str]:
+    """The earlier answer a confirming question reads back, one digit at a time."""
+    if step.reads_back is None:
+        return {}
+    return {"number": spoken_digits(str(answers.get(step.reads_back) or ""))}
