@@ -23,7 +23,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     register_extensions(app)
     register_blueprints(app)
     register_cli(app)
-    register_flows()
+    register_checks()
     return app
 
 
@@ -63,9 +63,11 @@ def register_cli(app: Flask) -> None:
     register_commands(app)
 
 
-def register_flows() -> None:
-    """Load and validate the call flows now, so a broken flow stops the app, not a call."""
+def register_checks() -> None:
+    """Load and validate the call flows and the job registry now, so a mistake stops the app, not a call."""
+    from app.background.registry import check_registry
     from ivr_flows import phone_flows, text_flows
 
     phone_flows()
     text_flows()
+    check_registry()

@@ -9,6 +9,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 
 from app import demo, migrate
+from app.background.registry import JOBS, job_named
 from app.clock import frozen_at
 from app.extensions import db
 from app.staff.accounts import (
@@ -102,11 +103,10 @@ def seed_demo() -> None:
 
 @jobs_cli.command("list")
 def jobs_list() -> None:
-    """Show the periodic schedule."""
-    from workers.schedule import PERIODIC_JOBS
-
-    for job in PERIODIC_JOBS:
-        click.echo(f"{job.name:<18} every {job.every_seconds:>4}s  {job.purpose}")
+    """Show every background job: the periodic schedule, then the jobs the line asks for."""
+    for job in sorted(JOBS, key=lambda job: job.every_seconds is None):
+        when = f"every {job.every_seconds:>4}s" if job.every_seconds else "on demand "
+        click.echo(f"{job.name:<22} {when}  {job.purpose}")
 
 
 @jobs_cli.command("run")
@@ -114,12 +114,12 @@ def jobs_list() -> None:
 @click.option("--as-of", "as_of", default=None, help="Run as if it were this ISO 8601 time (with offset).")
 def jobs_run(name: str, as_of: str | None) -> None:
     """Run one periodic job now."""
-    from workers.schedule import job_named
-
     try:
         job = job_named(name)
     except KeyError as error:
         raise click.ClickException(f"no periodic job called {name}") from error
+    if job.every_seconds is None:
+        raise click.ClickException(f"{name} runs on demand for one row, not on a schedule")
     if as_of is None:
         click.echo(f"{name}: {job.func()}")
         return
@@ -164,8 +164,8 @@ def jobs_failed() -> None:
     """What needs a person (unalerted high-risk cases, tasks nobody can take), then RQ's failed jobs."""
     from redis.exceptions import RedisError
 
+    from app.background.failures import failed_jobs
     from app.casework.attention import needs_attention
-    from workers.failures import failed_jobs
 
     for item in needs_attention(db.session):
         click.echo(f"needs attention  case {item.case_reference}  {item.problem}")

@@ -7,8 +7,9 @@ thread per process hands to Redis (workers/ and the CLI enqueue directly).
 After a Redis failure a circuit breaker skips that Redis for a while, so a
 dead or hung Redis costs one timeout, not one per request; whatever is
 skipped or dropped is still committed, and the periodic sweeps queue it.
-Jobs are named by their dotted path so the domain never imports the worker
-modules.
+The domain asks for a job by its `JobName`; the table of names to functions
+is app/background/registry.py, which RQ reaches through one function,
+`run_job(name, *args)`, so neither the domain nor this module imports a job.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import atexit
 import logging
 from dataclasses import dataclass
 from datetime import datetime
+from enum import StrEnum
 from typing import Any
 
 from flask import Flask, current_app, has_request_context
@@ -33,24 +35,41 @@ log = logging.getLogger(__name__)
 
 QUEUE_NAME = "default"
 REDIS_TIMEOUT_SECONDS = 2.0
+RUN_JOB = "app.background.registry.run_job"  # what every RQ job calls; checked at start-up by the registry
 _PENDING_KEY = "jobs_after_commit"
+
+
+class JobName(StrEnum):
+    """Every background job, by the name the domain asks for it, `flask jobs` shows and RQ records."""
+
+    SEND_TEXT = "send-text"
+    SEND_EMAIL = "send-email"
+    CONTINUE_CONVERSATION = "continue-conversation"
+    ASSIGN_TASK = "assign-task"
+    CONTACT_FOR_UPDATE = "contact-for-update"
+    # periodic: run by the cron process and `flask jobs run NAME`
+    OUTBOX = "outbox"
+    TEXT_CONVERSATIONS = "text-conversations"
+    REMINDERS = "reminders"
+    PROGRESS_UPDATES = "progress-updates"
+    INCOMPLETE_CALLS = "incomplete-calls"
 
 
 @dataclass(frozen=True)
 class JobRequest:
-    func_path: str
+    name: JobName
     args: tuple[Any, ...]
     job_id: str
     at: datetime | None = None  # run no earlier than this (needs a worker running --with-scheduler)
 
 
-def enqueue_after_commit(session: Session, func_path: str, *args: Any, job_id: str, at: datetime | None = None) -> None:
-    """Queue `func_path(*args)` once `session` commits. `job_id` must be deterministic.
+def enqueue_after_commit(session: Session, name: JobName, *args: Any, job_id: str, at: datetime | None = None) -> None:
+    """Queue the job `name` with `args` (ids) once `session` commits. `job_id` must be deterministic.
 
     A job scheduled `at` a time is a convenience: the database holds the due
     time and a periodic sweep does the work if Redis loses the job.
     """
-    session.info.setdefault(_PENDING_KEY, []).append(JobRequest(func_path, args, job_id, at))
+    session.info.setdefault(_PENDING_KEY, []).append(JobRequest(name, args, job_id, at))
 
 
 def connect(redis_url: str) -> Redis:
@@ -64,10 +83,11 @@ def enqueue(connection: Redis, requests: list[JobRequest]) -> int:
     added = 0
     for request in requests:
         try:
+            call = (RUN_JOB, request.name.value, *request.args)
             if request.at is None:
-                queue.enqueue(request.func_path, *request.args, job_id=request.job_id, unique=True)
+                queue.enqueue(*call, job_id=request.job_id, unique=True)
             else:
-                queue.enqueue_at(request.at, request.func_path, *request.args, job_id=request.job_id, unique=True)
+                queue.enqueue_at(request.at, *call, job_id=request.job_id, unique=True)
             added += 1
         except DuplicateJobError:
             continue

@@ -1,9 +1,10 @@
-"""The baseline for `benchmarks.voice_webhook`: a bare Flask route returning static TwiML.
+"""The ceiling for `benchmarks.webhooks`: a bare Flask route returning static TwiML.
 
 It answers POST /twilio/voice with a main menu shaped like the real app's
 (same verbs, attributes and length), but checks no signature, reads no form
-and touches no database, so the ratio against it is the cost of the app's
-own work per webhook. Served by gunicorn as `benchmarks.bare_app:app`.
+and touches no database: what gunicorn and Flask alone cost per webhook.
+`benchmarks.floor_app` returns the same TwiML. Served by gunicorn as
+`benchmarks.bare_app:app`.
 """
 
 from __future__ import annotations

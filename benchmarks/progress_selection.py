@@ -17,7 +17,7 @@ a fixed run time (Wednesday 2026-11-25 10:30 London, cut-off Thursday 10:00):
   (median), each in its own transaction (pool checkout, ping, BEGIN) as the
   sweep would, so about 0.4 ms of it is fixed cost; "in db" is PostgreSQL's
   own execution time for the same SQL, from EXPLAIN ANALYZE;
-* enqueue: one RQ job per due case built as `workers.sweeps.queue_progress_updates`
+* enqueue: one RQ job per due case built as `app.background.sweeps.queue_progress_updates`
   builds them and handed to `app.jobs.enqueue_now`, into an empty queue;
 * sweep: `queue_progress_updates()` itself under a frozen clock, into an empty
   queue (selection + enqueue, the production path); enqueue and sweep are
@@ -284,12 +284,12 @@ def measure(scenario: Scenario, runs: int, redis_url: str, redis: Redis) -> None
     """Selection, enqueue, the real sweep and the plan, inside the current app context."""
     from rq import Queue
 
+    from app.background.sweeps import queue_progress_updates
     from app.calendar import london_date
     from app.casework import progress
     from app.clock import frozen_at
     from app.extensions import db
-    from app.jobs import QUEUE_NAME, JobRequest, enqueue_now
-    from workers.sweeps import queue_progress_updates
+    from app.jobs import QUEUE_NAME, JobName, JobRequest, enqueue_now
 
     session = db.session
     scenario.open_count = int(session.scalar(text("SELECT count(*) FROM cases WHERE status = 'open'")) or 0)
@@ -316,9 +316,7 @@ def measure(scenario: Scenario, runs: int, redis_url: str, redis: Redis) -> None
 
     def enqueue() -> int:
         requests = [
-            JobRequest(
-                "workers.tasks.contact_for_update", (case_id, AS_OF.isoformat()), f"progress-{case_id}-{day:%Y%m%d}"
-            )
+            JobRequest(JobName.CONTACT_FOR_UPDATE, (case_id, AS_OF.isoformat()), f"progress-{case_id}-{day:%Y%m%d}")
             for case_id in due
         ]
         return enqueue_now(redis_url, requests) if requests else 0
@@ -347,9 +345,9 @@ def measure(scenario: Scenario, runs: int, redis_url: str, redis: Redis) -> None
 
 def warm_up_enqueue(redis_url: str, redis: Redis) -> None:
     """One untimed job first, so the first data set does not pay for the process's first enqueue."""
-    from app.jobs import JobRequest, enqueue_now
+    from app.jobs import JobName, JobRequest, enqueue_now
 
-    enqueue_now(redis_url, [JobRequest("workers.tasks.contact_for_update", (0,), "progress-warm-up")])
+    enqueue_now(redis_url, [JobRequest(JobName.CONTACT_FOR_UPDATE, (0,), "progress-warm-up")])
     redis.flushdb()
 
 

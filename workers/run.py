@@ -23,10 +23,10 @@ from redis.exceptions import RedisError
 from rq.cron import CronScheduler
 
 from app import create_app
+from app.background.registry import PERIODIC_JOBS, run_job
 from app.config import Config, is_set
 from app.jobs import QUEUE_NAME
 from workers.outage import LONGEST_PAUSE_SECONDS, OncePerMinute, RedisOutage
-from workers.schedule import PERIODIC_JOBS
 from workers.worker import AppWorker
 
 log = logging.getLogger(__name__)
@@ -96,10 +96,7 @@ def run_cron(redis_url: str, stopping: threading.Event) -> None:
     """Enqueue each periodic job when due; while Redis is away, wait for it (due jobs run when it returns)."""
     connection = Redis.from_url(redis_url, socket_timeout=10, socket_connect_timeout=5)
     scheduler = CronScheduler(connection=connection)
-    for periodic in PERIODIC_JOBS:
-        scheduler.register(
-            periodic.func, QUEUE_NAME, interval=periodic.every_seconds, name=periodic.name, job_timeout=CRON_JOB_TIMEOUT
-        )
+    register_periodic_jobs(scheduler)
     outage = RedisOutage("cron")
     born = False
     while not stopping.is_set():
@@ -117,6 +114,19 @@ def run_cron(redis_url: str, stopping: threading.Event) -> None:
         stopping.wait(scheduler.calculate_sleep_interval())
     with suppress(RedisError):
         scheduler.register_death()
+
+
+def register_periodic_jobs(scheduler: Any) -> None:
+    """Put every periodic job of the registry on `scheduler` (a CronScheduler, or `rq.cron` itself)."""
+    for periodic in PERIODIC_JOBS:
+        scheduler.register(
+            run_job,
+            QUEUE_NAME,
+            args=(periodic.name.value,),
+            interval=periodic.every_seconds,
+            name=periodic.name.value,
+            job_timeout=CRON_JOB_TIMEOUT,
+        )
 
 
 def listen_for_stop(stopping: threading.Event) -> None:

@@ -13,7 +13,7 @@ from flask import Flask
 from rq import SimpleWorker, Worker
 
 from app import create_app
-from workers.context import use_app
+from app.background.context import use_app
 
 
 class AppWorker(Worker):

@@ -27,7 +27,7 @@ from app.casework.assignment import Candidate, choose_officer, is_on_duty
 from app.casework.contact import may_text, record_contact
 from app.casework.models import Case, Task
 from app.clock import now
-from app.jobs import enqueue_after_commit
+from app.jobs import JobName, enqueue_after_commit
 from app.messaging import templates
 from app.messaging.email import queue_email
 from app.messaging.history import STAFF_NOTIFICATION
@@ -36,7 +36,6 @@ from app.staff.models import StaffMember
 
 log = logging.getLogger(__name__)
 
-ASSIGN_JOB = "workers.tasks.assign_task"
 GRAFFITI_REMOVAL = "graffiti_removal"
 CALL_KINDS = {"risk_assessment_callback", "update_callback", "progress_call"}
 MAX_CALL_ATTEMPTS = 3
@@ -94,7 +93,7 @@ def add_task(session: Session, case: Case, kind: str, origin: str, due_at: datet
     task = Task(kind=kind, origin=origin, due_at=due_at, phone=case.callback_phone, assignee_id=assignee_id, **fields)
     case.tasks.append(task)  # keeps the case's loaded task list true
     session.flush()
-    enqueue_after_commit(session, ASSIGN_JOB, task.id, job_id=f"assign-task-{task.id}")
+    enqueue_after_commit(session, JobName.ASSIGN_TASK, task.id, job_id=f"assign-task-{task.id}")
     return task
 
 
@@ -369,7 +368,7 @@ def reassign(session: Session, task_id: int, to: StaffMember) -> Task:
     if task.case.officer_id is not None:
         task.case.officer_id = to.id
     session.flush()
-    enqueue_after_commit(session, ASSIGN_JOB, task.id, job_id=f"assign-task-{task.id}-to-{to.id}")
+    enqueue_after_commit(session, JobName.ASSIGN_TASK, task.id, job_id=f"assign-task-{task.id}-to-{to.id}")
     session.commit()
     return task
 

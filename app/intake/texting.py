@@ -33,7 +33,7 @@ from app.intake.text_answers import (
     is_opt_out,
     keyword,
 )
-from app.jobs import enqueue_after_commit
+from app.jobs import JobName, enqueue_after_commit
 from app.messaging import models as m
 from app.messaging.models import InboundMessage, OutboundMessage
 from app.messaging.opt_outs import is_opted_out, set_opted_out
@@ -47,7 +47,6 @@ CONVERSATION_IDLE = timedelta(hours=24)
 # RQ's scheduler keeps due times in whole seconds and hosts' clocks differ a little: a job that
 # runs this much before its due time does its work rather than waiting for the next sweep.
 SCHEDULE_TOLERANCE = timedelta(seconds=5)
-CONTINUE_JOB = "workers.texts.continue_conversation"
 REPORT_KINDS = {"report": "hate_crime", "graffiti": "graffiti"}
 OPTED_OUT = "opted_out"  # why a case went phone only, so START can undo exactly that
 
@@ -285,7 +284,9 @@ def _follow(session: Session, flows: Flows, conversation: TextConversation, foll
 def _keep_collecting(session: Session, conversation: TextConversation, step: Step) -> None:
     conversation.collecting_until = now() + timedelta(seconds=step.join_within_seconds)
     job_id = f"continue-conversation-{conversation.id}-{int(conversation.collecting_until.timestamp())}"
-    enqueue_after_commit(session, CONTINUE_JOB, conversation.id, job_id=job_id, at=conversation.collecting_until)
+    enqueue_after_commit(
+        session, JobName.CONTINUE_CONVERSATION, conversation.id, job_id=job_id, at=conversation.collecting_until
+    )
 
 
 def continue_conversation(session: Session, flows: Flows, conversation_id: int) -> bool:

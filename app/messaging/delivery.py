@@ -15,7 +15,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from app.clock import now
-from app.jobs import JobRequest
+from app.jobs import JobName, JobRequest
 from app.messaging import models as m
 from app.messaging.models import Deliverable, OutboundEmail, OutboundMessage
 
@@ -57,7 +57,7 @@ def schedule_retry(row: Row, code: str | None) -> None:
     log.info("%s %s attempt %s failed; next try at %s", row.__tablename__, row.id, row.attempts, row.next_attempt_at)
 
 
-def due_jobs(session: Session, model: Model, func_path: str, kind: str, as_of: datetime) -> list[JobRequest]:
+def due_jobs(session: Session, model: Model, name: JobName, kind: str, as_of: datetime) -> list[JobRequest]:
     """Send jobs for rows that are due, after releasing claims a killed worker left behind.
 
     A claim older than CLAIM_EXPIRES_AFTER whose worker died before calling the
@@ -74,4 +74,4 @@ def due_jobs(session: Session, model: Model, func_path: str, kind: str, as_of: d
     rows = session.execute(
         select(model.id, model.attempts).where(model.status == m.RETRYABLE, model.next_attempt_at <= as_of)
     ).all()
-    return [JobRequest(func_path, (row.id,), job_id(kind, row.id, row.attempts)) for row in rows]
+    return [JobRequest(name, (row.id,), job_id(kind, row.id, row.attempts)) for row in rows]

@@ -12,14 +12,13 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from app.clock import now
-from app.jobs import JobRequest, enqueue_after_commit
+from app.jobs import JobName, JobRequest, enqueue_after_commit
 from app.messaging import models as m
 from app.messaging.delivery import claim, due_jobs, job_id, schedule_retry
 from app.messaging.models import OutboundEmail
 
 log = logging.getLogger(__name__)
 
-SEND_EMAIL_JOB = "workers.texts.send_email"
 SMTP_TIMEOUT_SECONDS = 10
 
 
@@ -29,7 +28,7 @@ def queue_email(
     email = OutboundEmail(to_address=to, subject=subject, body=body, purpose=purpose, case_id=case_id)
     session.add(email)
     session.flush()
-    enqueue_after_commit(session, SEND_EMAIL_JOB, email.id, job_id=job_id("email", email.id, 0))
+    enqueue_after_commit(session, JobName.SEND_EMAIL, email.id, job_id=job_id("email", email.id, 0))
     return email
 
 
@@ -71,4 +70,4 @@ def deliver_email(session: Session, email_id: int, gateway: SmtpGateway) -> str:
 
 
 def due_emails(session: Session, as_of: datetime) -> list[JobRequest]:
-    return due_jobs(session, OutboundEmail, SEND_EMAIL_JOB, "email", as_of)
+    return due_jobs(session, OutboundEmail, JobName.SEND_EMAIL, "email", as_of)

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.clock import now
-from app.jobs import JobRequest, enqueue_after_commit
+from app.jobs import JobName, JobRequest, enqueue_after_commit
 from app.messaging import models as m
 from app.messaging.delivery import claim, due_jobs, job_id, schedule_retry
 from app.messaging.models import OutboundMessage
@@ -27,7 +27,6 @@ from app.messaging.twilio_gateway import (
 
 log = logging.getLogger(__name__)
 
-SEND_JOB = "workers.texts.send_text"
 OPTED_OUT_CODE = "21610"  # Twilio: the number has replied STOP to us
 # Twilio's statuses in the order they happen; a late callback never moves a row backwards.
 STATUS_ORDER = {
@@ -74,7 +73,7 @@ def queue_text(
     if not_safe and message.status == m.RETRYABLE:
         message.status, message.error_code = m.REFUSED, "not_safe_to_text"
     if message.status == m.RETRYABLE:
-        enqueue_after_commit(session, SEND_JOB, message.id, job_id=send_job_id(message.id, 0))
+        enqueue_after_commit(session, JobName.SEND_TEXT, message.id, job_id=send_job_id(message.id, 0))
     log.info("outbox: text %s (%s) for case id %s is %s", message.id, purpose, case_id, message.status)
     return message
 
@@ -139,4 +138,4 @@ def record_delivery_status(session: Session, sid: str, status: str, error_code: 
 
 def due_for_sending(session: Session, as_of: datetime) -> list[JobRequest]:
     """Send jobs for texts that are due: never queued (Redis was down) or waiting to retry."""
-    return due_jobs(session, OutboundMessage, SEND_JOB, "text", as_of)
+    return due_jobs(session, OutboundMessage, JobName.SEND_TEXT, "text", as_of)

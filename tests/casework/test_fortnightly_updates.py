@@ -60,8 +60,8 @@ def test_not_contacted_twice_for_the_same_due_date(app, officers, redis, twilio_
 
 
 def test_two_schedulers_running_at_once_send_one_update(app, officers, redis, twilio_api, at):
-    from workers.sweeps import queue_progress_updates
-    from workers.tasks import contact_for_update
+    from app.background.sweeps import queue_progress_updates
+    from app.background.tasks import contact_for_update
 
     case = contacted_case(app, redis, at)
     chosen_at = london("2026-11-25 10:00").isoformat()
@@ -156,7 +156,7 @@ def test_jobs_failed_names_the_case(app, officers, redis, twilio_api, at):
     twilio_api.fail_next(503)
     case = contacted_case(app, redis, at)  # the confirmation text fails once
     output = app.test_cli_runner().invoke(args=["jobs", "failed"]).output
-    assert "workers.texts.send_text" in output and case.reference in output
+    assert "send-text" in output and case.reference in output
 
 
 def test_the_api_shows_the_officer_and_next_update(app, client, officers, redis, at):

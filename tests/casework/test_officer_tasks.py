@@ -129,7 +129,7 @@ def test_noon_reminder_then_escalation_to_the_manager_at_the_deadline(app, clien
 
 
 def test_two_reminder_runs_at_once_send_one_reminder(app, officers, redis, twilio_api, at):
-    from workers.sweeps import send_reminders
+    from app.background.sweeps import send_reminders
 
     with at("2026-11-25 10:00"):
         report("B10 0AA")

@@ -9,14 +9,14 @@ from rq import Queue
 from rq.registry import FailedJobRegistry
 from sqlalchemy import select
 
+from app.background.sweeps import sweep_outbox
 from app.clock import frozen_at, now
 from app.extensions import db
-from app.jobs import JobRequest, enqueue_now
+from app.jobs import JobName, JobRequest, enqueue_now
 from app.messaging.models import OutboundMessage
 from app.messaging.outbox import queue_text
 from tests.conftest import PUBLIC_BASE_URL, RESIDENT
 from tests.workers.test_confirmation_text import run_worker
-from workers.sweeps import sweep_outbox
 
 
 def a_text(to: str = RESIDENT) -> OutboundMessage:
@@ -71,7 +71,7 @@ def test_opted_out_number_21610_is_a_permanent_failure_not_retried(app, redis, t
 
 def test_two_jobs_for_the_same_row_send_one_text(app, redis, twilio_api, settings):
     message = a_text()
-    enqueue_now(settings["REDIS_URL"], [JobRequest("workers.texts.send_text", (message.id,), "a-duplicate-job")])
+    enqueue_now(settings["REDIS_URL"], [JobRequest(JobName.SEND_TEXT, (message.id,), "a-duplicate-job")])
     assert Queue("default", connection=redis).count == 2
     run_worker(app, redis)
     assert len(twilio_api.sent) == 1

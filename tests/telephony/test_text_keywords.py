@@ -52,7 +52,7 @@ def test_after_stop_no_text_of_any_kind_is_sent_and_the_officer_is_told_to_phone
     db.session.commit()
     assert refused.status == "refused" and refused.error_code == "opted_out"
     assert texter.send("hello?") is None, "no reply to an opted-out number either"
-    from workers.sweeps import sweep_outbox
+    from app.background.sweeps import sweep_outbox
 
     sweep_outbox()
     run_worker(app, redis)

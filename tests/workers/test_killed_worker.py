@@ -16,12 +16,12 @@ from rq import Queue
 from rq.registry import FailedJobRegistry, StartedJobRegistry
 from sqlalchemy import text
 
+from app.background.sweeps import sweep_outbox
 from app.extensions import make_engine
 from tests.casework.test_fortnightly_updates import contacted_case, progress_texts
 from tests.conftest import london
 from tests.workers.real_worker import start_rq_worker
 from tests.workers.test_confirmation_text import run_worker
-from workers.sweeps import sweep_outbox
 
 pytestmark = pytest.mark.skipif(os.environ.get("RUN_SLOW_TESTS") != "1", reason="slow: set RUN_SLOW_TESTS=1")
 

@@ -49,7 +49,7 @@ def test_two_sweeps_at_once_queue_each_text_once_and_send_it_once(app, redis, tw
 
     report_everything(phone)
     redis.flushdb()  # as if Redis had lost the first enqueue
-    from workers.sweeps import sweep_outbox
+    from app.background.sweeps import sweep_outbox
 
     assert sorted(at_once(app, sweep_outbox)) == [0, 1]
     assert Queue("default", connection=redis).count == 1
@@ -103,7 +103,7 @@ def test_two_rq_cron_processes_enqueue_everything_twice_and_nothing_is_sent_twic
         for scheduler in schedulers:
             scheduler.terminate()
             scheduler.wait(timeout=10)
-    outbox_sweeps = [job for job in queue.get_jobs() if job.func_name == "workers.sweeps.sweep_outbox"]
+    outbox_sweeps = [job for job in queue.get_jobs() if job.args == ("outbox",)]
     assert len(outbox_sweeps) == 2, "each scheduler enqueued the sweep"
     run_worker(app, redis)
     assert [m["To"] for m in twilio_api.sent] == [RESIDENT]

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
+from app.background.sweeps import sweep_outbox
 from app.casework.models import Task
 from app.clock import frozen_at, now
 from app.extensions import db
@@ -13,7 +14,6 @@ from app.messaging.models import OutboundMessage
 from tests.casework.test_officer_tasks import report
 from tests.conftest import RESIDENT
 from tests.workers.test_confirmation_text import run_worker
-from workers.sweeps import sweep_outbox
 
 
 def confirmation() -> OutboundMessage:

@@ -12,15 +12,15 @@ from rq.registry import FailedJobRegistry
 
 from app.casework.models import Case, Task, TextConversation
 from app.extensions import db
-from app.jobs import QUEUE_NAME
+from app.jobs import QUEUE_NAME, RUN_JOB, JobName
 from app.messaging.models import OutboundMessage
 
-# The row each job's first argument names, and how to get from it to a case.
+# The row each job's first id names, and how to get from it to a case.
 ARGUMENT_ROWS: dict[str, type] = {
-    "workers.texts.send_text": OutboundMessage,
-    "workers.texts.continue_conversation": TextConversation,
-    "workers.tasks.assign_task": Task,
-    "workers.tasks.contact_for_update": Case,
+    JobName.SEND_TEXT: OutboundMessage,
+    JobName.CONTINUE_CONVERSATION: TextConversation,
+    JobName.ASSIGN_TASK: Task,
+    JobName.CONTACT_FOR_UPDATE: Case,
 }
 
 
@@ -32,11 +32,18 @@ class FailedJob:
     error: str
 
 
+def job_name(job: Job) -> str:
+    """The registry's name for an RQ job (its first argument), or RQ's function name for any other job."""
+    if job.func_name == RUN_JOB and job.args:
+        return str(job.args[0])
+    return job.func_name or "unknown"
+
+
 def _case_reference(job: Job) -> str | None:
-    row_type = ARGUMENT_ROWS.get(job.func_name)
-    if row_type is None or not job.args:
+    row_type = ARGUMENT_ROWS.get(job_name(job))
+    if row_type is None or len(job.args) < 2:
         return None
-    row = db.session.get(row_type, job.args[0])
+    row = db.session.get(row_type, job.args[1])
     if row is None:
         return None
     case_id = row.id if isinstance(row, Case) else row.case_id
@@ -54,6 +61,6 @@ def failed_jobs() -> list[FailedJob]:
         result = job.latest_result()
         lines = (result.exc_string or "").strip().splitlines() if result else []
         found.append(
-            FailedJob(job.id, job.func_name, _case_reference(job), (lines[-1] if lines else "unknown error")[:200])
+            FailedJob(job.id, job_name(job), _case_reference(job), (lines[-1] if lines else "unknown error")[:200])
         )
     return found

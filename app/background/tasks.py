@@ -6,10 +6,10 @@ from datetime import datetime
 
 from flask import current_app
 
+from app.background.context import job
 from app.casework import progress, tasks
 from app.casework.tasks import Contact, Teams
 from app.extensions import db
-from workers.context import job
 
 
 def teams() -> Teams:

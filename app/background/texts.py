@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import current_app
 
+from app.background.context import job
 from app.casework.texts_in_doubt import IN_DOUBT, phone_instead_of_text
 from app.extensions import db
 from app.intake import texting
@@ -13,7 +14,6 @@ from app.messaging.outbox import OPTED_OUT_CODE, deliver
 from app.messaging.twilio_gateway import TwilioGateway
 from app.telephony.signature import public_url
 from ivr_flows import text_flows
-from workers.context import job
 
 
 @job

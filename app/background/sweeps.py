@@ -11,19 +11,19 @@ from redis.exceptions import RedisError
 from rq import Queue
 from rq.registry import clean_registries
 
+from app.background.context import job
+from app.background.tasks import teams
 from app.calendar import LONDON
 from app.casework import progress, tasks
 from app.casework.texts_in_doubt import phone_instead_of_text, unfollowed_texts
 from app.clock import now
 from app.extensions import db
 from app.intake import calls, texting
-from app.jobs import QUEUE_NAME, JobRequest, enqueue_now
+from app.jobs import QUEUE_NAME, JobName, JobRequest, enqueue_now
 from app.messaging import outbox
 from app.messaging.email import due_emails
 from app.messaging.models import OutboundMessage
 from ivr_flows import text_flows
-from workers.context import job
-from workers.tasks import teams
 
 log = logging.getLogger(__name__)
 
@@ -79,9 +79,7 @@ def queue_progress_updates() -> int:
     # a killed worker is queued again by the next run (the database makes a second contact a no-op).
     run = now().astimezone(LONDON)
     requests = [
-        JobRequest(
-            "workers.tasks.contact_for_update", (case_id, run.isoformat()), f"progress-{case_id}-{run:%Y%m%d%H%M}"
-        )
+        JobRequest(JobName.CONTACT_FOR_UPDATE, (case_id, run.isoformat()), f"progress-{case_id}-{run:%Y%m%d%H%M}")
         for case_id in due
     ]
     added = enqueue_now(_redis_url(), requests) if requests else 0

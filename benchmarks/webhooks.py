@@ -1,0 +1,436 @@
+"""Load the app's webhooks and API with wrk under gunicorn, against a floor and a bare route.
+
+    .venv/bin/python -m benchmarks.webhooks [--seconds 10]
+
+(`make bench` runs it with the defaults; it needs `wrk` on the PATH.) Every
+scenario runs under the same gunicorn settings (`--workers 2 --worker-class
+sync --timeout 12`, bound to 127.0.0.1, no access log) and the same load,
+`wrk -t1 -c16 -d<seconds>s --latency`, after a 2 s warm-up:
+
+* bare: `benchmarks.bare_app:app`, a Flask route returning static TwiML;
+* floor: `benchmarks.floor_app:create_app()`, which checks the Twilio
+  signature, inserts the call with SQLAlchemy Core, commits and returns the
+  same TwiML: the least any persisted webhook pays;
+* voice: the app's `POST /twilio/voice`, a new call (a new CallSid) each request;
+* step: the app's `POST /twilio/voice/step/report/danger_now?attempt=1` with
+  Digits=2, cycling through a pool of calls dialled and taken into the report
+  flow (main menu, 1) beforehand, untimed; answering the step again is
+  idempotent, and consecutive requests name different calls;
+* api: the app's `POST /api/v1/reports` (JSON) with an `integration` account's
+  bearer token, each request opening a case. The API's rate limits
+  (API_LIMIT_PER_ADDRESS, API_LIMIT_PER_TOKEN) are raised out of reach for
+  the run: the limiter still counts in Redis as in production, but never refuses.
+
+The Twilio requests are signed here (wrk cannot compute the HMAC-SHA1) for
+the server's URL, which is also its PUBLIC_BASE_URL, and replayed by
+benchmarks/wrk_requests.lua. A response counts only if it has the right
+status, Content-Type and a fragment of the right answer (the app answers a
+failed webhook with a 200 apology); anything else, and any socket error or
+wrk timeout (2 s), is an error, shown per scenario. req/s counts good answers.
+
+Everything lives in a temporary directory removed on exit: the SQLite
+database (unless DATABASE_URL is set: a PostgreSQL database whose name starts
+with "bench", migrated first, which keeps the rows the run adds), the instance
+path, the request files and gunicorn's logs. REDIS_URL is taken from the
+environment, else redis://127.0.0.1:6379/14, which is flushed at the end if
+it was empty at the start (the api scenario queues jobs no worker runs). wrk
+and gunicorn share the machine's CPUs: compare ratios between runs, not the
+absolute requests per second.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import secrets
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+from collections.abc import Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass
+from pathlib import Path
+from types import FrameType
+from urllib.parse import urlencode
+
+import requests
+from redis import Redis
+from redis.exceptions import RedisError
+from sqlalchemy.engine import make_url
+from twilio.request_validator import RequestValidator
+
+from benchmarks import floor_app, servers, wrk
+from benchmarks.servers import PROJECT_ROOT, Gunicorn, serving
+from benchmarks.wrk import Expect, Signed, WrkResult, run_wrk, write_requests
+
+AUTH_TOKEN = "bench-auth-token-0123456789abcdef"
+SECRET_KEY = "bench-secret-key"
+ACCOUNT_SID = "AC" + "1" * 32
+RESIDENT = "+447911123456"
+LINE = "+441214647269"
+DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/14"
+REAL_APP = "app:create_app()"
+BARE_APP = "benchmarks.bare_app:app"
+FLOOR_APP = "benchmarks.floor_app:create_app()"
+WARM_UP_SECONDS = 2.0
+# Requests signed per second of run: above what each app can answer here, so no request is sent twice.
+RATE_CEILING = {BARE_APP: 9000, FLOOR_APP: 5000, REAL_APP: 3000}
+POOL_CALLS = 32 * wrk.CONNECTIONS  # the report step's calls
+UNREACHABLE_LIMIT = "1000000/minute"
+ERROR_MARGIN = 100  # extra requests signed beyond ceiling x seconds
+
+VOICE = "/twilio/voice"
+MAIN_MENU = "/twilio/voice/step/main/menu?attempt=1"
+REPORT_STEP = "/twilio/voice/step/report/danger_now?attempt=1"
+NEXT_REPORT_STEP = "/twilio/voice/step/report/happened_before?attempt=1"
+API_REPORTS = "/api/v1/reports"
+API_REPORT = {"caller_phone": RESIDENT, "description": "Abuse shouted in the street", "safe_to_text": False}
+
+TWIML = "text/xml"
+MENU_ANSWER = Expect(200, TWIML, MAIN_MENU)  # the greeting's Gather, which the apology does not have
+
+
+# -- requests as Twilio (and the website) send them ----------------------------------
+
+
+def new_call_sid() -> str:
+    return "CA" + secrets.token_hex(16)
+
+
+def twilio_form(call_sid: str, **extra: str) -> dict[str, str]:
+    return {
+        "CallSid": call_sid,
+        "AccountSid": ACCOUNT_SID,
+        "From": RESIDENT,
+        "To": LINE,
+        "Direction": "inbound",
+        "CallStatus": "in-progress",
+        "ApiVersion": "2010-04-01",
+        **extra,
+    }
+
+
+def signed(validator: RequestValidator, base_url: str, path: str, form: dict[str, str]) -> Signed:
+    signature = validator.compute_signature(f"{base_url}{path}", form)
+    return Signed(path, "application/x-www-form-urlencoded", ("X-Twilio-Signature", signature), urlencode(form))
+
+
+def new_calls(base_url: str, count: int) -> Iterator[Signed]:
+    validator = RequestValidator(AUTH_TOKEN)
+    for _ in range(count):
+        yield signed(validator, base_url, VOICE, twilio_form(new_call_sid()))
+
+
+def report_steps(base_url: str, pool: list[str]) -> Iterator[Signed]:
+    validator = RequestValidator(AUTH_TOKEN)
+    for call_sid in pool:
+        yield signed(validator, base_url, REPORT_STEP, twilio_form(call_sid, Digits="2"))
+
+
+def api_reports(token: str) -> Iterator[Signed]:
+    """One request, repeated: every report is a new case whatever its words."""
+    body = json.dumps(API_REPORT, separators=(",", ":"))
+    yield Signed(API_REPORTS, "application/json", ("Authorization", f"Bearer {token}"), body)
+
+
+def start_calls(base_url: str, count: int) -> list[str]:
+    """Dial `count` calls and press 1 at the main menu (untimed): the report step's pool."""
+    validator = RequestValidator(AUTH_TOKEN)
+
+    def post(session: requests.Session, path: str, form: dict[str, str], expect: str) -> None:
+        request = signed(validator, base_url, path, form)
+        response = session.post(
+            f"{base_url}{path}",
+            data=request.body,
+            headers={"Content-Type": request.content_type, request.header[0]: request.header[1]},
+            timeout=15,
+        )
+        if response.status_code != 200 or expect not in response.text:
+            raise RuntimeError(f"could not start a call: HTTP {response.status_code} {response.text[:200]!r}")
+
+    def dial(calls: int) -> list[str]:
+        with requests.Session() as session:
+            session.trust_env = False  # no proxies from the environment: traffic stays on 127.0.0.1
+            started = []
+            for _ in range(calls):
+                call_sid = new_call_sid()
+                post(session, VOICE, twilio_form(call_sid), MAIN_MENU)
+                post(session, MAIN_MENU, twilio_form(call_sid, Digits="1"), REPORT_STEP)
+                started.append(call_sid)
+            return started
+
+    per_client = -(-count // wrk.CONNECTIONS)
+    with ThreadPoolExecutor(wrk.CONNECTIONS) as clients:
+        chunks = list(clients.map(dial, [per_client] * wrk.CONNECTIONS))
+    # Interleaved, so that consecutive requests (the ones in flight together) name different calls.
+    return [call for turn in zip(*chunks, strict=True) for call in turn]
+
+
+# -- scenarios -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Goal:
+    of_floor: float
+    p99_ms: float | None = None
+
+    def describe(self) -> str:
+        p99 = f", p99 < {self.p99_ms:g} ms" if self.p99_ms is not None else ""
+        return f">= {self.of_floor:g}x floor{p99}"
+
+    def met(self, result: WrkResult, floor: WrkResult) -> bool:
+        fast_enough = self.p99_ms is None or result.p99_ms < self.p99_ms
+        return result.errors == 0 and result.per_second >= self.of_floor * floor.per_second and fast_enough
+
+
+@dataclass(frozen=True)
+class Scenario:
+    name: str
+    label: str
+    expect: Expect
+    requests_file: Path
+    distinct: bool  # every request must be new (a new CallSid): the file must not run out
+    goal: Goal | None = None
+
+
+@dataclass(frozen=True)
+class Measured:
+    scenario: Scenario
+    result: WrkResult
+    notes: tuple[str, ...]
+
+
+def measure(server: Gunicorn, scenario: Scenario, seconds: float) -> Measured:
+    print(f"  {scenario.name}: warming up {WARM_UP_SECONDS:g}s, measuring {seconds:g}s", flush=True)
+    warm = run_wrk(server.base_url, scenario.requests_file, 1, scenario.expect, WARM_UP_SECONDS)
+    result = run_wrk(server.base_url, scenario.requests_file, warm.next_index, scenario.expect, seconds)
+    server.check_alive()
+    notes = []
+    if warm.errors:
+        notes.append(f"{warm.errors} errors during the warm-up")
+    if scenario.distinct and (warm.laps or result.laps):
+        notes.append("ran out of signed requests and sent some twice: raise RATE_CEILING")
+    return Measured(scenario, result, tuple(notes))
+
+
+def prepare(name: str, temp: Path, requests_: Iterable[Signed]) -> Path:
+    path = temp / f"{name}.requests"
+    write_requests(path, requests_)
+    return path
+
+
+def signed_for(target: str, seconds: float) -> int:
+    return int(RATE_CEILING[target] * (WARM_UP_SECONDS + seconds)) + ERROR_MARGIN
+
+
+def run_static_apps(env: dict[str, str], temp: Path, seconds: float, running: list[Gunicorn]) -> list[Measured]:
+    measured = []
+    for name, target, label in (
+        ("bare", BARE_APP, "bare Flask route, static TwiML"),
+        ("floor", FLOOR_APP, "floor: signature + INSERT + commit"),
+    ):
+        server = Gunicorn(target, env, temp / f"gunicorn-{name}.log")
+        requests_file = prepare(name, temp, new_calls(server.base_url, signed_for(target, seconds)))
+        with serving(server, running):
+            print(f"{target} on {server.base_url}", flush=True)
+            measured.append(measure(server, Scenario(name, label, MENU_ANSWER, requests_file, True), seconds))
+    return measured
+
+
+def run_real_app(
+    env: dict[str, str], token: str, temp: Path, seconds: float, running: list[Gunicorn]
+) -> list[Measured]:
+    server = Gunicorn(REAL_APP, env, temp / "gunicorn-app.log")
+    voice_file = prepare("voice", temp, new_calls(server.base_url, signed_for(REAL_APP, seconds)))
+    api_file = prepare("api", temp, api_reports(token))
+    with serving(server, running):
+        print(f"{REAL_APP} on {server.base_url}", flush=True)
+        voice = Scenario("voice", "POST /twilio/voice (new call)", MENU_ANSWER, voice_file, True, Goal(0.8, p99_ms=50))
+        measured = [measure(server, voice, seconds)]
+        print(f"  step: dialling {POOL_CALLS} calls into the report flow (untimed)", flush=True)
+        step_file = prepare("step", temp, report_steps(server.base_url, start_calls(server.base_url, POOL_CALLS)))
+        step_answer = Expect(200, TWIML, NEXT_REPORT_STEP)
+        step = Scenario("step", "report step danger_now, Digits=2", step_answer, step_file, False, Goal(0.8, p99_ms=50))
+        measured.append(measure(server, step, seconds))
+        api_answer = Expect(201, "application/json", '"reference"')
+        measured.append(
+            measure(
+                server, Scenario("api", "POST /api/v1/reports (JSON)", api_answer, api_file, False, Goal(0.5)), seconds
+            )
+        )
+    return measured
+
+
+# -- report ------------------------------------------------------------------------------
+
+
+def ratio(value: float, base: float) -> str:
+    return f"x{value / base:.2f}" if base > 0 else "-"
+
+
+def print_report(measured: list[Measured]) -> None:
+    by_name = {m.scenario.name: m.result for m in measured}
+    floor, bare = by_name["floor"], by_name["bare"]
+    width = max(len(f"{m.scenario.name}  {m.scenario.label}") for m in measured)
+    print()
+    header = (
+        f"{'scenario':<{width}}  {'req/s':>7}  {'p50 ms':>7}  {'p99 ms':>7}  {'errors':>6}  {'/floor':>6}  {'/bare':>6}"
+    )
+    print(f"{header}  goal")
+    for m in measured:
+        r, goal = m.result, m.scenario.goal
+        verdict = f"{goal.describe()}: {'met' if goal.met(r, floor) else 'MISSED'}" if goal else ""
+        print(
+            f"{m.scenario.name + '  ' + m.scenario.label:<{width}}  {r.per_second:>7.0f}  {r.p50_ms:>7.2f}  "
+            f"{r.p99_ms:>7.2f}  {r.errors:>6}  {ratio(r.per_second, floor.per_second):>6}  "
+            f"{ratio(r.per_second, bare.per_second):>6}  {verdict}"
+        )
+    for m in measured:
+        if m.result.errors or m.notes:
+            print(f"\n{m.scenario.name}: {m.result.bad_answers} wrong answers, {m.result.socket_errors} socket errors")
+            for line in (*m.notes, *m.result.samples):
+                print(f"    {line}")
+
+
+# -- setting up -------------------------------------------------------------------------
+
+
+def database_url_for(temp: Path) -> str:
+    """DATABASE_URL if set (PostgreSQL: a scratch database named bench*), else a SQLite file in `temp`."""
+    url = os.environ.get("DATABASE_URL", "").strip()
+    if not url:
+        return f"sqlite:///{temp / 'bench.sqlite3'}"
+    parsed = make_url(url)
+    if not parsed.drivername.startswith("sqlite") and not (parsed.database or "").startswith("bench"):
+        raise RuntimeError(
+            f"DATABASE_URL must name a scratch database whose name starts with bench, not {parsed.database}"
+        )
+    return url
+
+
+def app_environment(temp: Path, database_url: str, redis_url: str) -> dict[str, str]:
+    leave_out = {"GUNICORN_CMD_ARGS", "TWILIO_EDGE", "TWILIO_REGION", "RATELIMIT_STORAGE_URI"}
+    env = {key: value for key, value in os.environ.items() if key not in leave_out}
+    env.update(
+        {
+            "DATABASE_URL": database_url,
+            "REDIS_URL": redis_url,
+            "INSTANCE_PATH": str(temp),
+            "TWILIO_AUTH_TOKEN": AUTH_TOKEN,
+            "TWILIO_ACCOUNT_SID": ACCOUNT_SID,  # the app refuses webhooks that name another account
+            "SECRET_KEY": SECRET_KEY,
+            "API_LIMIT_PER_ADDRESS": UNREACHABLE_LIMIT,
+            "API_LIMIT_PER_TOKEN": UNREACHABLE_LIMIT,
+        }
+    )
+    return env
+
+
+def flask(env: dict[str, str], *args: str) -> str:
+    """Run `flask --app app ARGS` (a migration, a staff account) and return what it printed."""
+    command = [sys.executable, "-m", "flask", "--app", "app", *args]
+    done = subprocess.run(command, cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=120)
+    if done.returncode != 0:
+        raise RuntimeError(f"flask {' '.join(args)} failed:\n{done.stdout}{done.stderr}")
+    return done.stdout
+
+
+def integration_token(env: dict[str, str]) -> str:
+    email = f"bench-{secrets.token_hex(4)}@example.invalid"
+    flask(env, "staff", "create", email, "--name", "Benchmark integration", "--role", "integration")
+    return flask(env, "staff", "token", email).strip().splitlines()[-1]
+
+
+@contextmanager
+def redis_for_run(redis_url: str) -> Iterator[str]:
+    """Yield a note on Redis; flush the default database at the end if the run found it empty."""
+    connection = Redis.from_url(redis_url, socket_connect_timeout=2, socket_timeout=5)
+    try:
+        was_empty = connection.dbsize() == 0
+        note = f"redis: {redis_url}"
+    except RedisError as error:
+        was_empty = False
+        note = f"redis: {redis_url} UNREACHABLE ({type(error).__name__}): the api figures are not production's"
+    try:
+        yield note
+    finally:
+        if redis_url == DEFAULT_REDIS_URL and was_empty:
+            with suppress(RedisError):
+                connection.flushdb()
+        connection.close()
+
+
+# -- main -------------------------------------------------------------------------------
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.webhooks", description=__doc__.split("\n\n")[0])
+
+    def positive(text: str) -> float:
+        value = float(text)
+        if value <= 0:
+            raise argparse.ArgumentTypeError(f"must be positive, not {text}")
+        return value
+
+    parser.add_argument("--seconds", type=positive, default=10.0, help="measured seconds per scenario (10)")
+    return parser.parse_args(argv)
+
+
+def _interrupt(_signum: int, _frame: FrameType | None) -> None:
+    raise KeyboardInterrupt
+
+
+def run(args: argparse.Namespace, temp: Path, running: list[Gunicorn]) -> int:
+    wrk.wrk_path()  # fail before anything starts
+    database_url = database_url_for(temp)
+    redis_url = os.environ.get("REDIS_URL", "").strip() or DEFAULT_REDIS_URL
+    env = app_environment(temp, database_url, redis_url)
+    with redis_for_run(redis_url) as redis_note:
+        print(f"database: {make_url(database_url).render_as_string(hide_password=True)}")
+        print(redis_note)
+        print(f"{servers.describe_settings()}; {wrk.describe_settings(args.seconds)}; {os.cpu_count()} CPUs shared")
+        print(
+            f"API rate limits: API_LIMIT_PER_ADDRESS and API_LIMIT_PER_TOKEN set to {UNREACHABLE_LIMIT} "
+            "(counted in Redis as in production, never reached)",
+            flush=True,
+        )
+        flask(env, "db", "upgrade")
+        token = integration_token(env)
+        floor_app.create_table(database_url)
+        try:
+            measured = run_static_apps(env, temp, args.seconds, running)
+            measured += run_real_app(env, token, temp, args.seconds, running)
+        finally:
+            floor_app.drop_table(database_url)
+    print_report(measured)
+    return 1 if any(m.result.errors for m in measured) else 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    running: list[Gunicorn] = []
+    temp = Path(tempfile.mkdtemp(prefix="hatecrime-bench-"))
+    previous_term = signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        return run(args, temp, running)
+    except KeyboardInterrupt:
+        print("\ninterrupted", file=sys.stderr)
+        return 130
+    except (RuntimeError, subprocess.TimeoutExpired) as error:
+        print(f"benchmark failed: {error}", file=sys.stderr)
+        return 1
+    finally:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not leave gunicorn behind
+        for server in running:
+            server.stop()
+        shutil.rmtree(temp, ignore_errors=True)
+        signal.signal(signal.SIGTERM, previous_term)
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
