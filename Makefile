@@ -28,9 +28,10 @@ test: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check app workers tests ivr_flows devtools migrations benchmarks
+	$(BIN)/mypy  # strict, on app workers ivr_flows: [tool.mypy] in pyproject.toml
 
 bench: $(STAMP)
-	$(BIN)/python -m benchmarks.voice_webhook
+	$(BIN)/python -m benchmarks.webhooks
 
 bench-progress: $(STAMP)  # needs PostgreSQL (a scratch database named bench_*)
 	$(BIN)/python -m benchmarks.progress_selection

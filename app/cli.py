@@ -68,7 +68,7 @@ def staff_create(
         works_from, works_until = parse_hours(hours)
         pattern = WorkingPattern(parse_days(days), works_from, works_until)
         member = create_staff(
-            db.session,
+            db.session(),
             email,
             name,
             role,
@@ -88,7 +88,7 @@ def staff_create(
 def staff_token(email: str) -> None:
     """Print a new API token for EMAIL (only its hash is stored: keep it safe)."""
     try:
-        click.echo(issue_token(db.session, email))
+        click.echo(issue_token(db.session(), email))
     except StaffError as error:
         raise click.ClickException(str(error)) from error
 
@@ -96,7 +96,7 @@ def staff_token(email: str) -> None:
 @click.command("seed-demo")
 def seed_demo() -> None:
     """Create the demo staff accounts and the demo case (safe to run again); prints its reference."""
-    reference = demo.seed_demo(db.session)
+    reference = demo.seed_demo(db.session())
     click.echo("demo staff: " + ", ".join(f"{email} ({role})" for email, _, role in demo.DEMO_STAFF))
     click.echo(f"demo case: {reference}")
 
@@ -167,7 +167,7 @@ def jobs_failed() -> None:
     from app.background.failures import failed_jobs
     from app.casework.attention import needs_attention
 
-    for item in needs_attention(db.session):
+    for item in needs_attention(db.session()):
         click.echo(f"needs attention  case {item.case_reference}  {item.problem}")
     try:
         rows = failed_jobs()

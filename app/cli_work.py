@@ -46,11 +46,11 @@ def tasks_list(show_all: bool) -> None:
 @click.option("--by", "by_email", default=None, help="The email of the officer who did it.")
 def tasks_complete(task_id: int, outcome: str, risk_level: str | None, note: str | None, by_email: str | None) -> None:
     """Complete a task with its outcome (no answer schedules the next attempt)."""
-    by = find_staff(db.session, by_email) if by_email else None
+    by = find_staff(db.session(), by_email) if by_email else None
     if by_email and by is None:
         raise click.ClickException(f"no staff account for {by_email}")
     try:
-        follow_up = tasks.complete(db.session, task_id, outcome, by, risk_level, note)
+        follow_up = tasks.complete(db.session(), task_id, outcome, by, risk_level, note)
     except tasks.TaskError as error:
         raise click.ClickException(str(error)) from error
     click.echo(f"task {task_id} completed: {outcome}")
@@ -63,11 +63,11 @@ def tasks_complete(task_id: int, outcome: str, risk_level: str | None, note: str
 @click.option("--to", "to_email", required=True, help="The email of the officer taking it over.")
 def tasks_reassign(task_id: int, to_email: str) -> None:
     """Give a task to another officer (managers); they are told at once."""
-    officer = find_staff(db.session, to_email)
+    officer = find_staff(db.session(), to_email)
     if officer is None:
         raise click.ClickException(f"no staff account for {to_email}")
     try:
-        tasks.reassign(db.session, task_id, officer)
+        tasks.reassign(db.session(), task_id, officer)
     except tasks.TaskError as error:
         raise click.ClickException(str(error)) from error
     click.echo(f"task {task_id} reassigned to {officer.email}")
@@ -77,10 +77,10 @@ def tasks_reassign(task_id: int, to_email: str) -> None:
 @click.argument("reference")
 def cases_send_update(reference: str) -> None:
     """Text the resident their progress update now; resets the two-week clock."""
-    case = find_case_by_reference(db.session, reference)
+    case = find_case_by_reference(db.session(), reference)
     if case is None:
         raise click.ClickException(f"no case {reference}")
-    if not progress.send_update_now(db.session, case):
+    if not progress.send_update_now(db.session(), case):
         raise click.ClickException("this resident cannot be texted (not safe, not a mobile, or opted out): phone them")
     next_due = case.next_update_due.isoformat() if case.next_update_due else "-"
     click.echo(f"update queued for {case.reference}; next due {next_due}")

@@ -42,7 +42,12 @@ class AppBoundSession(Session):
 
 
 class Database:
-    """One engine per app, one session per thread; sessions end with the app context."""
+    """One engine per app, one session per thread; sessions end with the app context.
+
+    `db.session` is the thread-local proxy; the domain's functions take a real `Session`, so the
+    edges (views, jobs, commands) pass `db.session()`, this thread's session. (A session event
+    listened for on the proxy would be heard by every thread's session, not just this one.)
+    """
 
     def __init__(self) -> None:
         self.session: scoped_session[Session] = scoped_session(

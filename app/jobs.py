@@ -117,7 +117,11 @@ atexit.register(dispatcher.drain, 2.0)  # a gunicorn worker stopping hands over 
 def init_app(app: Flask) -> None:
     """In tests, each request waits until its jobs are in Redis (or skipped), so a test can run the worker next."""
     if app.config.get("JOBS_WAIT_AFTER_REQUEST", app.testing):
-        app.teardown_request(lambda _error: dispatcher.drain(10.0))
+        app.teardown_request(_wait_for_jobs)
+
+
+def _wait_for_jobs(_error: BaseException | None) -> None:
+    dispatcher.drain(10.0)
 
 
 @event.listens_for(Session, "after_commit")

@@ -16,10 +16,11 @@ import requests
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 HOST = "127.0.0.1"
+REAL_APP = "app:create_app()"
 WORKERS = 2
 TIMEOUT_SECONDS = 12
 # The one set of settings every scenario runs under; gunicorn writes no access log unless asked to.
-GUNICORN_SETTINGS = ("--workers", str(WORKERS), "--worker-class", "sync", "--timeout", str(TIMEOUT_SECONDS))
+GUNICORN_SETTINGS = ("--worker-class", "sync", "--timeout", str(TIMEOUT_SECONDS))
 
 
 def free_port() -> int:
@@ -29,7 +30,7 @@ def free_port() -> int:
 
 
 def describe_settings() -> str:
-    return f"gunicorn {' '.join(GUNICORN_SETTINGS)} --bind {HOST}:<port> (no access log)"
+    return f"gunicorn --workers {WORKERS} {' '.join(GUNICORN_SETTINGS)} --bind {HOST}:<port> (no access log)"
 
 
 class Gunicorn:
@@ -37,10 +38,13 @@ class Gunicorn:
 
     The port is chosen on construction, so requests can be signed for
     `base_url` (which is also the app's PUBLIC_BASE_URL) before it starts.
+    The benchmarks keep `workers` at WORKERS; tests/test_jobs.py serves the
+    app with this class too, as the Procfile's web process runs it.
     """
 
-    def __init__(self, target: str, env: dict[str, str], log_path: Path) -> None:
+    def __init__(self, target: str, env: dict[str, str], log_path: Path, workers: int = WORKERS) -> None:
         self.target = target
+        self.workers = workers
         self.port = free_port()
         self.base_url = f"http://{HOST}:{self.port}"
         self.env = {**env, "PUBLIC_BASE_URL": self.base_url}
@@ -49,7 +53,17 @@ class Gunicorn:
 
     @property
     def command(self) -> list[str]:
-        return [sys.executable, "-m", "gunicorn", *GUNICORN_SETTINGS, "--bind", f"{HOST}:{self.port}", self.target]
+        return [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "--workers",
+            str(self.workers),
+            *GUNICORN_SETTINGS,
+            "--bind",
+            f"{HOST}:{self.port}",
+            self.target,
+        ]
 
     def start(self) -> Gunicorn:
         with self.log_path.open("ab") as log:

@@ -64,7 +64,7 @@ from sqlalchemy.engine import make_url
 from twilio.request_validator import RequestValidator
 
 from benchmarks import floor_app, servers, wrk
-from benchmarks.servers import PROJECT_ROOT, Gunicorn, serving
+from benchmarks.servers import PROJECT_ROOT, REAL_APP, Gunicorn, serving
 from benchmarks.wrk import Expect, Signed, WrkResult, run_wrk, write_requests
 
 AUTH_TOKEN = "bench-auth-token-0123456789abcdef"
@@ -73,7 +73,6 @@ ACCOUNT_SID = "AC" + "1" * 32
 RESIDENT = "+447911123456"
 LINE = "+441214647269"
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/14"
-REAL_APP = "app:create_app()"
 BARE_APP = "benchmarks.bare_app:app"
 FLOOR_APP = "benchmarks.floor_app:create_app()"
 WARM_UP_SECONDS = 2.0
@@ -81,18 +80,14 @@ WARM_UP_SECONDS = 2.0
 RATE_CEILING = {BARE_APP: 9000, FLOOR_APP: 5000, REAL_APP: 3000}
 POOL_CALLS = 32 * wrk.CONNECTIONS  # the report step's calls
 UNREACHABLE_LIMIT = "1000000/minute"
-ERROR_MARGIN = 100  # extra requests signed beyond ceiling x seconds
+SPARE_REQUESTS = 100  # signed beyond ceiling x seconds
 
 VOICE = "/twilio/voice"
 MAIN_MENU = "/twilio/voice/step/main/menu?attempt=1"
 REPORT_STEP = "/twilio/voice/step/report/danger_now?attempt=1"
 NEXT_REPORT_STEP = "/twilio/voice/step/report/happened_before?attempt=1"
 API_REPORTS = "/api/v1/reports"
-API_REPORT = {"caller_phone": RESIDENT, "description": "Abuse shouted in the street", "safe_to_text": False}
-
-TWIML = "text/xml"
-MENU_ANSWER = Expect(200, TWIML, MAIN_MENU)  # the greeting's Gather, which the apology does not have
-
+API_PAYLOAD = {"caller_phone": RESIDENT, "description": "Abuse shouted in the street", "safe_to_text": False}
 
 # -- requests as Twilio (and the website) send them ----------------------------------
 
@@ -133,7 +128,7 @@ def report_steps(base_url: str, pool: list[str]) -> Iterator[Signed]:
 
 def api_reports(token: str) -> Iterator[Signed]:
     """One request, repeated: every report is a new case whatever its words."""
-    body = json.dumps(API_REPORT, separators=(",", ":"))
+    body = json.dumps(API_PAYLOAD, separators=(",", ":"))
     yield Signed(API_REPORTS, "application/json", ("Authorization", f"Bearer {token}"), body)
 
 
@@ -192,9 +187,19 @@ class Scenario:
     name: str
     label: str
     expect: Expect
-    requests_file: Path
-    distinct: bool  # every request must be new (a new CallSid): the file must not run out
+    distinct: bool  # every request must be new (a new CallSid): the request file must not run out
     goal: Goal | None = None
+
+
+TWIML = "text/xml"
+MENU_ANSWER = Expect(200, TWIML, MAIN_MENU)  # the greeting's Gather, which the apology does not have
+BARE = Scenario("bare", "Flask route, static TwiML", MENU_ANSWER, distinct=True)
+FLOOR = Scenario("floor", "signature check, INSERT, commit, static TwiML", MENU_ANSWER, distinct=True)
+NEW_CALL = Scenario("voice", "POST /twilio/voice (a new call)", MENU_ANSWER, True, Goal(0.8, p99_ms=50))
+REPORT_ANSWER = Expect(200, TWIML, NEXT_REPORT_STEP)
+ANSWER_STEP = Scenario("step", "POST .../report/danger_now (Digits=2)", REPORT_ANSWER, False, Goal(0.8, p99_ms=50))
+API_ANSWER = Expect(201, "application/json", '"reference"')
+API_REPORT = Scenario("api", "POST /api/v1/reports (JSON, a new case)", API_ANSWER, False, Goal(0.5))
 
 
 @dataclass(frozen=True)
@@ -204,10 +209,11 @@ class Measured:
     notes: tuple[str, ...]
 
 
-def measure(server: Gunicorn, scenario: Scenario, seconds: float) -> Measured:
+def measure(server: Gunicorn, scenario: Scenario, requests_file: Path, seconds: float) -> Measured:
+    """Warm up, then measure, carrying on through the request file from where the warm-up stopped."""
     print(f"  {scenario.name}: warming up {WARM_UP_SECONDS:g}s, measuring {seconds:g}s", flush=True)
-    warm = run_wrk(server.base_url, scenario.requests_file, 1, scenario.expect, WARM_UP_SECONDS)
-    result = run_wrk(server.base_url, scenario.requests_file, warm.next_index, scenario.expect, seconds)
+    warm = run_wrk(server.base_url, requests_file, 1, scenario.expect, WARM_UP_SECONDS)
+    result = run_wrk(server.base_url, requests_file, warm.next_index, scenario.expect, seconds)
     server.check_alive()
     notes = []
     if warm.errors:
@@ -223,21 +229,18 @@ def prepare(name: str, temp: Path, requests_: Iterable[Signed]) -> Path:
     return path
 
 
-def signed_for(target: str, seconds: float) -> int:
-    return int(RATE_CEILING[target] * (WARM_UP_SECONDS + seconds)) + ERROR_MARGIN
+def enough_new_calls(target: str, seconds: float) -> int:
+    return int(RATE_CEILING[target] * (WARM_UP_SECONDS + seconds)) + SPARE_REQUESTS
 
 
 def run_static_apps(env: dict[str, str], temp: Path, seconds: float, running: list[Gunicorn]) -> list[Measured]:
     measured = []
-    for name, target, label in (
-        ("bare", BARE_APP, "bare Flask route, static TwiML"),
-        ("floor", FLOOR_APP, "floor: signature + INSERT + commit"),
-    ):
-        server = Gunicorn(target, env, temp / f"gunicorn-{name}.log")
-        requests_file = prepare(name, temp, new_calls(server.base_url, signed_for(target, seconds)))
+    for scenario, target in ((BARE, BARE_APP), (FLOOR, FLOOR_APP)):
+        server = Gunicorn(target, env, temp / f"gunicorn-{scenario.name}.log")
+        calls = prepare(scenario.name, temp, new_calls(server.base_url, enough_new_calls(target, seconds)))
         with serving(server, running):
             print(f"{target} on {server.base_url}", flush=True)
-            measured.append(measure(server, Scenario(name, label, MENU_ANSWER, requests_file, True), seconds))
+            measured.append(measure(server, scenario, calls, seconds))
     return measured
 
 
@@ -245,23 +248,15 @@ def run_real_app(
     env: dict[str, str], token: str, temp: Path, seconds: float, running: list[Gunicorn]
 ) -> list[Measured]:
     server = Gunicorn(REAL_APP, env, temp / "gunicorn-app.log")
-    voice_file = prepare("voice", temp, new_calls(server.base_url, signed_for(REAL_APP, seconds)))
-    api_file = prepare("api", temp, api_reports(token))
+    calls = prepare("voice", temp, new_calls(server.base_url, enough_new_calls(REAL_APP, seconds)))
+    reports = prepare("api", temp, api_reports(token))
     with serving(server, running):
         print(f"{REAL_APP} on {server.base_url}", flush=True)
-        voice = Scenario("voice", "POST /twilio/voice (new call)", MENU_ANSWER, voice_file, True, Goal(0.8, p99_ms=50))
-        measured = [measure(server, voice, seconds)]
+        measured = [measure(server, NEW_CALL, calls, seconds)]
         print(f"  step: dialling {POOL_CALLS} calls into the report flow (untimed)", flush=True)
-        step_file = prepare("step", temp, report_steps(server.base_url, start_calls(server.base_url, POOL_CALLS)))
-        step_answer = Expect(200, TWIML, NEXT_REPORT_STEP)
-        step = Scenario("step", "report step danger_now, Digits=2", step_answer, step_file, False, Goal(0.8, p99_ms=50))
-        measured.append(measure(server, step, seconds))
-        api_answer = Expect(201, "application/json", '"reference"')
-        measured.append(
-            measure(
-                server, Scenario("api", "POST /api/v1/reports (JSON)", api_answer, api_file, False, Goal(0.5)), seconds
-            )
-        )
+        steps = prepare("step", temp, report_steps(server.base_url, start_calls(server.base_url, POOL_CALLS)))
+        measured.append(measure(server, ANSWER_STEP, steps, seconds))
+        measured.append(measure(server, API_REPORT, reports, seconds))
     return measured
 
 
@@ -272,22 +267,25 @@ def ratio(value: float, base: float) -> str:
     return f"x{value / base:.2f}" if base > 0 else "-"
 
 
+def title(scenario: Scenario) -> str:
+    return f"{scenario.name:<6}{scenario.label}"
+
+
 def print_report(measured: list[Measured]) -> None:
     by_name = {m.scenario.name: m.result for m in measured}
     floor, bare = by_name["floor"], by_name["bare"]
-    width = max(len(f"{m.scenario.name}  {m.scenario.label}") for m in measured)
+    width = max(len(title(m.scenario)) for m in measured)
     print()
-    header = (
-        f"{'scenario':<{width}}  {'req/s':>7}  {'p50 ms':>7}  {'p99 ms':>7}  {'errors':>6}  {'/floor':>6}  {'/bare':>6}"
+    print(
+        f"{'scenario':<{width}}  {'req/s':>6}  {'p50 ms':>7}  {'p99 ms':>7}  {'errors':>6}  "
+        f"{'vs floor':>8}  {'vs bare':>7}  goal"
     )
-    print(f"{header}  goal")
     for m in measured:
         r, goal = m.result, m.scenario.goal
         verdict = f"{goal.describe()}: {'met' if goal.met(r, floor) else 'MISSED'}" if goal else ""
         print(
-            f"{m.scenario.name + '  ' + m.scenario.label:<{width}}  {r.per_second:>7.0f}  {r.p50_ms:>7.2f}  "
-            f"{r.p99_ms:>7.2f}  {r.errors:>6}  {ratio(r.per_second, floor.per_second):>6}  "
-            f"{ratio(r.per_second, bare.per_second):>6}  {verdict}"
+            f"{title(m.scenario):<{width}}  {r.per_second:>6.0f}  {r.p50_ms:>7.2f}  {r.p99_ms:>7.2f}  {r.errors:>6}  "
+            f"{ratio(r.per_second, floor.per_second):>8}  {ratio(r.per_second, bare.per_second):>7}  {verdict}"
         )
     for m in measured:
         if m.result.errors or m.notes:
@@ -380,6 +378,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
+def load_average() -> str:
+    """The 1-minute load average: anything else running on these CPUs skews every figure."""
+    return f"load average {os.getloadavg()[0]:.2f} (1 min)"
+
+
 def _interrupt(_signum: int, _frame: FrameType | None) -> None:
     raise KeyboardInterrupt
 
@@ -392,7 +395,8 @@ def run(args: argparse.Namespace, temp: Path, running: list[Gunicorn]) -> int:
     with redis_for_run(redis_url) as redis_note:
         print(f"database: {make_url(database_url).render_as_string(hide_password=True)}")
         print(redis_note)
-        print(f"{servers.describe_settings()}; {wrk.describe_settings(args.seconds)}; {os.cpu_count()} CPUs shared")
+        print(f"{servers.describe_settings()}; {wrk.describe_settings(args.seconds)}")
+        print(f"{os.cpu_count()} CPUs shared by wrk and gunicorn; {load_average()}")
         print(
             f"API rate limits: API_LIMIT_PER_ADDRESS and API_LIMIT_PER_TOKEN set to {UNREACHABLE_LIMIT} "
             "(counted in Redis as in production, never reached)",
@@ -407,6 +411,7 @@ def run(args: argparse.Namespace, temp: Path, running: list[Gunicorn]) -> int:
         finally:
             floor_app.drop_table(database_url)
     print_report(measured)
+    print(f"\nat the end: {load_average()}")
     return 1 if any(m.result.errors for m in measured) else 0
 
 

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from werkzeug.serving import make_server
+from werkzeug.serving import WSGIRequestHandler, make_server
 from werkzeug.wrappers import Request, Response
 
 
@@ -92,12 +92,18 @@ class FakeTwilioApi:
         return Response(json.dumps(body), status=status, mimetype="application/json")
 
 
+class KeepAliveHandler(WSGIRequestHandler):
+    """HTTP/1.1, as Twilio's API speaks: the client's connection is kept open from text to text."""
+
+    protocol_version = "HTTP/1.1"
+
+
 class FakeTwilioServer:
     """Serves a FakeTwilioApi on a free port of 127.0.0.1 in a background thread."""
 
     def __init__(self, api: FakeTwilioApi) -> None:
         self.api = api
-        self._server = make_server("127.0.0.1", 0, api, threaded=True)
+        self._server = make_server("127.0.0.1", 0, api, threaded=True, request_handler=KeepAliveHandler)
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
     @property

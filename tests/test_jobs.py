@@ -20,7 +20,7 @@ from rq import Queue
 from twilio.request_validator import RequestValidator
 
 from app import jobs
-from benchmarks.voice_webhook import REAL_APP, Gunicorn
+from benchmarks.servers import REAL_APP, Gunicorn
 from tests.conftest import AUTH_TOKEN, PUBLIC_BASE_URL
 from tests.phone import Texter
 from tests.redis_server import RedisServer

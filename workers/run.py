@@ -45,7 +45,7 @@ class SupervisedWorker(AppWorker):
 
     def request_stop(self, signum: int, frame: Any) -> None:
         self.stopping.set()  # RQ raises StopRequested when idle without saying so: remember it was asked
-        super().request_stop(signum, frame)
+        super().request_stop(signum, frame)  # type: ignore[no-untyped-call]  # RQ leaves this one unannotated
 
 
 def run_worker(redis_url: str, stopping: threading.Event) -> None:

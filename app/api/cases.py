@@ -113,7 +113,7 @@ def case_json(case: Case) -> dict[str, Any]:
         "description": case.description,
         "location": case.location,
         "occurred": case.occurred,
-        "opted_out": is_opted_out(db.session, case.callback_phone) or is_opted_out(db.session, case.caller_phone),
+        "opted_out": is_opted_out(db.session(), case.callback_phone) or is_opted_out(db.session(), case.caller_phone),
         "contact_by_phone_only": case.contact_by_phone_only,
         "officer": {"name": case.officer.name} if case.officer else None,
         "next_update_due": _iso(case.next_update_due),
@@ -144,7 +144,7 @@ def case_json(case: Case) -> dict[str, Any]:
         ],
         "attachments": [{"url": a.url, "content_type": a.content_type, "status": a.status} for a in case.attachments],
         "messages": [
-            {**text, "created_at": _iso(text["created_at"])} for text in messages_for_case(db.session, case.id)
+            {**text, "created_at": _iso(text["created_at"])} for text in messages_for_case(db.session(), case.id)
         ],
     }
 
@@ -153,10 +153,10 @@ def case_json(case: Case) -> dict[str, Any]:
 @token_required
 def get_case(reference: str) -> Response:
     """One case, if the caller may see it (404 both when it does not exist and when it is not theirs)."""
-    case = visible_case_by_reference(db.session, g.staff, reference) if looks_like_reference(reference) else None
+    case = visible_case_by_reference(db.session(), g.staff, reference) if looks_like_reference(reference) else None
     if case is None:
         abort(404, "no such case")
-    record(db.session, g.staff, API_READ_CASE, [case.id], request.remote_addr)
+    record(db.session(), g.staff, API_READ_CASE, [case.id], request.remote_addr)
     db.session.commit()
     return jsonify(case_json_for(case, g.staff.role))
 
@@ -169,7 +169,7 @@ def list_cases() -> Response | tuple[Response, int]:
     phone = to_e164(raw) or to_e164(f"+{raw}") or sender_number(raw) or sender_number(f"+{raw}")
     if phone is None:
         return jsonify(error="phone must be a valid phone number"), 400
-    cases = visible_cases_for_phone(db.session, g.staff, phone)
-    record(db.session, g.staff, API_LIST_CASES, [case.id for case in cases], request.remote_addr)
+    cases = visible_cases_for_phone(db.session(), g.staff, phone)
+    record(db.session(), g.staff, API_LIST_CASES, [case.id for case in cases], request.remote_addr)
     db.session.commit()
     return jsonify(cases=[case_json_for(case, g.staff.role) for case in cases])

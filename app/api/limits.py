@@ -14,7 +14,7 @@ from typing import Any
 from flask import Blueprint, Flask, Response, request
 from flask_limiter import Limiter
 
-from app.api.auth import bearer_token
+from app.api.auth import authenticated_staff, bearer_token
 
 
 def client_address() -> str:
@@ -28,6 +28,10 @@ def token_key() -> str:
 
 def no_token() -> bool:
     return not bearer_token()
+
+
+def valid_token() -> bool:
+    return authenticated_staff() is not None
 
 
 def refused_token(response: Response) -> bool:
@@ -63,9 +67,11 @@ def init_app(app: Flask, blueprints: Iterable[Blueprint]) -> Limiter:
     per_token = limiter.shared_limit(
         app.config["API_LIMIT_PER_TOKEN"], scope="token", key_func=token_key, exempt_when=no_token
     )
-    # Counted only when the token is refused; once over, every request from that address waits.
+    # Counted only when the token is refused; once over, guesses from that address wait. A valid token is
+    # never held back by someone else's guessing: behind a proxy that hides addresses (TRUSTED_PROXY_COUNT
+    # unset) every caller shares one address, and the website's reports must still get through.
     failed_tokens = limiter.shared_limit(
-        app.config["API_FAILED_TOKEN_LIMIT"], scope="failed-token", deduct_when=refused_token
+        app.config["API_FAILED_TOKEN_LIMIT"], scope="failed-token", deduct_when=refused_token, exempt_when=valid_token
     )
     for blueprint in blueprints:
         for limit in (per_address, per_token, failed_tokens):

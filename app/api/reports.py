@@ -50,7 +50,7 @@ def create_report() -> Response | tuple[Response, int]:
         return jsonify(errors=invalid.errors), 422
     # Who opened it is written in the case's own commit: an integration reads back only its own cases.
     with cases_opened_by(db.session(), g.staff, request.remote_addr):
-        case = service.open_case(db.session, report, received_at=now())
+        case = service.open_case(db.session(), report, received_at=now())
     log.info("case %s posted by staff id %s", case.reference, g.staff.id)
     response = jsonify(_created_json(case))
     response.status_code = 201

@@ -43,14 +43,19 @@ def complete_task(task_id: int) -> Response | tuple[Response, int]:
     if refused := _forbidden():
         return refused
     task = db.session.get(Task, task_id) if task_id <= MAX_ROW_ID else None
-    if task is None or visible_case(db.session, g.staff, task.case_id) is None:
+    if task is None or visible_case(db.session(), g.staff, task.case_id) is None:
         abort(404, f"no task {task_id}")
     body = json_body()
     if errors := _completion_errors(body):
         return jsonify(errors=errors), 422
     try:
         follow_up = tasks.complete(
-            db.session, task_id, body["outcome"], g.staff, body.get("risk_level") or body.get("risk"), body.get("note")
+            db.session(),
+            task_id,
+            body["outcome"],
+            g.staff,
+            body.get("risk_level") or body.get("risk"),
+            body.get("note"),
         )
     except tasks.TaskError as error:
         return jsonify(error=str(error)), 404 if "no task" in str(error) else 422
@@ -66,10 +71,10 @@ def send_update(reference: str) -> Response | tuple[Response, int]:
     """Text the resident their progress update now; resets the two-week clock."""
     if refused := _forbidden():
         return refused
-    case = visible_case_by_reference(db.session, g.staff, reference) if looks_like_reference(reference) else None
+    case = visible_case_by_reference(db.session(), g.staff, reference) if looks_like_reference(reference) else None
     if case is None:
         abort(404, "no such case")
-    if not progress.send_update_now(db.session, case):
+    if not progress.send_update_now(db.session(), case):
         return jsonify(error="this resident cannot be texted (not safe, not a mobile, or opted out): phone them"), 409
     return jsonify(
         reference=case.reference, next_update_due=case.next_update_due.isoformat() if case.next_update_due else None

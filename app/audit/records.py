@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -43,7 +43,11 @@ def cases_opened_by(session: Session, staff: StaffMember, address: str | None) -
     def forget(_rolled_back: Session) -> None:
         opened.clear()
 
-    hooks = {"after_flush": collect, "before_commit": add_events, "after_rollback": forget}
+    hooks: dict[str, Callable[..., None]] = {
+        "after_flush": collect,
+        "before_commit": add_events,
+        "after_rollback": forget,
+    }
     for name, hook in hooks.items():
         event.listen(session, name, hook)
     try:

@@ -41,11 +41,11 @@ def sweep_outbox() -> int:
     Also fails RQ jobs whose worker died (SIGKILL, OOM) as soon as their
     heartbeat lapses, rather than after RQ's default of about 7 minutes.
     """
-    requests = outbox.due_for_sending(db.session, now()) + due_emails(db.session, now())
-    for message_id in unfollowed_texts(db.session):  # e.g. claims a killed worker left, now uncertain
+    requests = outbox.due_for_sending(db.session(), now()) + due_emails(db.session(), now())
+    for message_id in unfollowed_texts(db.session()):  # e.g. claims a killed worker left, now uncertain
         message = db.session.get(OutboundMessage, message_id, populate_existing=True)
         if message is not None:
-            phone_instead_of_text(db.session, message)
+            phone_instead_of_text(db.session(), message)
             db.session.commit()
     added = enqueue_now(_redis_url(), requests) if requests else 0
     log.info("outbox sweep: %s due, %s queued", len(requests), added)
@@ -60,11 +60,11 @@ def sweep_outbox() -> int:
 def send_reminders() -> str:
     """Tell the owners of tasks whose notification job was lost; give ownerless tasks an officer;
     noon reminders; escalation at the deadline."""
-    lost = tasks.untold_task_ids(db.session)
+    lost = tasks.untold_task_ids(db.session())
     for task_id in lost:
-        tasks.assign(db.session, task_id, teams())
-    assigned, raised = tasks.assign_ownerless(db.session, teams())
-    reminded, escalated = tasks.send_reminders(db.session, teams())
+        tasks.assign(db.session(), task_id, teams())
+    assigned, raised = tasks.assign_ownerless(db.session(), teams())
+    reminded, escalated = tasks.send_reminders(db.session(), teams())
     return (
         f"{len(lost)} notified, {assigned} given an officer, {raised} without one raised, "
         f"{reminded} reminded, {escalated} escalated"
@@ -74,7 +74,7 @@ def send_reminders() -> str:
 @job
 def queue_progress_updates() -> int:
     """From 10:00 on working days: one job per open case due its fortnightly update."""
-    due = progress.due_case_ids(db.session, now())
+    due = progress.due_case_ids(db.session(), now())
     # One job id per case per run: two schedulers in the same run queue it once, and a job lost with
     # a killed worker is queued again by the next run (the database makes a second contact a no-op).
     run = now().astimezone(LONDON)
@@ -91,8 +91,8 @@ def queue_progress_updates() -> int:
 def close_abandoned_calls() -> int:
     """Calls quiet for 30 minutes with no status callback are over: keep what they said."""
     closed = 0
-    for call in calls.unfinished_calls(db.session, now() - CALL_IDLE_BEFORE_CLOSING):
-        if calls.end_call(db.session, call.call_sid, "no-status-callback", None) is not None:
+    for call in calls.unfinished_calls(db.session(), now() - CALL_IDLE_BEFORE_CLOSING):
+        if calls.end_call(db.session(), call.call_sid, "no-status-callback", None) is not None:
             closed += 1
     log.info("incomplete-calls sweep: %s incomplete case(s) opened", closed)
     return closed
@@ -101,11 +101,11 @@ def close_abandoned_calls() -> int:
 @job
 def close_idle_conversations() -> int:
     """Send next questions whose scheduled job was lost; close conversations idle for 24 hours."""
-    for conversation_id in texting.waiting_conversations(db.session):
-        texting.continue_conversation(db.session, text_flows(), conversation_id)
+    for conversation_id in texting.waiting_conversations(db.session()):
+        texting.continue_conversation(db.session(), text_flows(), conversation_id)
     expired = 0
-    for conversation in texting.idle_conversations(db.session):
-        case = texting.expire(db.session, conversation)
+    for conversation in texting.idle_conversations(db.session()):
+        case = texting.expire(db.session(), conversation)
         db.session.commit()
         log.info("text conversation %s expired; incomplete case %s", conversation.id, case.reference)
         expired += 1

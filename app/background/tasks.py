@@ -26,10 +26,10 @@ def teams() -> Teams:
 @job
 def assign_task(task_id: int) -> bool:
     """Give a new task its owner and tell them (and the duty manager for high risk)."""
-    return tasks.assign(db.session, task_id, teams())
+    return tasks.assign(db.session(), task_id, teams())
 
 
 @job
 def contact_for_update(case_id: int, selected_at: str) -> str:
     """Send one case its fortnightly update by the agreed method (`selected_at`: ISO time of the run)."""
-    return progress.contact_for_update(db.session, case_id, datetime.fromisoformat(selected_at))
+    return progress.contact_for_update(db.session(), case_id, datetime.fromisoformat(selected_at))

@@ -10,8 +10,9 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any, cast
 
-from sqlalchemy import Update, func, select, update
+from sqlalchemy import CursorResult, Update, func, select, update
 from sqlalchemy.orm import Session
 
 from app.calendar import (
@@ -99,9 +100,12 @@ def add_task(session: Session, case: Case, kind: str, origin: str, due_at: datet
 
 def _claim(session: Session, task_id: int, statement: Update) -> bool:
     """Set a 'done at' column only if nobody has: one winner among concurrent runs."""
-    return bool(
-        session.execute(statement.where(Task.id == task_id).execution_options(synchronize_session=False)).rowcount
+    # An UPDATE's result is a CursorResult (the ORM types it only as a Result).
+    updated = cast(
+        "CursorResult[Any]",
+        session.execute(statement.where(Task.id == task_id).execution_options(synchronize_session=False)),
     )
+    return bool(updated.rowcount)
 
 
 def assign(session: Session, task_id: int, teams: Teams) -> bool:

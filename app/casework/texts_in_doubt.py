@@ -1,7 +1,9 @@
 """Texts to a resident that failed for good, or may not have arrived, become a phone task for the officer.
 
 A text that ran out of retries, that Twilio refused (an invalid number, an
-opted-out number) or whose fate is unknown (Twilio stopped answering
+opted-out number), that Twilio's status callback says failed or was
+undelivered (a phone switched off for days, a number no longer in use), or
+whose fate is unknown (Twilio stopped answering
 mid-request, a worker was killed mid-send) must not leave the resident
 waiting for news that never comes. One task per text, whichever path finds it
 first: the send job, or the outbox sweep for claims a dead worker left.
@@ -20,9 +22,10 @@ from app.casework.tasks import add_task
 from app.clock import now
 from app.messaging import models as m
 from app.messaging.models import OutboundMessage
+from app.messaging.outbox import record_delivery_status
 
 RESIDENT_TEXTS = {"report_confirmation", "progress_update", "graffiti_removed", "question"}
-IN_DOUBT = (m.FAILED, m.REFUSED, m.UNCERTAIN)
+IN_DOUBT = (m.FAILED, m.REFUSED, m.UNCERTAIN, m.UNDELIVERED)
 LOOK_BACK = timedelta(days=7)
 
 
@@ -45,6 +48,16 @@ def phone_instead_of_text(session: Session, message: OutboundMessage) -> Task | 
     else:
         note = f"A text to the resident could not be delivered ({message.error_code or 'failed'}): phone them instead."
     return add_task(session, case, "progress_call", origin, next_working_day_deadline(now()), note=note)
+
+
+def record_text_status(session: Session, sid: str, status: str, error_code: str | None) -> bool:
+    """Apply Twilio's status callback; a resident's text that failed or was undelivered becomes a phone task now."""
+    if not record_delivery_status(session, sid, status, error_code):
+        return False
+    message = session.scalars(select(OutboundMessage).where(OutboundMessage.twilio_sid == sid)).first()
+    if message is not None and message.status in IN_DOUBT and phone_instead_of_text(session, message) is not None:
+        session.commit()
+    return True
 
 
 def unfollowed_texts(session: Session) -> list[int]:

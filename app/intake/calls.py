@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from app.calendar import LONDON, is_within_hours, london_date
 from app.casework import service
-from app.casework.contact import may_text
+from app.casework.contact import may_text_now
 from app.casework.models import Case, PhoneCall
 from app.casework.report import Report
 from app.clock import now
@@ -127,7 +127,7 @@ def _perform(session: Session, flows: Flows, centre: ContactCentre, call: PhoneC
         case = _open_from_call(session, call, kind=kind, complete=True)
         message = "graffiti_taken" if kind == "graffiti" else "report_taken"
     task = service.first_task(case)
-    return Finished(message, case, task.due_at if task else None, texting=may_text(case))
+    return Finished(message, case, task.due_at if task else None, texting=may_text_now(session, case))
 
 
 def _report_from_answers(call: PhoneCall, kind: str, complete: bool) -> Report:

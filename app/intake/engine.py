@@ -124,12 +124,14 @@ def give_up(flows: Flows, step: Step, answers: Mapping[str, Any]) -> tuple[dict[
     return kept, go_to(flows, step.next, None, kept)
 
 
-def move_on(flows: Flows, step: Step, answers: Mapping[str, Any]) -> Next:
+def move_on(flows: Flows, step: Step, answers: Mapping[str, Any]) -> Ask | Act:
     """Past a collected answer (the resident has stopped typing): the step after it."""
     return go_to(flows, step.next, None, answers)
 
 
-def go_to(flows: Flows, target: str | None, action: str | None, answers: Mapping[str, Any], before: str = "") -> Next:
+def go_to(
+    flows: Flows, target: str | None, action: str | None, answers: Mapping[str, Any], before: str = ""
+) -> Ask | Act:
     if action or not target:
         return Act(action or SILENT_CALLER, before)
     following = flows.step(target)

@@ -10,14 +10,15 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime, timedelta
+from typing import Any, TypeVar, cast
 
-from sqlalchemy import select, update
+from sqlalchemy import CursorResult, select, update
 from sqlalchemy.orm import Session
 
 from app.clock import now
 from app.jobs import JobName, JobRequest
 from app.messaging import models as m
-from app.messaging.models import Deliverable, OutboundEmail, OutboundMessage
+from app.messaging.models import OutboundEmail, OutboundMessage
 
 log = logging.getLogger(__name__)
 
@@ -25,24 +26,54 @@ RETRY_DELAYS = (timedelta(seconds=30), timedelta(minutes=2), timedelta(minutes=1
 MAX_ATTEMPTS = len(RETRY_DELAYS) + 1
 CLAIM_EXPIRES_AFTER = timedelta(minutes=5)
 
-Row = Deliverable
+Row = OutboundMessage | OutboundEmail  # each a Deliverable (app/messaging/models.py)
 Model = type[OutboundMessage] | type[OutboundEmail]
+RowT = TypeVar("RowT", OutboundMessage, OutboundEmail)
 
 
 def job_id(kind: str, row_id: int, attempt: int) -> str:
     return f"send-{kind}-{row_id}-{attempt}"
 
 
-def claim(session: Session, model: Model, row_id: int) -> Row | None:
+def claim(session: Session, model: type[RowT], row_id: int) -> RowT | None:
     """Take a due row for sending; None if another job has it, it is done, or it is not due yet."""
-    claimed = session.execute(
-        update(model)
-        .where(model.id == row_id, model.status == m.RETRYABLE, model.next_attempt_at <= now())
-        .values(status=m.CLAIMED, claimed_at=now(), attempts=model.attempts + 1)
-        .execution_options(synchronize_session=False)
+    # An UPDATE's result is a CursorResult (the ORM types it only as a Result).
+    claimed = cast(
+        "CursorResult[Any]",
+        session.execute(
+            update(model)
+            .where(model.id == row_id, model.status == m.RETRYABLE, model.next_attempt_at <= now())
+            .values(status=m.CLAIMED, claimed_at=now(), attempts=model.attempts + 1)
+            .execution_options(synchronize_session=False)
+        ),
     ).rowcount
     session.commit()
     return session.get(model, row_id, populate_existing=True) if claimed else None
+
+
+def claim_next_due(session: Session, model: type[RowT]) -> RowT | None:
+    """Take the longest-waiting due row for sending in one statement; None if nothing is due.
+
+    PostgreSQL skips a row another worker is claiming, so two draining
+    workers never queue behind one row; SQLite runs one writer at a time.
+    """
+    candidate = (
+        select(model.id)
+        .where(model.status == m.RETRYABLE, model.next_attempt_at <= now())
+        .order_by(model.next_attempt_at, model.id)
+        .limit(1)
+        .with_for_update(skip_locked=True)
+        .scalar_subquery()
+    )
+    claimed = session.scalars(
+        update(model)
+        .where(model.id == candidate, model.status == m.RETRYABLE)
+        .values(status=m.CLAIMED, claimed_at=now(), attempts=model.attempts + 1)
+        .returning(model)
+        .execution_options(populate_existing=True)
+    ).first()
+    session.commit()
+    return claimed
 
 
 def schedule_retry(row: Row, code: str | None) -> None:

@@ -23,6 +23,7 @@ REPLIED = "replied"
 CLAIMED = "sending"
 UNCERTAIN = "uncertain"
 FAILED = "failed"
+UNDELIVERED = "undelivered"  # Twilio took it, the carrier could not deliver it (status callback)
 
 
 class Deliverable:

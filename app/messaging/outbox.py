@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from app.clock import now
 from app.jobs import JobName, JobRequest, enqueue_after_commit
 from app.messaging import models as m
-from app.messaging.delivery import claim, due_jobs, job_id, schedule_retry
+from app.messaging.delivery import claim, claim_next_due, due_jobs, job_id, schedule_retry
 from app.messaging.models import OutboundMessage
 from app.messaging.opt_outs import is_opted_out
 from app.messaging.segments import UCS2, count_segments, encoding
@@ -93,6 +93,20 @@ def deliver(session: Session, message_id: int, gateway: TwilioGateway, status_ca
     message = claim(session, OutboundMessage, message_id)
     if not isinstance(message, OutboundMessage):
         return "not due or already handled"
+    return _send_claimed(session, message, gateway, status_callback_url)
+
+
+def deliver_next_due(
+    session: Session, gateway: TwilioGateway, status_callback_url: str
+) -> tuple[OutboundMessage, str] | None:
+    """Send the longest-waiting due text, if there is one: the row and what happened to it (as `deliver`)."""
+    message = claim_next_due(session, OutboundMessage)
+    if message is None:
+        return None
+    return message, _send_claimed(session, message, gateway, status_callback_url)
+
+
+def _send_claimed(session: Session, message: OutboundMessage, gateway: TwilioGateway, status_callback_url: str) -> str:
     if is_opted_out(session, message.to_phone):  # STOP arrived after the text was queued
         message.status, message.error_code = m.REFUSED, "opted_out"
         session.commit()

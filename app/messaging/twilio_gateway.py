@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import requests
@@ -50,7 +51,9 @@ class TwilioGateway:
     def __init__(self, config: Any) -> None:
         self._config = config
 
+    @cached_property
     def _client(self) -> Client:
+        """One client per gateway, so its HTTP connection to Twilio is kept alive between texts."""
         client = Client(
             self._config["TWILIO_ACCOUNT_SID"],
             self._config["TWILIO_AUTH_TOKEN"],
@@ -67,7 +70,7 @@ class TwilioGateway:
         else:
             sender = {"from_": self._config["TWILIO_PHONE_NUMBER"]}
         try:
-            message = self._client().messages.create(to=to, body=body, status_callback=status_callback, **sender)
+            message = self._client.messages.create(to=to, body=body, status_callback=status_callback, **sender)
         except TwilioRestException as error:
             code = str(error.code) if error.code else str(error.status)
             if error.status >= 500 or error.status == 429:

@@ -10,10 +10,10 @@ from flask import Blueprint, Response, current_app, request
 from twilio.twiml.messaging_response import MessagingResponse
 from werkzeug.exceptions import HTTPException
 
+from app.casework.texts_in_doubt import record_text_status
 from app.extensions import db
 from app.intake import texting
 from app.intake.texting import InboundText, TextLine
-from app.messaging.outbox import record_delivery_status
 from app.phones import to_e164
 from app.telephony import twiml
 from app.telephony.signature import twilio_signed
@@ -72,9 +72,10 @@ def _inbound_from_form(message_sid: str) -> InboundText:
 
 
 def _text_line() -> TextLine:
-    own = {to_e164(str(current_app.config["TWILIO_PHONE_NUMBER"]))} - {None}
+    own = to_e164(str(current_app.config["TWILIO_PHONE_NUMBER"]))
     return TextLine(
-        own_numbers=frozenset(own), flood_limit_per_minute=int(current_app.config["SMS_FLOOD_LIMIT_PER_MINUTE"])
+        own_numbers=frozenset() if own is None else frozenset({own}),
+        flood_limit_per_minute=int(current_app.config["SMS_FLOOD_LIMIT_PER_MINUTE"]),
     )
 
 
@@ -85,7 +86,7 @@ def incoming_text() -> Response:
     if not is_sid(MESSAGE_SID, message_sid):
         return _refused_sid()
     inbound = _inbound_from_form(message_sid)
-    return _xml(texting.receive(db.session, text_flows(), _text_line(), inbound))
+    return _xml(texting.receive(db.session(), text_flows(), _text_line(), inbound))
 
 
 @bp.post("/status")
@@ -96,7 +97,7 @@ def message_status() -> Response:
         return _refused_sid()
     if MESSAGE_STATUS.fullmatch(status):
         code = whole_number(request.form.get("ErrorCode"), max_digits=10)
-        record_delivery_status(db.session, sid, status, None if code is None else str(code))
+        record_text_status(db.session(), sid, status, None if code is None else str(code))
     return twiml.empty()
 
 

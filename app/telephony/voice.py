@@ -91,7 +91,7 @@ def _recording_from_form() -> dict[str, object] | None:
 @twilio_signed
 @well_formed(apologise)
 def incoming_call() -> Response:
-    outcome = calls.start_call(db.session, phone_flows(), request.form["CallSid"], request.form.get("From"))
+    outcome = calls.start_call(db.session(), phone_flows(), request.form["CallSid"], request.form.get("From"))
     return twiml.render(phone_flows(), outcome)
 
 
@@ -107,7 +107,7 @@ def step(flow: str, step_id: str) -> Response:
         return apologise()
     given = Given(digits=storable(request.form.get("Digits", "")), recording=_recording_from_form())
     outcome = calls.answer(
-        db.session,
+        db.session(),
         flows,
         contact_centre(),
         request.form["CallSid"],
@@ -124,7 +124,7 @@ def step(flow: str, step_id: str) -> Response:
 @well_formed(bad_request)
 def call_status() -> Response:
     if request.form.get("CallStatus") in CALL_OVER:
-        calls.end_call(db.session, request.form["CallSid"], request.form["CallStatus"], request.form.get("From"))
+        calls.end_call(db.session(), request.form["CallSid"], request.form["CallStatus"], request.form.get("From"))
     return twiml.empty()
 
 
@@ -136,7 +136,7 @@ def recording_status() -> Response:
     purpose = request.args.get("purpose", "")
     if recording is not None and request.form.get("RecordingStatus", "completed") == "completed":
         purpose = purpose if PURPOSE.fullmatch(purpose) else "account"
-        service.record_recording(db.session, request.form["CallSid"], purpose, recording)
+        service.record_recording(db.session(), request.form["CallSid"], purpose, recording)
     return twiml.empty()
 
 
@@ -147,7 +147,7 @@ def transcription() -> Response:
     if request.form.get("TranscriptionStatus") == "completed" and request.form.get("RecordingSid"):
         text = storable(request.form.get("TranscriptionText", ""))
         service.record_recording(
-            db.session,
+            db.session(),
             request.form["CallSid"],
             "account",
             {"recording_sid": request.form["RecordingSid"], "transcription": text},

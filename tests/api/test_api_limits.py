@@ -18,17 +18,38 @@ def token(app) -> str:
     return issue_token(db.session, "manager@example.org")
 
 
+@pytest.fixture
+def token_for_role(app):
+    def make(role: str) -> str:
+        create_staff(db.session, f"{role}@example.org", f"A {role}", role)
+        return issue_token(db.session, f"{role}@example.org")
+
+    return make
+
+
 def lookup(client, token: str, reference: str = "HC-123456", address: dict[str, str] = PROBER_ADDRESS):
     return client.get(f"/api/v1/cases/{reference}", headers={"Authorization": f"Bearer {token}"}, environ_base=address)
 
 
-def test_the_eleventh_wrong_token_in_a_minute_gets_429_and_locks_that_address_only(client, token):
+def test_the_eleventh_wrong_token_in_a_minute_gets_429_and_locks_guessing_from_that_address_only(client, token):
     statuses = [lookup(client, f"guess-{n}").status_code for n in range(11)]
     assert statuses == [401] * 10 + [429]
-    refused = lookup(client, token)
+    refused = lookup(client, "guess-after-the-lock")
     assert refused.status_code == 429 and int(refused.headers["Retry-After"]) > 0
     assert refused.get_json() == {"error": "too many requests: wait for the number of seconds in Retry-After"}
-    assert lookup(client, token, address=CRM_ADDRESS).status_code == 404, "another address is not locked out"
+    assert lookup(client, "guess-elsewhere", address=CRM_ADDRESS).status_code == 401, "another address is not locked"
+
+
+def test_someone_guessing_tokens_never_locks_out_the_websites_reports(client, token, token_for_role):
+    """Behind a proxy that hides addresses everyone shares one: a valid token still gets through."""
+    website = token_for_role("integration")
+    assert [lookup(client, f"guess-{n}").status_code for n in range(11)] == [401] * 10 + [429]
+    payload = {"caller_phone": "+447911123456", "description": "Abuse shouted in the street", "safe_to_text": False}
+    posted = client.post(
+        "/api/v1/reports", json=payload, headers={"Authorization": f"Bearer {website}"}, environ_base=PROBER_ADDRESS
+    )
+    assert posted.status_code == 201
+    assert lookup(client, token).status_code == 404, "the manager's lookup is answered too"
 
 
 def test_walking_references_with_one_token_stops_after_sixty_a_minute(client, token):
@@ -49,7 +70,7 @@ def test_one_address_is_limited_across_all_its_tokens(app, client):
 def test_twilio_webhooks_are_never_limited(client, call_from, token):
     for n in range(11):
         lookup(client, f"guess-{n}", address={"REMOTE_ADDR": "127.0.0.1"})
-    assert lookup(client, token, address={"REMOTE_ADDR": "127.0.0.1"}).status_code == 429
+    assert lookup(client, "guess-again", address={"REMOTE_ADDR": "127.0.0.1"}).status_code == 429
     calls = [call_from(f"+4479111{n:05d}").dial() for n in range(150)]
     assert all(call.response.status_code == 200 and call.hears("999") for call in calls)
 
@@ -59,7 +80,7 @@ def test_every_worker_shares_the_counts_through_redis(make_app, redis_url, token
     shared = storage_uri({"REDIS_URL": redis_url})
     first, second = (make_app(RATELIMIT_STORAGE_URI=shared).test_client() for _ in range(2))
     assert [lookup(first, f"guess-{n}").status_code for n in range(10)] == [401] * 10
-    assert lookup(second, token).status_code == 429
+    assert lookup(second, "guess-10").status_code == 429
 
 
 def test_with_redis_down_the_api_still_answers_and_still_limits(make_app, token):

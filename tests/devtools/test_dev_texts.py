@@ -8,7 +8,7 @@ from app.extensions import db
 from app.messaging.outbox import queue_text
 from devtools.run_local import twilio_stand_in
 from tests.conftest import ACCOUNT_SID, AUTH_TOKEN, RESIDENT
-from workers.worker import InProcessAppWorker
+from workers.worker import AppWorker
 
 
 def test_a_text_the_worker_sends_shows_on_dev_texts_and_in_the_output(make_app, redis, tmp_path, capsys):
@@ -19,7 +19,7 @@ def test_a_text_the_worker_sends_shows_on_dev_texts_and_in_the_output(make_app, 
             queue_text(db.session, to=RESIDENT, body="First: your reference is HC-123456.", purpose="demo")
             queue_text(db.session, to="+447911000222", body="Second <b>& last</b>", purpose="demo")
             db.session.commit()
-            InProcessAppWorker([Queue("default", connection=redis)], connection=redis, app=dev).work(burst=True)
+            AppWorker([Queue("default", connection=redis)], connection=redis, app=dev).work(burst=True)
         page = dev.test_client().get("/dev/texts")
     assert page.status_code == 200
     assert page.text.index("Second &lt;b&gt;&amp; last&lt;/b&gt;") < page.text.index("First: your reference")

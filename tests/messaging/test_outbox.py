@@ -10,6 +10,7 @@ from rq.registry import FailedJobRegistry
 from sqlalchemy import select
 
 from app.background.sweeps import sweep_outbox
+from app.background.texts import drain_due_texts
 from app.clock import frozen_at, now
 from app.extensions import db
 from app.jobs import JobName, JobRequest, enqueue_now
@@ -160,3 +161,27 @@ def test_a_ucs2_text_is_logged_by_id_and_count_never_by_body_or_number(app, capl
     assert (reload(message).segments, reload(message).encoding) == (1, "UCS-2")
     assert f"text {message.id} for case id None needs UCS-2 (1 segments)" in caplog.text
     assert "Siobhán" not in caplog.text and RESIDENT not in caplog.text
+
+
+def test_a_burst_of_texts_is_sent_by_the_first_job_and_the_rest_end_at_once(app, redis, twilio_api):
+    """One job per text is queued, but the first to run sends every text that is due, in order, each once."""
+    burst = [a_text(f"+4479110000{n:02d}") for n in range(12)]
+    queue = Queue("default", connection=redis)
+    first = queue.dequeue_any([queue], None, connection=redis)
+    assert first is not None
+    job, _queue = first
+    job.perform()
+    assert [m["To"] for m in twilio_api.sent] == [text.to_phone for text in burst]
+    assert all(reload(text).status == "queued" for text in burst)
+    run_worker(app, redis)  # the other eleven jobs find their texts sent
+    assert len(twilio_api.sent) == 12
+
+
+def test_draining_stops_at_twilios_first_5xx_and_leaves_the_rest_due(app, redis, twilio_api):
+    texts = [a_text(f"+4479110000{n:02d}") for n in range(3)]
+    Queue("default", connection=redis).empty()
+    twilio_api.fail_next(503)
+    assert drain_due_texts(f"{PUBLIC_BASE_URL}/twilio/sms/status", float("inf")) == 0
+    assert reload(texts[0]).status == "pending" and reload(texts[0]).attempts == 1, "waits for its retry"
+    assert [reload(text).attempts for text in texts[1:]] == [0, 0], "not tried while Twilio is failing"
+    assert twilio_api.sent == []

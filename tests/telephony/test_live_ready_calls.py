@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from app.casework.models import Case, Task
 from app.extensions import db
+from app.messaging.models import OutboundMessage, PhoneOptOut
 from tests.api.test_cases_api import get, token  # noqa: F401  (the API token fixture)
 from tests.conftest import AUTH_TOKEN, PUBLIC_BASE_URL, RESIDENT
 from tests.phone import Phone
@@ -158,3 +159,19 @@ def test_the_case_json_says_why_the_case_has_its_risk_level(client, phone, token
         "needs_adjustment": False,
     }
     assert risk["reasons"] == ["Someone was in danger when they reported.", "It has happened before."]
+
+
+def test_a_caller_whose_number_has_opted_out_is_not_promised_a_text(phone):
+    """They said texts are safe, but the number sent STOP before: no text will come, so none is promised."""
+    db.session.add(PhoneOptOut(phone=RESIDENT, opted_out=True, source="text_stop"))
+    db.session.commit()
+    report_everything(phone)
+    assert phone.hears("reference")
+    assert not phone.hears("send you a text")
+    assert db.session.scalars(select(OutboundMessage).where(OutboundMessage.status == "pending")).all() == []
+
+
+def test_a_caller_who_may_be_texted_is_promised_the_text_that_is_queued(phone):
+    report_everything(phone)
+    assert phone.hears("We will also send you a text with your reference.")
+    assert len(db.session.scalars(select(OutboundMessage).where(OutboundMessage.status == "pending")).all()) == 1

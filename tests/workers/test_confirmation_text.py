@@ -15,11 +15,11 @@ from app.extensions import db
 from app.messaging.models import OutboundMessage
 from tests.conftest import PUBLIC_BASE_URL, RESIDENT
 from tests.telephony.test_report_call import report_everything
-from workers.worker import InProcessAppWorker
+from workers.worker import AppWorker
 
 
 def run_worker(app, redis: Redis) -> None:
-    InProcessAppWorker([Queue("default", connection=redis)], connection=redis, app=app).work(burst=True)
+    AppWorker([Queue("default", connection=redis)], connection=redis, app=app).work(burst=True)
 
 
 def test_confirmation_text_is_sent_by_the_worker_after_the_call(app, phone, redis, twilio_api):

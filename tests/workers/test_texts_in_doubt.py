@@ -12,7 +12,7 @@ from app.clock import frozen_at, now
 from app.extensions import db
 from app.messaging.models import OutboundMessage
 from tests.casework.test_officer_tasks import report
-from tests.conftest import RESIDENT
+from tests.conftest import PUBLIC_BASE_URL, RESIDENT
 from tests.workers.test_confirmation_text import run_worker
 
 
@@ -65,3 +65,17 @@ def test_a_text_that_finally_succeeds_clears_its_old_error(app, officers, redis,
     sent = reload(confirmation())
     assert sent.status == "queued" and sent.error_code is None
     assert phone_tasks() == []
+
+
+def test_a_text_twilio_reports_undelivered_becomes_a_phone_task_at_once(app, officers, redis, twilio_api, phone):
+    """The carrier could not deliver the confirmation (phone off for days, number gone): the officer phones."""
+    report("B10 0AA")
+    run_worker(app, redis)
+    sid = reload(confirmation()).twilio_sid
+    status_url = f"{PUBLIC_BASE_URL}/twilio/sms/status"
+    phone.post(status_url, {"MessageSid": sid, "MessageStatus": "undelivered", "ErrorCode": "30003"})
+    [task] = phone_tasks()
+    assert task.phone == RESIDENT and "could not be delivered (30003)" in (task.note or "")
+    phone.post(status_url, {"MessageSid": sid, "MessageStatus": "undelivered", "ErrorCode": "30003"})  # a retry
+    sweep_outbox()
+    assert len(phone_tasks()) == 1, "one task per text, whichever path finds it"
