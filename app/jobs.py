@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import atexit
 import logging
+import os
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -95,10 +96,13 @@ def enqueue(connection: Redis, requests: list[JobRequest]) -> int:
 
 
 def enqueue_now(redis_url: str, requests: list[JobRequest]) -> int:
-    """Enqueue each request now, in this thread; Redis unreachable is logged, not raised. Returns how many were new."""
-    connection = connect(redis_url)
+    """Enqueue each request now, in this thread; Redis unreachable is logged, not raised. Returns how many were new.
+
+    Jobs and the CLI call this after each commit: the client (and its connection pool) is kept per
+    process and Redis URL, so a worker does not open a connection for every job it queues.
+    """
     try:
-        return enqueue(connection, requests)
+        return enqueue(_process_client(redis_url), requests)
     except RedisError as error:
         log.warning(
             "could not reach Redis (%s); the sweep will queue job(s) %s",
@@ -106,8 +110,17 @@ def enqueue_now(redis_url: str, requests: list[JobRequest]) -> int:
             [r.job_id for r in requests],
         )
         return 0
-    finally:
-        connection.close()
+
+
+_clients: dict[tuple[int, str], Redis] = {}
+
+
+def _process_client(redis_url: str) -> Redis:
+    """This process's client for `redis_url` (a forked child makes its own: sockets are never shared)."""
+    key = (os.getpid(), redis_url)
+    if key not in _clients:
+        _clients[key] = connect(redis_url)
+    return _clients[key]
 
 
 dispatcher = Dispatcher(connect, enqueue)  # one per process: the web requests' way to Redis

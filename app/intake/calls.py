@@ -15,6 +15,8 @@ from datetime import datetime, time
 from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -65,7 +67,7 @@ class ContactCentre:
 
 def start_call(session: Session, flows: Flows, call_sid: str, from_number: str | None) -> Outcome:
     """A new call (or Twilio retrying the first webhook): greet and ask the main menu."""
-    _call(session, call_sid, from_number)
+    _record_new_call(session, call_sid, from_number)
     session.commit()
     return Ask(flows.start_of("main"))
 
@@ -197,6 +199,18 @@ def _case_update(session: Session, call: PhoneCall) -> Outcome:
     enquiry = _open_from_call(session, call, kind="enquiry", complete=True)
     log.info("call %s: update asked for an unknown reference; enquiry %s opened", call.call_sid, enquiry.reference)
     return Finished("update_requested")
+
+
+def _record_new_call(session: Session, call_sid: str, from_number: str | None) -> None:
+    """One round trip for the commonest webhook: insert the call, or nothing when Twilio retries it."""
+    dialect = session.get_bind().dialect.name
+    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    started = now()
+    session.execute(
+        insert(PhoneCall)
+        .values(call_sid=call_sid, from_phone=sender_number(from_number), started_at=started, last_step_at=started)
+        .on_conflict_do_nothing(index_elements=[PhoneCall.call_sid])
+    )
 
 
 def _call(session: Session, call_sid: str, from_number: str | None) -> PhoneCall:
