@@ -27,6 +27,7 @@ from redis import Redis
 from redis.exceptions import RedisError
 from rq import Queue
 from rq.exceptions import DuplicateJobError
+from rq.job import JobStatus
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
@@ -62,15 +63,25 @@ class JobRequest:
     args: tuple[Any, ...]
     job_id: str
     at: datetime | None = None  # run no earlier than this (needs a worker running --with-scheduler)
+    # The id of a job that does this one's work too while it waits in the queue (a send job sends every
+    # text that is due): joined instead of queueing a job per row, or this job itself takes that id.
+    covered_by: str | None = None
 
 
-def enqueue_after_commit(session: Session, name: JobName, *args: Any, job_id: str, at: datetime | None = None) -> None:
+def enqueue_after_commit(
+    session: Session,
+    name: JobName,
+    *args: Any,
+    job_id: str,
+    at: datetime | None = None,
+    covered_by: str | None = None,
+) -> None:
     """Queue the job `name` with `args` (ids) once `session` commits. `job_id` must be deterministic.
 
     A job scheduled `at` a time is a convenience: the database holds the due
     time and a periodic sweep does the work if Redis loses the job.
     """
-    session.info.setdefault(_PENDING_KEY, []).append(JobRequest(name, args, job_id, at))
+    session.info.setdefault(_PENDING_KEY, []).append(JobRequest(name, args, job_id, at, covered_by))
 
 
 def connect(redis_url: str) -> Redis:
@@ -83,6 +94,11 @@ def enqueue(connection: Redis, requests: list[JobRequest]) -> int:
     queue = Queue(QUEUE_NAME, connection=connection)
     added = 0
     for request in requests:
+        if request.covered_by is not None:
+            joined = _join_waiting_job(queue, request, request.covered_by)
+            if joined is not None:
+                added += joined
+                continue
         try:
             call = (RUN_JOB, request.name.value, *request.args)
             if request.at is None:
@@ -93,6 +109,18 @@ def enqueue(connection: Redis, requests: list[JobRequest]) -> int:
         except DuplicateJobError:
             continue
     return added
+
+
+def _join_waiting_job(queue: Queue, request: JobRequest, shared_id: str) -> int | None:
+    """Queue `request` under `shared_id` (1), or find a job under that id still waiting (0: it will do this
+    work too, since this request's rows were committed before it starts); None when that job has started
+    or ended, so the request needs a job of its own."""
+    try:
+        queue.enqueue(RUN_JOB, request.name.value, *request.args, job_id=shared_id, unique=True, result_ttl=0)
+        return 1
+    except DuplicateJobError:
+        waiting = queue.fetch_job(shared_id)
+        return 0 if waiting is not None and waiting.get_status(refresh=True) == JobStatus.QUEUED else None
 
 
 def enqueue_now(redis_url: str, requests: list[JobRequest]) -> int:

@@ -10,9 +10,10 @@ from app.background.context import job
 from app.casework.texts_in_doubt import IN_DOUBT, phone_instead_of_text
 from app.extensions import db
 from app.intake import texting
+from app.jobs import enqueue_now
 from app.messaging.email import SmtpGateway, deliver_email
 from app.messaging.models import OutboundMessage
-from app.messaging.outbox import OPTED_OUT_CODE, deliver, deliver_next_due
+from app.messaging.outbox import OPTED_OUT_CODE, deliver, deliver_next_due, next_due_text
 from app.messaging.twilio_gateway import TemporarySendError, TwilioGateway
 from app.telephony.signature import public_url
 from ivr_flows import text_flows
@@ -46,7 +47,11 @@ def send_text(message_id: int) -> str:
 
 
 def drain_due_texts(status_callback: str, until: float) -> int:
-    """Send due texts until none is left or `until` (monotonic) passes; stop at Twilio's first hiccup."""
+    """Send due texts until none is left or `until` (monotonic) passes; stop at Twilio's first hiccup.
+
+    When time runs out with texts still due, a job for the next one carries on (texts that joined a
+    waiting job have no job of their own).
+    """
     sent = 0
     while time.monotonic() < until:
         try:
@@ -58,6 +63,9 @@ def drain_due_texts(status_callback: str, until: float) -> int:
         message, outcome = delivered
         follow_up(message.id, outcome)
         sent += 1
+    carry_on = next_due_text(db.session())
+    if carry_on is not None:
+        enqueue_now(str(current_app.config["REDIS_URL"]), [carry_on])
     return sent
 
 

@@ -46,6 +46,26 @@ def send_job_id(message_id: int, attempt: int) -> str:
     return job_id("text", message_id, attempt)
 
 
+def shared_send_job_id() -> str:
+    """The send job that every text queued this minute joins while it waits: it sends all that are due.
+
+    A minute's id, so a job that failed (and is kept by RQ) stops texts joining it for a minute at most.
+    """
+    return f"send-texts-{now():%Y%m%d%H%M}"
+
+
+def next_due_text(session: Session) -> JobRequest | None:
+    """A send job for the longest-waiting due text, to carry on where a job's time ran out; None if none."""
+    row = session.execute(
+        select(OutboundMessage.id, OutboundMessage.attempts)
+        .where(OutboundMessage.status == m.RETRYABLE, OutboundMessage.next_attempt_at <= now())
+        .order_by(OutboundMessage.next_attempt_at, OutboundMessage.id)
+        .limit(1)
+    ).first()
+    session.commit()
+    return None if row is None else JobRequest(JobName.SEND_TEXT, (row.id,), send_job_id(row.id, row.attempts))
+
+
 def _record(session: Session, to: str, body: str, purpose: str, case_id: int | None, status: str) -> OutboundMessage:
     message = OutboundMessage(
         case_id=case_id, purpose=purpose, to_phone=to, body=body, segments=count_segments(body), encoding=encoding(body)
@@ -73,7 +93,13 @@ def queue_text(
     if not_safe and message.status == m.RETRYABLE:
         message.status, message.error_code = m.REFUSED, "not_safe_to_text"
     if message.status == m.RETRYABLE:
-        enqueue_after_commit(session, JobName.SEND_TEXT, message.id, job_id=send_job_id(message.id, 0))
+        enqueue_after_commit(
+            session,
+            JobName.SEND_TEXT,
+            message.id,
+            job_id=send_job_id(message.id, 0),
+            covered_by=shared_send_job_id(),
+        )
     log.info("outbox: text %s (%s) for case id %s is %s", message.id, purpose, case_id, message.status)
     return message
 

@@ -12,7 +12,6 @@ from sqlalchemy import func, select
 from app.casework.models import Case, Task
 from app.extensions import db
 from app.messaging.models import OutboundMessage
-from app.messaging.outbox import send_job_id
 from app.staff.accounts import create_staff, issue_token
 
 MOBILE = "+447911123456"
@@ -163,7 +162,8 @@ def test_a_confirmation_text_is_queued_when_safe_and_the_number_is_a_mobile(clie
     message = db.session.scalars(select(OutboundMessage)).one()
     assert message.to_phone == OTHER_MOBILE and reference in message.body and message.status == "pending"
     assert message.purpose == "report_confirmation"
-    assert send_job_id(message.id, 0) in Queue("default", connection=redis).job_ids
+    queued = [job.args for job in Queue("default", connection=redis).get_jobs()]
+    assert ("send-text", message.id) in queued, "a send job is waiting for it"
 
 
 def test_no_text_when_the_resident_said_texts_are_not_safe(client, token):

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 from rq import Queue
+from rq.job import JobStatus
 from rq.registry import FailedJobRegistry
 from sqlalchemy import select
 
@@ -163,18 +164,34 @@ def test_a_ucs2_text_is_logged_by_id_and_count_never_by_body_or_number(app, capl
     assert "Siobhán" not in caplog.text and RESIDENT not in caplog.text
 
 
-def test_a_burst_of_texts_is_sent_by_the_first_job_and_the_rest_end_at_once(app, redis, twilio_api):
-    """One job per text is queued, but the first to run sends every text that is due, in order, each once."""
+def test_a_burst_of_texts_waits_for_one_job_that_sends_them_all_in_order_each_once(app, redis, twilio_api):
+    """Texts queued while a send job waits join it, rather than each paying for a job of its own."""
     burst = [a_text(f"+4479110000{n:02d}") for n in range(12)]
     queue = Queue("default", connection=redis)
-    first = queue.dequeue_any([queue], None, connection=redis)
-    assert first is not None
-    job, _queue = first
-    job.perform()
+    assert queue.count == 1
+    run_worker(app, redis)
     assert [m["To"] for m in twilio_api.sent] == [text.to_phone for text in burst]
     assert all(reload(text).status == "queued" for text in burst)
-    run_worker(app, redis)  # the other eleven jobs find their texts sent
-    assert len(twilio_api.sent) == 12
+
+
+def test_a_text_queued_while_the_send_job_runs_gets_a_job_of_its_own(app, redis, twilio_api):
+    first = a_text()
+    queue = Queue("default", connection=redis)
+    [shared] = queue.get_jobs()
+    shared.set_status(JobStatus.STARTED)  # a worker has taken it: it may already be past its last look
+    second = a_text("+447911000099")
+    assert sorted(job.id for job in queue.get_jobs()) == sorted([shared.id, f"send-text-{second.id}-0"])
+    assert first.id != second.id
+
+
+def test_a_send_job_out_of_time_hands_the_rest_to_a_job_for_the_next_text(app, redis, twilio_api):
+    texts = [a_text(f"+4479110000{n:02d}") for n in range(3)]
+    Queue("default", connection=redis).empty()
+    assert drain_due_texts(f"{PUBLIC_BASE_URL}/twilio/sms/status", until=0.0) == 0, "no time left at all"
+    [carry_on] = Queue("default", connection=redis).get_jobs()
+    assert carry_on.id == f"send-text-{texts[0].id}-0"
+    run_worker(app, redis)
+    assert len(twilio_api.sent) == 3
 
 
 def test_draining_stops_at_twilios_first_5xx_and_leaves_the_rest_due(app, redis, twilio_api):
