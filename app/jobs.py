@@ -37,6 +37,9 @@ log = logging.getLogger(__name__)
 
 QUEUE_NAME = "default"
 REDIS_TIMEOUT_SECONDS = 2.0
+# Every job here takes seconds (a send job drains for 5 s). The worker runs jobs in its own process and so
+# cannot heartbeat during one: RQ counts a started job abandoned JOB_TIMEOUT + 60 s after it began.
+JOB_TIMEOUT_SECONDS = 60
 RUN_JOB = "app.background.registry.run_job"  # what every RQ job calls; checked at start-up by the registry
 _PENDING_KEY = "jobs_after_commit"
 
@@ -101,10 +104,11 @@ def enqueue(connection: Redis, requests: list[JobRequest]) -> int:
                 continue
         try:
             call = (RUN_JOB, request.name.value, *request.args)
+            options = {"job_id": request.job_id, "unique": True, "job_timeout": JOB_TIMEOUT_SECONDS}
             if request.at is None:
-                queue.enqueue(*call, job_id=request.job_id, unique=True)
+                queue.enqueue(*call, **options)
             else:
-                queue.enqueue_at(request.at, *call, job_id=request.job_id, unique=True)
+                queue.enqueue_at(request.at, *call, **options)
             added += 1
         except DuplicateJobError:
             continue
@@ -116,7 +120,15 @@ def _join_waiting_job(queue: Queue, request: JobRequest, shared_id: str) -> int 
     work too, since this request's rows were committed before it starts); None when that job has started
     or ended, so the request needs a job of its own."""
     try:
-        queue.enqueue(RUN_JOB, request.name.value, *request.args, job_id=shared_id, unique=True, result_ttl=0)
+        queue.enqueue(
+            RUN_JOB,
+            request.name.value,
+            *request.args,
+            job_id=shared_id,
+            unique=True,
+            result_ttl=0,
+            job_timeout=JOB_TIMEOUT_SECONDS,
+        )
         return 1
     except DuplicateJobError:
         waiting = queue.fetch_job(shared_id)
