@@ -47,6 +47,12 @@ def set_password(session: Session, email: str, password: str) -> StaffMember:
     return member
 
 
+def end_sessions(session: Session, member: StaffMember) -> None:
+    """End every console session `member` has (signing out ends them on every device); commits."""
+    member.session_generation += 1
+    session.commit()
+
+
 def authenticate(session: Session, email: str, password: str) -> StaffMember | None:
     """The active console account EMAIL if PASSWORD is its password; None for anything else, alike."""
     member = find_staff(session, email) if len(email) <= 200 else None
