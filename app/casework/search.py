@@ -14,7 +14,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from app.casework.models import Case
-from app.phones import to_e164
+from app.phones import typed_number
 from app.staff.access import visible_to
 from app.staff.models import StaffMember
 
@@ -42,7 +42,7 @@ def read_search(text: str) -> SearchTerm | None:
         return None
     if reference := _REFERENCE.fullmatch(words):
         return SearchTerm("reference", reference.group(2))
-    if (number := to_e164(words)) is not None:
+    if (number := typed_number(words)) is not None:
         return SearchTerm("phone", number)
     if postcode := _POSTCODE.fullmatch(words):
         district, inward = postcode.group(1).upper(), postcode.group(2)

@@ -7,7 +7,7 @@ from typing import Any
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput, GovSubmitInput, GovTextInput
 from wtforms import Field, PasswordField, StringField, SubmitField
-from wtforms.validators import InputRequired, Length, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
 from app.casework.search import LONGEST_SEARCH, SearchTerm, read_search
 
@@ -49,8 +49,9 @@ class SearchForm(FlaskForm):
         "Case reference, phone number or postcode",
         widget=GovTextInput(),
         description="For example, HC-123456, 07700 900123 or B10 0AA",
+        filters=[lambda words: words.strip() if isinstance(words, str) else words],
         validators=[
-            InputRequired("Enter a case reference, phone number or postcode"),
+            DataRequired("Enter a case reference, phone number or postcode"),
             Length(max=LONGEST_SEARCH, message=f"Search must be {LONGEST_SEARCH} characters or fewer"),
         ],
     )

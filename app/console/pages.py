@@ -49,7 +49,10 @@ def work() -> ResponseReturnValue:
 @bp.get("/dashboard")
 @for_roles("manager")
 def dashboard() -> ResponseReturnValue:
-    return render_template("console/dashboard.html", title="Dashboard", counts=work_counts(db.session(), now()))
+    instant = now()
+    return render_template(
+        "console/dashboard.html", title="Dashboard", counts=work_counts(db.session(), instant), now=instant
+    )
 
 
 @bp.get("/search")
@@ -64,6 +67,12 @@ def search() -> ResponseReturnValue:
         record(db.session(), staff, CONSOLE_SEARCH, [case.id for case in cases], request.remote_addr)
         db.session.commit()
     return render_template("console/search.html", title="Find a case", form=form, cases=cases, now=now())
+
+
+@bp.get("/<path:unknown>")
+def not_a_page(unknown: str) -> ResponseReturnValue:
+    """Any other console address: the console's own 404 (after the sign-in check, like every page)."""
+    abort(404)
 
 
 @bp.get("/cases/<reference>", merge_slashes=False)

@@ -12,6 +12,7 @@ from jinja2 import BaseLoader, ChoiceLoader, PackageLoader, PrefixLoader
 from app.casework.service import first_task
 from app.casework.tasks import shown_status
 from app.console import wording
+from app.phones import shown_number
 from app.security import csp_nonce
 
 NAVIGATION = (  # (endpoint, label, roles that see it)
@@ -54,6 +55,7 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(wording.london_time, "london")
     app.add_template_filter(wording.yes_no, "yes_no")
     app.add_template_filter(wording.words, "words")
+    app.add_template_filter(shown_number, "phone")
     app.add_template_global(wording.working_time_left, "working_time_left")
     app.add_template_global(first_task, "first_task")  # the callback (or removal) the report created
     app.add_template_global(shown_status, "shown_status")  # 'overdue' past the deadline, as the API says
