@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from flask import flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
@@ -13,6 +15,8 @@ from app.console.forms import SignInForm
 from app.console.sessions import SIGNED_OUT
 from app.extensions import db
 from app.staff.passwords import authenticate
+
+log = logging.getLogger(__name__)
 
 bp = console_blueprint("console_public", static_folder="static", static_url_path="/static")
 
@@ -28,8 +32,10 @@ def sign_in() -> ResponseReturnValue:
         staff = authenticate(db.session(), str(form.email.data), str(form.password.data))
         if staff is not None:
             start_session(staff)
+            log.info("staff id %s (%s) signed in to the console", staff.id, staff.role)
             return redirect(safe_next(request.args.get("next"), home))
         limits.count_refused_sign_in()
+        log.info("a console sign-in was refused")  # never the email typed: it may be a password
         form.refuse()
     return render_template("console/sign_in.html", form=form, title="Sign in")
 

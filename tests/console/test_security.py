@@ -77,6 +77,7 @@ def test_every_page_has_a_policy_with_a_fresh_nonce_that_its_scripts_carry(brows
 @pytest.mark.parametrize("path", ["/console/sign-in", "/", "/api/v1/cases/HC-123456"])
 def test_every_response_carries_the_security_headers(client, path):
     headers = client.get(path).headers
+    assert ("Set-Cookie" in headers) == path.startswith("/console/"), "only the console keeps a session"
     assert headers["X-Content-Type-Options"] == "nosniff"
     assert headers["X-Frame-Options"] == "DENY"
     assert headers["Referrer-Policy"] == "same-origin"

@@ -189,3 +189,14 @@ def test_ten_hours_after_signing_in_you_sign_in_again_however_busy(browser, acco
         assert expired.status_code == 302
         again = browser.get(expired.headers["Location"])
     assert "signed in more than 10 hours ago" in text_of(page(again).find("main"))
+
+
+def test_sign_ins_are_logged_by_staff_id_never_by_what_was_typed(browser, account, caplog):
+    officer = account("officer")
+    with caplog.at_level("INFO"):
+        sign_in(browser, PASSWORD, PASSWORD)  # a password typed into the email box
+        sign_in(browser, officer.email)
+        browser.get("/console/search?q=07911 123456")
+    assert f"staff id {officer.id} (officer) signed in" in caplog.text and "refused" in caplog.text
+    for private in (PASSWORD, officer.email, "07911", "7911123456"):
+        assert private not in caplog.text
