@@ -49,6 +49,7 @@ def work() -> ResponseReturnValue:
 @bp.get("/dashboard")
 @for_roles("manager")
 def dashboard() -> ResponseReturnValue:
+    """A manager's counts of the work that is due, late, high risk or without an officer."""
     instant = now()
     return render_template(
         "console/dashboard.html", title="Dashboard", counts=work_counts(db.session(), instant), now=instant
@@ -66,13 +67,7 @@ def search() -> ResponseReturnValue:
         cases = find_cases(db.session(), staff, form.term)
         record(db.session(), staff, CONSOLE_SEARCH, [case.id for case in cases], request.remote_addr)
         db.session.commit()
-    return render_template("console/search.html", title="Find a case", form=form, cases=cases, now=now())
-
-
-@bp.get("/<path:unknown>")
-def not_a_page(unknown: str) -> ResponseReturnValue:
-    """Any other console address: the console's own 404 (after the sign-in check, like every page)."""
-    abort(404)
+    return render_template("console/search.html", title="Find a case", form=form, cases=cases)
 
 
 @bp.get("/cases/<reference>", merge_slashes=False)
@@ -86,4 +81,10 @@ def case(reference: str) -> ResponseReturnValue:
     record(db.session(), staff, CONSOLE_READ_CASE, [found.id], request.remote_addr)
     db.session.commit()
     page = case_page(db.session(), found, staff.role)
-    return render_template("console/case.html", title=f"Case {found.reference}", page=page, now=now())
+    return render_template("console/case.html", title=f"Case {found.reference}", page=page)
+
+
+@bp.get("/<path:unknown>")
+def not_a_page(unknown: str) -> ResponseReturnValue:
+    """Any other console address: the console's own 404 (after the sign-in check, like every page)."""
+    abort(404)
