@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-requirements
 
-.PHONY: run serve test lint bench bench-progress clean
+.PHONY: run serve test lint bench bench-progress assets clean
 
 $(STAMP): requirements.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed")'
@@ -35,6 +35,9 @@ bench: $(STAMP)
 
 bench-progress: $(STAMP)  # needs PostgreSQL (a scratch database named bench_*)
 	$(BIN)/python -m benchmarks.progress_selection
+
+assets:  # GOV.UK Frontend 6.3.0 with Arial into app/console/static (needs Node 20 + npm; the output is committed)
+	cd devtools/assets && npm ci --no-audit --no-fund && npm run build
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache

@@ -21,6 +21,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         app.config.from_mapping(config)
     register_logging(app)
     register_extensions(app)
+    register_security(app)
     register_blueprints(app)
     register_cli(app)
     register_checks()
@@ -42,8 +43,14 @@ def register_extensions(app: Flask) -> None:
     jobs.init_app(app)
 
 
+def register_security(app: Flask) -> None:
+    from app import security
+
+    security.init_app(app)  # headers on every response, a CSP nonce per request
+
+
 def register_blueprints(app: Flask) -> None:
-    from app import api, dev_texts
+    from app import api, console, dev_texts
     from app.telephony.sms import bp as sms_bp
     from app.telephony.voice import bp as voice_bp
 
@@ -51,6 +58,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(sms_bp)
     api.init_app(app)  # with its rate limits, which cover the API only
     dev_texts.init_app(app)
+    console.init_app(app)  # the staff pages, with their sign-in, CSRF and sign-in limits
 
     @app.get("/")
     def service_status() -> Any:

@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 import holidays
 
 LONDON = ZoneInfo("Europe/London")
+START_OF_WORKING_DAY = time(9, 0)
 END_OF_WORKING_DAY = time(17, 0)
 
 
@@ -57,13 +58,18 @@ def next_working_day_deadline(received_at: datetime) -> datetime:
     return end_of_day(next_working_day(london_date(received_at)))
 
 
-def spoken_day_and_time(instant: datetime) -> str:
-    """'5pm on Monday 30 November' (London time), as read out or texted."""
+def clock_time(instant: datetime) -> str:
+    """'5pm', '10:30am' (London time)."""
     local = instant.astimezone(LONDON)
     hour = local.hour % 12 or 12
     suffix = "am" if local.hour < 12 else "pm"
-    clock = f"{hour}{suffix}" if local.minute == 0 else f"{hour}:{local.minute:02d}{suffix}"
-    return f"{clock} on {local:%A} {local.day} {local:%B}"
+    return f"{hour}{suffix}" if local.minute == 0 else f"{hour}:{local.minute:02d}{suffix}"
+
+
+def spoken_day_and_time(instant: datetime) -> str:
+    """'5pm on Monday 30 November' (London time), as read out or texted."""
+    local = instant.astimezone(LONDON)
+    return f"{clock_time(local)} on {local:%A} {local.day} {local:%B}"
 
 
 def is_within_hours(instant: datetime, opens: time, closes: time) -> bool:
@@ -75,3 +81,16 @@ def is_within_hours(instant: datetime, opens: time, closes: time) -> bool:
 def midday(day: date) -> datetime:
     """12:00 Europe/London on `day` (the reminder time on a task's due day)."""
     return datetime.combine(day, time(12, 0), tzinfo=LONDON)
+
+
+def working_minutes_between(start: datetime, end: datetime) -> int:
+    """Minutes of working time (09:00 to 17:00 London time on working days) from `start` to `end`; 0 if none."""
+    minutes = 0
+    day = london_date(start)
+    while end > start and day <= london_date(end):
+        if is_working_day(day):
+            opens = max(start, datetime.combine(day, START_OF_WORKING_DAY, tzinfo=LONDON))
+            closes = min(end, end_of_day(day))
+            minutes += max(0, int((closes - opens).total_seconds()) // 60)
+        day += timedelta(days=1)
+    return minutes

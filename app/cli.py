@@ -21,6 +21,7 @@ from app.staff.accounts import (
     parse_hours,
 )
 from app.staff.models import ROLES
+from app.staff.passwords import check_password_allowed, set_password
 
 db_cli = AppGroup("db", help="Database migrations.")
 staff_cli = AppGroup("staff", help="Staff accounts and API tokens.")
@@ -44,7 +45,8 @@ def db_revision(message: str) -> None:
 
 @staff_cli.command("create")
 @click.argument("email")
-@click.option("--name", required=True)
+@click.argument("name", required=False)
+@click.option("--name", "name_option", help="The person's name (or give it after the email).")
 @click.option("--role", required=True, type=click.Choice(ROLES))
 @click.option("--mobile", help="Where task notifications are texted.")
 @click.option("--patch", default="", help="Postcode districts covered, e.g. B10,B11.")
@@ -52,9 +54,11 @@ def db_revision(message: str) -> None:
 @click.option("--days", default="mon-fri", show_default=True, help="Working days, e.g. mon-fri or mon,tue,thu.")
 @click.option("--hours", default="09:00-17:00", show_default=True, help="Working hours, London time.")
 @click.option("--duty-manager", is_flag=True, help="A manager who receives high-risk alerts.")
+@click.option("--password", "with_password", is_flag=True, help="Ask for a console password (typed, not shown).")
 def staff_create(
     email: str,
-    name: str,
+    name: str | None,
+    name_option: str | None,
     role: str,
     mobile: str | None,
     patch: str,
@@ -62,15 +66,21 @@ def staff_create(
     days: str,
     hours: str,
     duty_manager: bool,
+    with_password: bool,
 ) -> None:
-    """Create a staff account."""
+    """Create a staff account: flask staff create EMAIL "NAME" --role ROLE [--password]."""
+    if not (name or name_option):
+        raise click.UsageError("give the person's name after the email, or as --name")
     try:
         works_from, works_until = parse_hours(hours)
         pattern = WorkingPattern(parse_days(days), works_from, works_until)
+        password = _ask_for_password() if with_password else None
+        if password is not None:
+            check_password_allowed(role, password)  # before the account exists, so a refusal leaves nothing
         member = create_staff(
             db.session(),
             email,
-            name,
+            str(name or name_option),
             role,
             mobile=mobile,
             patch=patch.split(","),
@@ -78,9 +88,27 @@ def staff_create(
             pattern=pattern,
             duty_manager=duty_manager,
         )
+        if password is not None:
+            set_password(db.session(), member.email, password)
     except StaffError as error:
         raise click.ClickException(str(error)) from error
-    click.echo(f"created {member.role} account for {member.email}")
+    click.echo(f"created {member.role} account for {member.email}" + (" with a password" if password else ""))
+
+
+@staff_cli.command("set-password")
+@click.argument("email")
+def staff_set_password(email: str) -> None:
+    """Set or reset EMAIL's console password (asked for, never on the command line); ends their sessions."""
+    try:
+        member = set_password(db.session(), email, _ask_for_password())
+    except StaffError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"new password set for {member.email}; any console session they had has ended")
+
+
+def _ask_for_password() -> str:
+    """Typed twice and never shown, so it stays out of the shell's history and the screen."""
+    return str(click.prompt("Password", hide_input=True, confirmation_prompt=True))
 
 
 @staff_cli.command("token")

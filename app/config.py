@@ -95,6 +95,13 @@ class Config:
     # How many proxies in front of the app set X-Forwarded-For (the per-address limits and the audit log
     # need the caller's address, not the load balancer's); 0 trusts no header.
     TRUSTED_PROXY_COUNT: int = 0
+    # The staff console's session cookie: Secure unless turned off for plain-http development.
+    SESSION_COOKIE_SECURE: bool = True
+    SESSION_COOKIE_HTTPONLY: bool = True
+    SESSION_COOKIE_SAMESITE: str = "Lax"
+    # Refused console sign-ins before the next attempt must wait (Flask-Limiter's notation).
+    SIGN_IN_LIMIT_PER_ACCOUNT: str = "5 per 15 minutes"
+    SIGN_IN_LIMIT_PER_ADDRESS: str = "20 per 15 minutes"
     TESTING: bool = False
     extra: dict[str, object] = field(default_factory=dict)
 
@@ -131,6 +138,9 @@ class Config:
             API_FAILED_TOKEN_LIMIT=_env("API_FAILED_TOKEN_LIMIT", "10/minute;100/day"),
             RATELIMIT_STORAGE_URI=_env("RATELIMIT_STORAGE_URI"),
             TRUSTED_PROXY_COUNT=int(_env("TRUSTED_PROXY_COUNT", "0")),
+            SESSION_COOKIE_SECURE=_env("SESSION_COOKIE_SECURE", "true").lower() in {"1", "true", "yes"},
+            SIGN_IN_LIMIT_PER_ACCOUNT=_env("SIGN_IN_LIMIT_PER_ACCOUNT", "5 per 15 minutes"),
+            SIGN_IN_LIMIT_PER_ADDRESS=_env("SIGN_IN_LIMIT_PER_ADDRESS", "20 per 15 minutes"),
         )
 
     def as_flask_mapping(self) -> dict[str, object]:

@@ -26,7 +26,7 @@ PAGE = """<!doctype html>
 <meta charset="utf-8">
 <meta http-equiv="refresh" content="5">
 <title>Texts sent (local stand-in for Twilio)</title>
-<style>
+<style nonce="{{ csp_nonce() }}">
 body { font-family: Arial, sans-serif; margin: 2em; max-width: 48em; }
 .text { border: 1px solid #b1b4b6; border-radius: 1em; padding: 0.8em 1em; margin: 0.4em 0 1.6em;
         background: #f3f2f1; white-space: pre-wrap; }

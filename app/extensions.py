@@ -1,4 +1,5 @@
-"""The database: one engine per app (created in `init_app`, never at import), one session per thread."""
+"""The database (one engine per app, created in `init_app`, never at import; one session per thread), and the
+console's sign-in manager and CSRF protection (configured by `app.console.init_app`)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from flask import Flask, current_app
+from flask_login import LoginManager
+from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import DateTime, Engine, create_engine, event
 from sqlalchemy.orm import DeclarativeBase, Session, scoped_session, sessionmaker
 from sqlalchemy.types import TypeDecorator
@@ -88,3 +91,5 @@ def make_engine(url: str) -> Engine:
 
 
 db = Database()
+login_manager = LoginManager()
+csrf = CSRFProtect()

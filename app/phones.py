@@ -47,6 +47,25 @@ def sender_number(raw: str | None) -> str | None:
     return cleaned if E164.match(cleaned) else None
 
 
+UK_NATIONAL = re.compile(r"0[1-9][0-9]{9}")
+
+
+def typed_number(raw: str | None) -> str | None:
+    """A number as a member of staff types it, in any UK format, in E.164; None if it cannot be a number.
+
+    Numbers the numbering-plan data does not know (a new range, Ofcom's drama range) are still read,
+    so a number Twilio sent us can always be searched for: 07700 900123 -> +447700900123.
+    """
+    if known := to_e164(raw):
+        return known
+    squeezed = re.sub(r"[\s().-]", "", raw or "")
+    if UK_NATIONAL.fullmatch(squeezed):
+        return "+44" + squeezed[1:]
+    if squeezed.startswith("0044"):
+        squeezed = "+" + squeezed[2:]
+    return squeezed if E164.match(squeezed) else None
+
+
 def is_recognised(e164: str | None) -> bool:
     """The numbering-plan data knows this number (False: kept as Twilio sent it, unverified)."""
     return e164 is not None and to_e164(e164) == e164
@@ -65,6 +84,22 @@ def can_receive_texts(e164: str) -> bool:
     except NumberParseException:
         return False
     return phonenumbers.number_type(number) in TEXTABLE_TYPES
+
+
+def shown_number(e164: str | None) -> str:
+    """'+447911123456' -> '07911 123456' as staff dial it; numbers abroad in international format."""
+    if not e164:
+        return ""
+    try:
+        number = phonenumbers.parse(e164, None)
+    except NumberParseException:
+        return e164
+    style = (
+        phonenumbers.PhoneNumberFormat.NATIONAL
+        if number.country_code == 44
+        else phonenumbers.PhoneNumberFormat.INTERNATIONAL
+    )
+    return phonenumbers.format_number(number, style)
 
 
 def spoken_digits(e164: str) -> str:

@@ -44,6 +44,8 @@ Try a call in another terminal (it signs its requests like Twilio does):
 Read the demo case {reference} through the API (each run of `staff token` issues a new token):
     curl -H "Authorization: Bearer $(.venv/bin/flask --app app staff token demo.admin@example.org)" \\
          http://127.0.0.1:{port}/api/v1/cases/{reference}
+The staff console is at http://127.0.0.1:{port}/console/ once an account has a password:
+    .venv/bin/flask --app app staff set-password demo.admin@example.org
 Ctrl-C stops everything.
 """
 
@@ -92,6 +94,8 @@ def main() -> int:
     os.environ["PORT"] = str(port)
     if not is_set("PUBLIC_BASE_URL"):
         os.environ["PUBLIC_BASE_URL"] = f"http://127.0.0.1:{port}"
+    if not is_set("SESSION_COOKIE_SECURE"):
+        os.environ["SESSION_COOKIE_SECURE"] = "false"  # the console's cookie over plain http on this machine
     INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
     cleanup = ExitStack()
     try:

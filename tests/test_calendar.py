@@ -13,6 +13,7 @@ from app.calendar import (
     next_working_day,
     next_working_day_deadline,
     spoken_day_and_time,
+    working_minutes_between,
 )
 
 LONDON = ZoneInfo("Europe/London")
@@ -198,3 +199,23 @@ def test_contact_centre_hours_are_london_hours_in_summer() -> None:
 )
 def test_contact_centre_is_closed_all_day_at_weekends_and_on_bank_holidays(instant: datetime) -> None:
     assert not is_within_hours(instant, OPENS, CLOSES)
+
+
+def london_time(text: str) -> datetime:
+    return datetime.fromisoformat(text).replace(tzinfo=LONDON)
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "minutes"),
+    [
+        ("2026-11-27 16:00", "2026-11-27 17:00", 60),  # the last hour of a Friday
+        ("2026-11-27 16:00", "2026-11-30 17:00", 60 + 8 * 60),  # a weekend counts for nothing
+        ("2026-11-28 10:00", "2026-11-30 12:30", 3 * 60 + 30),  # from a Saturday to Monday lunchtime
+        ("2026-11-30 07:00", "2026-11-30 08:59", 0),  # before the working day starts
+        ("2026-12-24 16:30", "2026-12-29 09:30", 30 + 30),  # Christmas Day and Boxing Day (Monday 28th) off
+        ("2026-11-30 12:00", "2026-11-30 11:00", 0),  # the end is before the start
+        ("2026-03-27 16:00", "2026-03-30 10:00", 60 + 60),  # the clocks go forward on the Sunday
+    ],
+)
+def test_working_minutes_count_only_nine_to_five_on_working_days(start, end, minutes):
+    assert working_minutes_between(london_time(start), london_time(end)) == minutes

@@ -58,3 +58,53 @@ def test_seed_demo_prints_the_reference_of_a_case_the_api_serves(app, client):
     shown = client.get(f"/api/v1/cases/{first.group(1)}", headers={"Authorization": f"Bearer {token}"})
     assert shown.status_code == 200 and shown.json["reference"] == first.group(1)
     assert db.session.scalars(select(OutboundMessage)).all() == [], "seeding texts nobody"
+
+
+def test_staff_create_with_password_asks_twice_and_never_takes_it_as_an_argument(app):
+    runner = app.test_cli_runner()
+    created = runner.invoke(
+        args=["staff", "create", "admin@birmingham.gov.uk", "Ada Admin", "--role", "admin", "--password"],
+        input="three random words\nthree random words\n",
+    )
+    assert created.exit_code == 0, created.output
+    assert "three random words" not in created.output, "the password is never shown"
+    admin = db.session.scalars(select(StaffMember)).one()
+    assert admin.name == "Ada Admin" and admin.password_hash.startswith("$argon2id$")
+    refused = runner.invoke(
+        args=["staff", "create", "x@birmingham.gov.uk", "X", "--role", "officer", "--password", "hunter2hunter2"]
+    )
+    assert refused.exit_code != 0
+
+
+def test_staff_create_refuses_a_short_password_or_a_password_for_an_integration_and_creates_nothing(app):
+    runner = app.test_cli_runner()
+    short = runner.invoke(
+        args=["staff", "create", "o@birmingham.gov.uk", "O", "--role", "officer", "--password"], input="short\nshort\n"
+    )
+    website = runner.invoke(
+        args=["staff", "create", "web@birmingham.gov.uk", "Web", "--role", "integration", "--password"],
+        input="three random words\nthree random words\n",
+    )
+    assert short.exit_code != 0 and "at least 12 characters" in short.output
+    assert website.exit_code != 0 and "API tokens" in website.output
+    assert db.session.scalars(select(StaffMember)).all() == []
+
+
+def test_an_admin_resets_a_password_with_set_password(app):
+    runner = app.test_cli_runner()
+    runner.invoke(args=["staff", "create", "o@birmingham.gov.uk", "--name", "O", "--role", "officer"])
+    reset = runner.invoke(
+        args=["staff", "set-password", "o@birmingham.gov.uk"], input="new words for o\nnew words for o\n"
+    )
+    assert reset.exit_code == 0, reset.output
+    assert db.session.scalars(select(StaffMember)).one().session_generation == 1
+    mismatch = runner.invoke(
+        args=["staff", "set-password", "o@birmingham.gov.uk"], input="one thing here\nanother\n" * 3
+    )
+    assert mismatch.exit_code != 0
+    assert (
+        runner.invoke(
+            args=["staff", "set-password", "nobody@birmingham.gov.uk"], input="x" * 12 + "\n" + "x" * 12 + "\n"
+        ).exit_code
+        != 0
+    )

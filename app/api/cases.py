@@ -18,7 +18,7 @@ from app.extensions import db
 from app.messaging.history import messages_for_case
 from app.messaging.opt_outs import is_opted_out
 from app.phones import is_recognised, sender_number, to_e164
-from app.staff.access import visible_case_by_reference, visible_cases_for_phone
+from app.staff.access import DEADLINE_FIELDS, fields_for, visible_case_by_reference, visible_cases_for_phone
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -29,35 +29,6 @@ def _iso(instant: datetime | None) -> str | None:
 
 def _task_json(task: Task | None) -> dict[str, Any] | None:
     return {"due_at": _iso(task.due_at), "status": shown_status(task)} if task else None
-
-
-# What each role may read of a case; managers, admins and officers (on their own cases) read all of it.
-DEADLINE_FIELDS = ("reference", "status", "callback", "removal")
-CONTACT_CENTRE_FIELDS = (
-    *DEADLINE_FIELDS,
-    "kind",
-    "channel",
-    "created_at",
-    "officer",
-    "next_update_due",
-    "needs_adjustment",
-    "safe_to_text",
-    "visit_requested",
-    "contact_by_phone_only",
-    "opted_out",
-)
-FIELDS_BY_ROLE: dict[str, tuple[str, ...] | None] = {
-    "manager": None,
-    "admin": None,
-    "officer": None,
-    "contact_centre": CONTACT_CENTRE_FIELDS,
-    "integration": DEADLINE_FIELDS,
-}
-
-
-def fields_for(role: str) -> tuple[str, ...] | None:
-    """The fields `role` may read (None: all of them); an unknown role reads only the deadline."""
-    return FIELDS_BY_ROLE.get(role, DEADLINE_FIELDS)
 
 
 def case_json_for(case: Case, role: str) -> dict[str, Any]:

@@ -1,24 +1,20 @@
 """Rate limits on the JSON API, never on Twilio's webhooks: per address, per token, and failed tokens.
 
-Counts live in Redis (in memory when TESTING). When Redis cannot be reached the limits fall back
-to this process's memory, and any other error in counting lets the request through: a broken
-counter must not turn the API into 500s.
+Counts live in Redis (in memory when TESTING), through the limiter that app/rate_limits.py builds.
 """
 
 from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable
-from typing import Any
 
-from flask import Blueprint, Flask, Response, request
+from flask import Blueprint, Flask, Response
 from flask_limiter import Limiter
 
 from app.api.auth import authenticated_staff, bearer_token
+from app.rate_limits import make_limiter, storage_uri
 
-
-def client_address() -> str:
-    return request.remote_addr or "unknown"
+__all__ = ["init_app", "storage_uri"]
 
 
 def token_key() -> str:
@@ -38,31 +34,9 @@ def refused_token(response: Response) -> bool:
     return response.status_code == 401
 
 
-def storage_uri(config: Any) -> str:
-    """RATELIMIT_STORAGE_URI if set, memory:// when TESTING, else the project's Redis."""
-    if config.get("RATELIMIT_STORAGE_URI"):
-        return str(config["RATELIMIT_STORAGE_URI"])
-    if config.get("TESTING"):
-        return "memory://"
-    url = str(config["REDIS_URL"])
-    return "redis+unix://" + url.removeprefix("unix://") if url.startswith("unix://") else url
-
-
 def init_app(app: Flask, blueprints: Iterable[Blueprint]) -> Limiter:
     """One limiter per app; the limits are settings (see the README's Settings)."""
-    uri = storage_uri(app.config)
-    limiter = Limiter(
-        client_address,
-        app=app,
-        storage_uri=uri,
-        # Seconds, so a Redis that hangs costs a request one second before the in-memory fallback.
-        storage_options={"socket_connect_timeout": 1, "socket_timeout": 1} if uri.startswith("redis") else {},
-        key_prefix="api-limits",
-        strategy="moving-window",  # the last minute, whatever the clock says: no double allowance at :00
-        headers_enabled=True,
-        swallow_errors=True,
-        in_memory_fallback_enabled=True,
-    )
+    limiter = make_limiter(app, "api-limits")
     per_address = limiter.shared_limit(app.config["API_LIMIT_PER_ADDRESS"], scope="address")
     per_token = limiter.shared_limit(
         app.config["API_LIMIT_PER_TOKEN"], scope="token", key_func=token_key, exempt_when=no_token

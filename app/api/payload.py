@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from flask import request
 
-# A reference as the API shows it (HC-123456, GR-..., EN-...); any other path is simply not a case.
-REFERENCE = re.compile(r"[A-Za-z]{2}-[0-9]{6}")
+from app.casework.references import looks_like_reference
+
+__all__ = ["MAX_ROW_ID", "UNSTORABLE", "json_body", "looks_like_reference", "storable"]
+
 # Row ids are 32-bit in PostgreSQL: a larger number cannot be a task.
 MAX_ROW_ID = 2**31 - 1
 UNSTORABLE = "text must not contain NUL characters or unpaired surrogates"
-
-
-def looks_like_reference(text: str) -> bool:
-    return REFERENCE.fullmatch(text.strip()) is not None
 
 
 def json_body() -> Any:

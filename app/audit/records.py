@@ -16,6 +16,8 @@ from app.staff.models import StaffMember
 API_READ_CASE = "api_read_case"
 API_LIST_CASES = "api_list_cases"
 API_REPORT_CREATED = "api_report_created"
+CONSOLE_READ_CASE = "console_read_case"  # a case page shown in the console
+CONSOLE_SEARCH = "console_search"  # a case listed in the console's search results
 
 
 def record(session: Session, staff: StaffMember, action: str, case_ids: Iterable[int], address: str | None) -> None:

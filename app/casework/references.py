@@ -7,6 +7,7 @@ because a caller keys only the digits on the phone.
 
 from __future__ import annotations
 
+import re
 import secrets
 
 PREFIXES = {"hate_crime": "HC", "graffiti": "GR", "enquiry": "EN"}
@@ -18,6 +19,14 @@ def random_digits() -> str:
 
 def format_reference(kind: str, digits: str) -> str:
     return f"{PREFIXES[kind]}-{digits}"
+
+
+# A reference as staff and the API see it (HC-123456, GR-..., EN-...); any other path is simply not a case.
+REFERENCE = re.compile(r"[A-Za-z]{2}-[0-9]{6}")
+
+
+def looks_like_reference(text: str) -> bool:
+    return REFERENCE.fullmatch(text.strip()) is not None
 
 
 def digits_of(reference_or_digits: str) -> str:

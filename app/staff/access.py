@@ -1,9 +1,9 @@
 """Which cases a member of staff may read: one rule per role, for the API and the console alike.
 
 Managers, admins and the contact centre may look up any case (the contact centre sees only part
-of it: see `app.api.cases.fields_for`). An officer sees the cases they are the officer of or hold a
-task on; a manager shares a case with an officer by giving them a task on it. An integration sees
-only the cases it opened itself.
+of it: `fields_for`, which the API and the console both follow). An officer sees the cases they are
+the officer of or hold a task on; a manager shares a case with an officer by giving them a task on
+it. An integration sees only the cases it opened itself.
 """
 
 from __future__ import annotations
@@ -17,6 +17,34 @@ from app.casework.models import Case, Task
 from app.staff.models import StaffMember
 
 EVERY_CASE = frozenset({"manager", "admin", "contact_centre"})
+
+# What each role may read of a case; managers, admins and officers (on their own cases) read all of it.
+DEADLINE_FIELDS = ("reference", "status", "callback", "removal")
+CONTACT_CENTRE_FIELDS = (
+    *DEADLINE_FIELDS,
+    "kind",
+    "channel",
+    "created_at",
+    "officer",
+    "next_update_due",
+    "needs_adjustment",
+    "safe_to_text",
+    "visit_requested",
+    "contact_by_phone_only",
+    "opted_out",
+)
+FIELDS_BY_ROLE: dict[str, tuple[str, ...] | None] = {
+    "manager": None,
+    "admin": None,
+    "officer": None,
+    "contact_centre": CONTACT_CENTRE_FIELDS,
+    "integration": DEADLINE_FIELDS,
+}
+
+
+def fields_for(role: str) -> tuple[str, ...] | None:
+    """The fields `role` may read (None: all of them); an unknown role reads only the deadline."""
+    return FIELDS_BY_ROLE.get(role, DEADLINE_FIELDS)
 
 
 def visible_to(staff: StaffMember) -> ColumnElement[bool]:

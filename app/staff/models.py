@@ -1,10 +1,10 @@
-"""Staff accounts and their API tokens (only a hash of each token is stored)."""
+"""Staff accounts and their API tokens (only a hash of each token or password is stored)."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, String
+from sqlalchemy import JSON, ForeignKey, String, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.clock import now
@@ -32,6 +32,10 @@ class StaffMember(Base):
     manager_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
     # A manager who receives high-risk alerts.
     duty_manager: Mapped[bool] = mapped_column(default=False)
+    # The console password's argon2 hash (app/staff/passwords.py); None: no password, no console sign-in.
+    password_hash: Mapped[str | None] = mapped_column(String(200))
+    # Raised by signing out or a new password: every console session made before it ends at its next request.
+    session_generation: Mapped[int] = mapped_column(default=0, server_default=text("0"))
 
     manager: Mapped[StaffMember | None] = relationship(remote_side="StaffMember.id")
 

@@ -1,0 +1,44 @@
+"""One way to build a Flask-Limiter for this app: counts in the project's Redis (memory when TESTING).
+
+When Redis cannot be reached the limits fall back to this process's memory, and any other error in
+counting lets the request through: a broken counter must not turn the app into 500s. The API and the
+console's sign-in each build their own limiter (their own key prefix) and limit only their own views.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, request
+from flask_limiter import Limiter
+
+
+def client_address() -> str:
+    return request.remote_addr or "unknown"
+
+
+def storage_uri(config: Any) -> str:
+    """RATELIMIT_STORAGE_URI if set, memory:// when TESTING, else the project's Redis."""
+    if config.get("RATELIMIT_STORAGE_URI"):
+        return str(config["RATELIMIT_STORAGE_URI"])
+    if config.get("TESTING"):
+        return "memory://"
+    url = str(config["REDIS_URL"])
+    return "redis+unix://" + url.removeprefix("unix://") if url.startswith("unix://") else url
+
+
+def make_limiter(app: Flask, key_prefix: str) -> Limiter:
+    """A limiter with no limits of its own yet: the caller applies its limits to its own blueprints."""
+    uri = storage_uri(app.config)
+    return Limiter(
+        client_address,
+        app=app,
+        storage_uri=uri,
+        # Seconds, so a Redis that hangs costs a request one second before the in-memory fallback.
+        storage_options={"socket_connect_timeout": 1, "socket_timeout": 1} if uri.startswith("redis") else {},
+        key_prefix=key_prefix,
+        strategy="moving-window",  # the last minute, whatever the clock says: no double allowance at :00
+        headers_enabled=True,
+        swallow_errors=True,
+        in_memory_fallback_enabled=True,
+    )

@@ -1,0 +1,63 @@
+"""Security headers on every response, set in one place: a Content-Security-Policy with a nonce per request.
+
+A page may run only scripts and styles from this site, plus inline ones carrying this request's
+nonce (`csp_nonce()` in templates). Nothing may frame the app, and the console's pages (personal
+data) are never stored by a browser or proxy cache.
+"""
+
+from __future__ import annotations
+
+import secrets
+
+from flask import Flask, Response, request
+
+_NONCE_KEY = "hate_crime_line.csp_nonce"
+
+PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), display-capture=(), geolocation=(), gyroscope=(), magnetometer=(), "
+    "microphone=(), payment=(), usb=()"
+)
+
+
+def csp_nonce() -> str:
+    """This request's nonce, made on first use."""
+    # Kept on the request itself: `g` can outlive one request when an app context is already pushed.
+    if _NONCE_KEY not in request.environ:
+        request.environ[_NONCE_KEY] = secrets.token_urlsafe(18)
+    nonce: str = request.environ[_NONCE_KEY]
+    return nonce
+
+
+def content_security_policy(nonce: str) -> str:
+    return "; ".join(
+        (
+            "default-src 'self'",
+            f"script-src 'self' 'nonce-{nonce}'",
+            f"style-src 'self' 'nonce-{nonce}'",
+            "img-src 'self' data:",
+            "font-src 'self'",
+            "connect-src 'self'",
+            "object-src 'none'",
+            "base-uri 'none'",
+            "form-action 'self'",
+            "frame-ancestors 'none'",
+        )
+    )
+
+
+def add_security_headers(response: Response) -> Response:
+    response.headers["Content-Security-Policy"] = content_security_policy(csp_nonce())
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["X-Frame-Options"] = "DENY"
+    # Same-origin: a case reference in a console URL never reaches another site, and Flask-WTF's
+    # https CSRF check (which wants a same-origin Referer) still works.
+    response.headers["Referrer-Policy"] = "same-origin"
+    response.headers["Permissions-Policy"] = PERMISSIONS_POLICY
+    if request.path.startswith("/console") and request.endpoint != "console_public.static":
+        response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def init_app(app: Flask) -> None:
+    app.after_request(add_security_headers)
+    app.jinja_env.globals["csp_nonce"] = csp_nonce
