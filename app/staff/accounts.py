@@ -3,19 +3,32 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import time
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
-from app.phones import to_e164
+from app.phones import can_receive_texts, to_e164
 from app.staff.models import ROLES, ApiToken, StaffMember
+
+LONGEST_NAME = LONGEST_EMAIL = 200
+EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+DISTRICT = re.compile(r"[A-Z]{1,2}[0-9][A-Z0-9]?")  # a postcode's outward code: B1, B10, WS1, B1A
 
 
 class StaffError(ValueError):
-    """A staff command that cannot be carried out (unknown role, unknown email...)."""
+    """A staff command that cannot be carried out (unknown role, unknown email...).
+
+    `field` names what was wrong (`email`, `mobile`, `role`...), so a form can say it beside that field.
+    """
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
 
 
 def _hash(token: str) -> str:
@@ -59,6 +72,95 @@ def parse_hours(text: str) -> tuple[str, str]:
     return f"{start:%H:%M}", f"{end:%H:%M}"
 
 
+def working_pattern(days: Iterable[int], works_from: str, works_until: str) -> WorkingPattern:
+    """A checked working pattern: at least one weekday, and hours that end after they start."""
+    chosen = tuple(sorted(set(days)))
+    if not chosen or any(day not in range(7) for day in chosen):
+        raise StaffError("choose at least one working day", "working_days")
+    try:
+        start, end = parse_hours(f"{works_from}-{works_until}")
+    except StaffError as error:
+        raise StaffError(str(error), "hours") from error
+    return WorkingPattern(chosen, start, end)
+
+
+def read_mobile(mobile: str | None) -> str | None:
+    """A UK mobile number in E.164 (texts go to it); None for none; StaffError for anything else."""
+    if not mobile or not mobile.strip():
+        return None
+    e164 = to_e164(mobile)
+    if e164 is None or not e164.startswith("+44") or not can_receive_texts(e164):
+        raise StaffError("the mobile number must be a UK mobile number, like 07911 123456", "mobile")
+    return e164
+
+
+def read_patch(districts: Iterable[str]) -> list[str]:
+    """Postcode districts ('b10', ' B11 ') as stored: upper case, sorted, each once; StaffError for a full postcode."""
+    patch = {district.strip().upper() for district in districts if district.strip()}
+    wrong = sorted(district for district in patch if not DISTRICT.fullmatch(district))
+    if wrong:
+        raise StaffError(f"{wrong[0]} is not a postcode district: give districts like B10, B11", "patch")
+    return sorted(patch)
+
+
+def check_role(role: str, duty_manager: bool) -> None:
+    if role not in ROLES:
+        raise StaffError(f"role must be one of {', '.join(ROLES)}", "role")
+    if duty_manager and role != "manager":
+        raise StaffError("only a manager can be a duty manager", "duty_manager")
+
+
+def find_manager(session: Session, manager_email: str | None, member_email: str | None = None) -> StaffMember | None:
+    """The account MANAGER_EMAIL names (None for none), never the member themselves."""
+    if not manager_email:
+        return None
+    manager = find_staff(session, manager_email)
+    if manager is None:
+        raise StaffError(f"no staff account for the manager {manager_email}", "manager")
+    if member_email is not None and manager.email == member_email.strip().lower():
+        raise StaffError("a member of staff cannot be their own manager", "manager")
+    return manager
+
+
+def new_staff(
+    session: Session,
+    email: str,
+    name: str,
+    role: str,
+    *,
+    mobile: str | None = None,
+    patch: list[str] | None = None,
+    manager_email: str | None = None,
+    pattern: WorkingPattern = WorkingPattern(),
+    duty_manager: bool = False,
+) -> StaffMember:
+    """A checked new account, added to the session and flushed (so it has an id) but not committed."""
+    check_role(role, duty_manager)
+    if not name.strip() or len(name.strip()) > LONGEST_NAME:
+        raise StaffError(f"the name must be 1 to {LONGEST_NAME} characters", "name")
+    if len(email.strip()) > LONGEST_EMAIL or not EMAIL.fullmatch(email.strip()):
+        raise StaffError("the email address must look like name@birmingham.gov.uk", "email")
+    if find_staff(session, email):
+        raise StaffError(f"{email} already has an account", "email")
+    manager = find_manager(session, manager_email, email)
+    member = StaffMember(
+        email=email.strip().lower(),
+        name=name.strip(),
+        role=role,
+        mobile=read_mobile(mobile),
+        patch=read_patch(patch or []),
+        working_days=list(pattern.days),
+        works_from=pattern.works_from,
+        works_until=pattern.works_until,
+        manager_id=manager.id if manager else None,
+        duty_manager=duty_manager,
+        active=True,
+    )
+    session.add(member)
+    session.flush()
+    return member
+
+
 def create_staff(
     session: Session,
     email: str,
@@ -71,29 +173,18 @@ def create_staff(
     pattern: WorkingPattern = WorkingPattern(),
     duty_manager: bool = False,
 ) -> StaffMember:
-    if role not in ROLES:
-        raise StaffError(f"role must be one of {', '.join(ROLES)}")
-    if find_staff(session, email):
-        raise StaffError(f"{email} already has an account")
-    e164 = to_e164(mobile) if mobile else None
-    if mobile and e164 is None:
-        raise StaffError("the mobile number is not a valid phone number")
-    manager = find_staff(session, manager_email) if manager_email else None
-    if manager_email and manager is None:
-        raise StaffError(f"no staff account for the manager {manager_email}")
-    member = StaffMember(
-        email=email.strip().lower(),
-        name=name.strip(),
-        role=role,
-        mobile=e164,
-        patch=sorted({district.strip().upper() for district in patch or [] if district.strip()}),
-        working_days=list(pattern.days),
-        works_from=pattern.works_from,
-        works_until=pattern.works_until,
-        manager_id=manager.id if manager else None,
+    """A new account, committed (the command line's `flask staff create`)."""
+    member = new_staff(
+        session,
+        email,
+        name,
+        role,
+        mobile=mobile,
+        patch=patch,
+        manager_email=manager_email,
+        pattern=pattern,
         duty_manager=duty_manager,
     )
-    session.add(member)
     session.commit()
     return member
 
