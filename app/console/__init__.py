@@ -12,7 +12,7 @@ from app.extensions import csrf
 
 
 def init_app(app: Flask) -> None:
-    from app.console import auth, limits, pages, sign_in, templating
+    from app.console import auth, limits, pages, sign_in, staff_pages, templating
 
     app.config["WTF_CSRF_CHECK_DEFAULT"] = False  # CSRFProtect checks no view unless a console blueprint asks
     csrf.init_app(app)
@@ -20,4 +20,5 @@ def init_app(app: Flask) -> None:
     templating.init_app(app)
     app.register_blueprint(sign_in.bp)
     app.register_blueprint(pages.bp)
+    app.register_blueprint(staff_pages.bp)
     limits.init_app(app, sign_in.bp)

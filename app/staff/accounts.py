@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import time
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from app.phones import can_receive_texts, to_e164
 from app.staff.models import ROLES, ApiToken, StaffMember
@@ -208,3 +208,18 @@ def staff_for_token(session: Session, token: str) -> StaffMember | None:
         .where(ApiToken.token_hash == _hash(token), ApiToken.revoked_at.is_(None))
     ).first()
     return found.staff if found and found.staff.active else None
+
+
+def staff_by_name(session: Session) -> list[StaffMember]:
+    """Every account, by name, with its manager (one query each, however many there are)."""
+    query = select(StaffMember).options(selectinload(StaffMember.manager)).order_by(StaffMember.name, StaffMember.id)
+    return list(session.scalars(query))
+
+
+def managers_to_choose(session: Session, member: StaffMember | None = None) -> list[StaffMember]:
+    """The active managers an account may report to, by name, and always the one `member` has now."""
+    query = select(StaffMember).where(StaffMember.role == "manager", StaffMember.active).order_by(StaffMember.name)
+    managers = [manager for manager in session.scalars(query) if member is None or manager.id != member.id]
+    if member is not None and member.manager is not None and member.manager not in managers:
+        managers.append(member.manager)
+    return managers
