@@ -102,6 +102,11 @@ class Config:
     # Refused console sign-ins before the next attempt must wait (Flask-Limiter's notation).
     SIGN_IN_LIMIT_PER_ACCOUNT: str = "5 per 15 minutes"
     SIGN_IN_LIMIT_PER_ADDRESS: str = "20 per 15 minutes"
+    # Single sign-on to the console with the council's OpenID Connect provider (e.g. Microsoft Entra ID);
+    # empty OIDC_ISSUER: passwords only.
+    OIDC_ISSUER: str = ""
+    OIDC_CLIENT_ID: str = ""
+    OIDC_CLIENT_SECRET: str = ""
     TESTING: bool = False
     extra: dict[str, object] = field(default_factory=dict)
 
@@ -141,6 +146,9 @@ class Config:
             SESSION_COOKIE_SECURE=_env("SESSION_COOKIE_SECURE", "true").lower() in {"1", "true", "yes"},
             SIGN_IN_LIMIT_PER_ACCOUNT=_env("SIGN_IN_LIMIT_PER_ACCOUNT", "5 per 15 minutes"),
             SIGN_IN_LIMIT_PER_ADDRESS=_env("SIGN_IN_LIMIT_PER_ADDRESS", "20 per 15 minutes"),
+            OIDC_ISSUER=_env("OIDC_ISSUER"),
+            OIDC_CLIENT_ID=_env("OIDC_CLIENT_ID"),
+            OIDC_CLIENT_SECRET=_env("OIDC_CLIENT_SECRET"),
         )
 
     def as_flask_mapping(self) -> dict[str, object]:

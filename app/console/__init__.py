@@ -12,7 +12,7 @@ from app.extensions import csrf
 
 
 def init_app(app: Flask) -> None:
-    from app.console import auth, limits, pages, sign_in, staff_pages, templating
+    from app.console import auth, limits, pages, sign_in, single_sign_on, staff_pages, templating
 
     app.config["WTF_CSRF_CHECK_DEFAULT"] = False  # CSRFProtect checks no view unless a console blueprint asks
     csrf.init_app(app)
@@ -21,4 +21,5 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(sign_in.bp)
     app.register_blueprint(pages.bp)
     app.register_blueprint(staff_pages.bp)
+    single_sign_on.init_app(app)  # /console/sign-in/oidc, where OIDC_ISSUER is set
     limits.init_app(app, sign_in.bp)
