@@ -123,10 +123,26 @@ def staff_token(email: str) -> None:
 
 @click.command("seed-demo")
 def seed_demo() -> None:
-    """Create the demo staff accounts and the demo case (safe to run again); prints its reference."""
+    """Create the demo staff accounts and the demo case (safe to run again); prints its reference.
+
+    A demo console account's password is printed once, when it is set; later runs say the accounts exist.
+    """
+    sign_ins = demo.seed_demo_staff(db.session())
     reference = demo.seed_demo(db.session())
     click.echo("demo staff: " + ", ".join(f"{email} ({role})" for email, _, role in demo.DEMO_STAFF))
+    click.echo(demo_sign_ins(sign_ins))
     click.echo(f"demo case: {reference}")
+
+
+def demo_sign_ins(sign_ins: list[demo.DemoSignIn]) -> str:
+    """The demo console accounts' sign-in details, or where to find them once they have been shown."""
+    if not sign_ins:
+        return (
+            "demo console accounts already exist: their passwords were shown when they were made "
+            "(set a new one with: flask --app app staff set-password EMAIL)"
+        )
+    lines = [f"    {login.role:<15} {login.email:<28} {login.password}" for login in sign_ins]
+    return "\n".join(["demo console sign-ins (shown only this once; only a hash of each password is kept):", *lines])
 
 
 @jobs_cli.command("list")

@@ -1,6 +1,13 @@
-"""Demo data for `make run` and `flask seed-demo`: three staff accounts and one case, created once."""
+"""Demo data for `make run` and `flask seed-demo`: a staff account of each role and one case, created once.
+
+Each console account gets a random password when it is made (or when it has none), returned by
+`seed_demo_staff` so it can be shown that once: only its hash is kept.
+"""
 
 from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -10,12 +17,41 @@ from app.casework.report import Report
 from app.casework.service import open_case
 from app.clock import now
 from app.staff.accounts import create_staff, find_staff
+from app.staff.passwords import CONSOLE_ROLES, set_password
 
-DEMO_STAFF = (
+DEMO_STAFF = (  # managers before the officers they manage
     ("demo.admin@example.org", "Demo Admin", "admin"),
+    ("demo.manager@example.org", "Demo Manager", "manager"),
     ("demo.officer@example.org", "Demo Officer", "officer"),
+    ("demo.contact@example.org", "Demo Contact Centre", "contact_centre"),
     ("demo.integration@example.org", "Demo Integration", "integration"),
 )
+DEMO_MANAGER = "demo.manager@example.org"
+
+
+@dataclass(frozen=True)
+class DemoSignIn:
+    """A demo console account's sign-in details, known only at the moment its password is set."""
+
+    email: str
+    role: str
+    password: str
+
+
+def seed_demo_staff(session: Session) -> list[DemoSignIn]:
+    """Create the missing demo accounts; a console account without a password gets one, returned here only."""
+    new_passwords = []
+    for email, name, role in DEMO_STAFF:
+        member = find_staff(session, email)
+        if member is None:
+            manager = DEMO_MANAGER if role == "officer" and find_staff(session, DEMO_MANAGER) else None
+            member = create_staff(session, email, name, role, manager_email=manager)
+        if role in CONSOLE_ROLES and member.password_hash is None:
+            password = secrets.token_urlsafe(15)  # 20 characters, typed once from the banner
+            set_password(session, email, password)
+            new_passwords.append(DemoSignIn(email, role, password))
+    return new_passwords
+
 
 # Ofcom's drama range: never a real resident. The case asks for no texts, so seeding sends nothing,
 # even where real Twilio credentials are set.
@@ -28,10 +64,11 @@ def demo_case(session: Session) -> Case | None:
 
 
 def seed_demo(session: Session) -> str:
-    """Create whatever demo data is missing (safe to run again); returns the demo case's reference."""
-    for email, name, role in DEMO_STAFF:
-        if find_staff(session, email) is None:
-            create_staff(session, email, name, role)
+    """Create whatever demo data is missing (safe to run again); returns the demo case's reference.
+
+    Call `seed_demo_staff` first to learn the demo accounts' passwords: any it sets here are not shown.
+    """
+    seed_demo_staff(session)
     existing = demo_case(session)
     if existing is not None:
         return existing.reference

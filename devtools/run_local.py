@@ -22,6 +22,7 @@ from contextlib import ExitStack
 from datetime import datetime
 from pathlib import Path
 from types import FrameType
+from typing import TYPE_CHECKING
 
 from app.config import (
     INSTANCE_DIR,
@@ -36,6 +37,9 @@ from app.dev_texts import record_text
 from devtools.embedded_redis import EmbeddedRedis
 from devtools.fake_twilio import FakeTwilioApi, FakeTwilioServer
 
+if TYPE_CHECKING:
+    from app.demo import DemoSignIn
+
 HOW_TO_TRY = """
 The hate crime line is running on http://127.0.0.1:{port}
 {texts}
@@ -44,10 +48,18 @@ Try a call in another terminal (it signs its requests like Twilio does):
 Read the demo case {reference} through the API (each run of `staff token` issues a new token):
     curl -H "Authorization: Bearer $(.venv/bin/flask --app app staff token demo.admin@example.org)" \\
          http://127.0.0.1:{port}/api/v1/cases/{reference}
-The staff console is at http://127.0.0.1:{port}/console/ once an account has a password:
-    .venv/bin/flask --app app staff set-password demo.admin@example.org
+{console}
 Ctrl-C stops everything.
 """
+
+CONSOLE_SIGN_INS = """Sign in to the staff console at http://127.0.0.1:{port}/console/sign-in as any of these demo staff
+(shown only this once: only a hash of each password is kept, so note the ones you need):
+{accounts}"""
+
+CONSOLE_ACCOUNTS_EXIST = """The staff console is at http://127.0.0.1:{port}/console/sign-in. Its demo staff exist:
+    {emails}
+Their passwords were shown the first time make run made them. To set a new one:
+    .venv/bin/flask --app app staff set-password demo.admin@example.org"""
 
 STAND_IN_TEXTS = """No Twilio credentials are set: texts go to a local stand-in for Twilio, never to a phone.
 Every text the line sends is printed below and shown at http://127.0.0.1:{port}/dev/texts
@@ -68,17 +80,33 @@ def twilio_stand_in(account_sid: str, auth_token: str, log: Path) -> FakeTwilioS
     )
 
 
-def seed_demo_case() -> str:
-    """Migrate the database and seed the demo data (as `flask db upgrade` and `flask seed-demo` do)."""
+def seed_demo_case() -> tuple[str, list[DemoSignIn]]:
+    """Migrate the database and seed the demo data (as `flask db upgrade` and `flask seed-demo` do).
+
+    Returns the demo case's reference and the sign-ins of demo staff given a password just now.
+    """
     from app import create_app, demo, migrate
     from app.extensions import db
 
     app = create_app()
     with app.app_context():
         migrate.upgrade(str(app.config["DATABASE_URL"]))
+        sign_ins = demo.seed_demo_staff(db.session)
         reference = demo.seed_demo(db.session)
     app.extensions["database_engine"].dispose()
-    return reference
+    return reference, sign_ins
+
+
+def console_note(port: int, sign_ins: list[DemoSignIn]) -> str:
+    """The demo staff's sign-in details the first time; afterwards, that they exist."""
+    from app.demo import DEMO_STAFF
+    from app.staff.passwords import CONSOLE_ROLES
+
+    if not sign_ins:
+        emails = ", ".join(email for email, _name, role in DEMO_STAFF if role in CONSOLE_ROLES)
+        return CONSOLE_ACCOUNTS_EXIST.format(port=port, emails=emails)
+    accounts = "\n".join(f"    {login.role:<15} {login.email:<28} password: {login.password}" for login in sign_ins)
+    return CONSOLE_SIGN_INS.format(port=port, accounts=accounts)
 
 
 def call_options(port: int, public_base_url: str) -> str:
@@ -100,9 +128,13 @@ def main() -> int:
     cleanup = ExitStack()
     try:
         texts = start_what_is_missing(cleanup, port)
-        reference = seed_demo_case()
+        reference, sign_ins = seed_demo_case()
         options = call_options(port, os.environ["PUBLIC_BASE_URL"])
-        print(HOW_TO_TRY.format(port=port, texts=texts, call_options=options, reference=reference), flush=True)
+        console = console_note(port, sign_ins)
+        print(
+            HOW_TO_TRY.format(port=port, texts=texts, call_options=options, reference=reference, console=console),
+            flush=True,
+        )
         return run_procfile()
     except KeyboardInterrupt:  # Ctrl-C before honcho started
         return 130

@@ -36,11 +36,14 @@ def test_token_for_an_unknown_email_fails(app):
     assert app.test_cli_runner().invoke(args=["staff", "token", "nobody@example.org"]).exit_code != 0
 
 
-def test_seed_demo_can_run_twice(app):
+def test_seed_demo_can_run_twice_and_prints_the_console_passwords_only_the_first_time(app):
     runner = app.test_cli_runner()
-    assert runner.invoke(args=["seed-demo"]).exit_code == 0
-    assert runner.invoke(args=["seed-demo"]).exit_code == 0
-    assert len(db.session.scalars(select(StaffMember)).all()) == 3
+    first = runner.invoke(args=["seed-demo"])
+    second = runner.invoke(args=["seed-demo"])
+    assert first.exit_code == second.exit_code == 0
+    assert len(db.session.scalars(select(StaffMember)).all()) == 5, "one of each role"
+    assert re.search(r"officer +demo\.officer@example\.org +\S{20}", first.output)
+    assert "demo console accounts already exist" in second.output and "demo.officer@example.org  " not in second.output
 
 
 def test_jobs_list_shows_the_schedule(app):

@@ -46,6 +46,16 @@ def wait_for(check, seconds: float = 15.0):
     raise AssertionError("timed out")
 
 
+def signs_in(base: str, email: str, password: str) -> bool:
+    """Sign in to the console's form as a browser would (over plain http, as make run serves it)."""
+    with requests.Session() as browser:
+        form = browser.get(f"{base}/console/sign-in", timeout=5).text
+        token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', form).group(1)
+        data = {"csrf_token": token, "email": email, "password": password}
+        answer = browser.post(f"{base}/console/sign-in", data=data, allow_redirects=False, timeout=5)
+        return answer.status_code == 302 and answer.headers["Location"] == "/console/"
+
+
 def test_make_run_seeds_a_case_shows_texts_and_stops_quietly_on_ctrl_c(tmp_path: Path):
     port = free_port()
     base = f"http://127.0.0.1:{port}"
@@ -95,6 +105,8 @@ def test_make_run_seeds_a_case_shows_texts_and_stops_quietly_on_ctrl_c(tmp_path:
         logged = [json.loads(line) for line in (tmp_path / "dev-texts.jsonl").read_text().splitlines()]
         assert [t["to"] for t in logged] == ["+447911123456"]
         wait_for(lambda: "text     | to +447911123456: " in output.read_text())
+        password = re.search(r"admin +demo\.admin@example\.org +password: (\S+)", output.read_text()).group(1)
+        assert signs_in(base, "demo.admin@example.org", password), "the banner's sign-in works"
     finally:
         os.killpg(process.pid, signal.SIGINT)
         code = process.wait(timeout=20)

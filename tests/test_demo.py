@@ -1,0 +1,53 @@
+"""`make run`'s demo staff: one of each role, each console password made and shown once."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from app import demo
+from app.extensions import db
+from app.staff.accounts import create_staff, find_staff
+from app.staff.models import StaffMember
+from app.staff.passwords import authenticate
+from devtools.run_local import console_note
+
+
+def test_the_demo_staff_are_one_of_each_role_and_each_console_password_works(app):
+    sign_ins = demo.seed_demo_staff(db.session())
+    assert [(login.email, login.role) for login in sign_ins] == [
+        ("demo.admin@example.org", "admin"),
+        ("demo.manager@example.org", "manager"),
+        ("demo.officer@example.org", "officer"),
+        ("demo.contact@example.org", "contact_centre"),
+    ]
+    for login in sign_ins:
+        assert len(login.password) >= 12
+        assert authenticate(db.session(), login.email, login.password) is not None
+    assert len({login.password for login in sign_ins}) == 4, "each its own"
+    officer = find_staff(db.session(), "demo.officer@example.org")
+    assert officer.manager is not None and officer.manager.email == "demo.manager@example.org"
+    assert find_staff(db.session(), "demo.integration@example.org").password_hash is None
+
+
+def test_a_second_run_shows_no_password_and_changes_none(app):
+    first = demo.seed_demo_staff(db.session())
+    hashes = {member.email: member.password_hash for member in db.session.scalars(select(StaffMember))}
+    assert demo.seed_demo_staff(db.session()) == []
+    assert {member.email: member.password_hash for member in db.session.scalars(select(StaffMember))} == hashes
+    assert authenticate(db.session(), first[0].email, first[0].password) is not None
+
+
+def test_a_demo_account_made_before_passwords_existed_gets_one_once(app):
+    create_staff(db.session(), "demo.admin@example.org", "Demo Admin", "admin")  # as an older make run left it
+    shown = demo.seed_demo_staff(db.session())
+    assert "demo.admin@example.org" in [login.email for login in shown]
+    assert demo.seed_demo_staff(db.session()) == []
+
+
+def test_make_runs_banner_shows_the_sign_ins_once_then_says_they_exist():
+    first = console_note(5000, [demo.DemoSignIn("demo.admin@example.org", "admin", "a-random-password")])
+    assert "http://127.0.0.1:5000/console/sign-in" in first
+    assert "demo.admin@example.org" in first and "a-random-password" in first and "only this once" in first
+    later = console_note(5000, [])
+    assert "demo.contact@example.org" in later and "exist" in later
+    assert "password:" not in later and "staff set-password demo.admin@example.org" in later
