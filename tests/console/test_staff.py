@@ -113,9 +113,11 @@ def test_an_account_that_does_not_exist_is_not_found(browser, signed_in, path):
 
 
 @pytest.mark.parametrize("path", ["/console/staff", "/console/staff/{id}"])
-def test_a_form_without_its_csrf_token_is_refused(browser, signed_in, path):
+@pytest.mark.parametrize("token", [None, "not-the-sessions-token"], ids=["missing", "wrong"])
+def test_a_form_without_its_csrf_token_or_with_a_wrong_one_is_refused(browser, signed_in, path, token):
     admin = signed_in("admin")
-    refused = browser.post(path.format(id=admin.id), data={**NEW_ACCOUNT, "form": "account"})
+    sent = {**NEW_ACCOUNT, "form": "account", **({"csrf_token": token} if token else {})}
+    refused = browser.post(path.format(id=admin.id), data=sent)
     assert refused.status_code == 400 and heading(refused) == "Sorry, there is a problem with that form"
     assert find_staff(db.session(), NEW_ACCOUNT["email"]) is None
     assert events(STAFF_CHANGED) == events(STAFF_CREATED) == []
