@@ -12,7 +12,7 @@ from app.extensions import csrf
 
 
 def init_app(app: Flask) -> None:
-    from app.console import auth, limits, pages, sign_in, templating
+    from app.console import auth, case_actions, limits, pages, sign_in, take_report, templating
 
     app.config["WTF_CSRF_CHECK_DEFAULT"] = False  # CSRFProtect checks no view unless a console blueprint asks
     csrf.init_app(app)
@@ -20,4 +20,7 @@ def init_app(app: Flask) -> None:
     templating.init_app(app)
     app.register_blueprint(sign_in.bp)
     app.register_blueprint(pages.bp)
+    app.register_blueprint(take_report.bp)
+    app.register_blueprint(case_actions.bp)
+    case_actions.init_app(app)
     limits.init_app(app, sign_in.bp)
