@@ -77,7 +77,8 @@ def test_a_report_taken_on_the_phone_opens_a_case_on_the_staff_channel_with_its_
 
 def test_who_took_the_report_is_audited_in_the_commit_that_opens_the_case(browser, signed_in):
     member = signed_in("officer")
-    take(browser, how="walk_in")
+    taken = take(browser, how="walk_in")
+    assert browser.get(taken.headers["Location"]).status_code == 200, "an officer sees the case they took"
     [event] = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "console_report_taken")).all()
     assert (event.staff_id, event.role, event.case_id) == (member.id, "officer", the_case().id)
     assert the_case().taken_how == "walk_in"
