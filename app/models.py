@@ -1,7 +1,16 @@
 """Import every model so the metadata is complete (Alembic, tests)."""
 
 from app.audit.models import AuditEvent
-from app.casework.models import Attachment, Case, PhoneCall, ProgressContact, Recording, Task, TextConversation
+from app.casework.models import (
+    Attachment,
+    Case,
+    CaseNote,
+    PhoneCall,
+    ProgressContact,
+    Recording,
+    Task,
+    TextConversation,
+)
 from app.extensions import Base
 from app.messaging.models import InboundMessage, OutboundEmail, OutboundMessage, PhoneOptOut
 from app.staff.models import ApiToken, StaffMember
@@ -12,6 +21,7 @@ __all__ = [
     "AuditEvent",
     "Base",
     "Case",
+    "CaseNote",
     "InboundMessage",
     "OutboundEmail",
     "OutboundMessage",

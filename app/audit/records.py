@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import event
@@ -18,6 +19,13 @@ API_LIST_CASES = "api_list_cases"
 API_REPORT_CREATED = "api_report_created"
 CONSOLE_READ_CASE = "console_read_case"  # a case page shown in the console
 CONSOLE_SEARCH = "console_search"  # a case listed in the console's search results
+# The case page's actions and the report form (changes: {"field": [old, new]}).
+CONSOLE_REPORT_TAKEN = "console_report_taken"
+CONSOLE_NOTE_ADDED = "console_note_added"
+CONSOLE_SIGNPOSTED = "console_signposted"
+CONSOLE_CONTACT_PREFERENCES = "console_contact_preferences"
+CONSOLE_TEXT_SENT = "console_text_sent"
+CONSOLE_UPDATE_SENT = "console_update_sent"
 
 
 def record(session: Session, staff: StaffMember, action: str, case_ids: Iterable[int], address: str | None) -> None:
@@ -26,9 +34,20 @@ def record(session: Session, staff: StaffMember, action: str, case_ids: Iterable
         session.add(AuditEvent(staff_id=staff.id, role=staff.role, action=action, case_id=case_id, address=address))
 
 
+def record_change(
+    session: Session, staff: StaffMember, action: str, case_id: int, address: str | None, changes: dict[str, Any]
+) -> None:
+    """Add one event for a change to a case, with what changed as {"field": [old, new]}; the caller commits."""
+    session.add(
+        AuditEvent(staff_id=staff.id, role=staff.role, action=action, case_id=case_id, address=address, changes=changes)
+    )
+
+
 @contextmanager
-def cases_opened_by(session: Session, staff: StaffMember, address: str | None) -> Iterator[None]:
-    """Record `api_report_created` for each case opened inside the block, in the commit that opens it.
+def cases_opened_by(
+    session: Session, staff: StaffMember, address: str | None, action: str = API_REPORT_CREATED
+) -> Iterator[None]:
+    """Record `action` (`api_report_created`) for each case opened inside the block, in the commit that opens it.
 
     The case's own commit carries the row, so a case never exists without the record of who
     opened it (an integration reads back only the cases it opened).
@@ -39,7 +58,7 @@ def cases_opened_by(session: Session, staff: StaffMember, address: str | None) -
         opened.extend(row for row in flushed.new if isinstance(row, Case))
 
     def add_events(committing: Session) -> None:
-        record(committing, staff, API_REPORT_CREATED, [case.id for case in opened], address)
+        record(committing, staff, action, [case.id for case in opened], address)
         opened.clear()
 
     def forget(_rolled_back: Session) -> None:
@@ -57,3 +76,30 @@ def cases_opened_by(session: Session, staff: StaffMember, address: str | None) -
     finally:
         for name, hook in hooks.items():
             event.remove(session, name, hook)
+
+
+def _plain(value: Any) -> Any:
+    """A value as the audit log's JSON keeps it (times as ISO 8601)."""
+    return value.isoformat() if isinstance(value, datetime) else value
+
+
+@contextmanager
+def changes_recorded(
+    session: Session, staff: StaffMember, action: str, case: Case, fields: Iterable[str], address: str | None
+) -> Iterator[None]:
+    """Record `action` with `fields` of `case` as they were before the block and as the block's commit leaves them.
+
+    For a domain function that commits on its own: the event is written in that commit, and not at all when
+    the block does not commit.
+    """
+    before = {name: getattr(case, name) for name in fields}
+
+    def add_event(committing: Session) -> None:
+        changes = {name: [_plain(old), _plain(getattr(case, name))] for name, old in before.items()}
+        record_change(committing, staff, action, case.id, address, changes)
+
+    event.listen(session, "before_commit", add_event)
+    try:
+        yield
+    finally:
+        event.remove(session, "before_commit", add_event)

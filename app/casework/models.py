@@ -55,8 +55,17 @@ class Case(Base):
     last_contact_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Last contact + 14 days; the fortnightly job picks up cases through the index below.
     next_update_due: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # A report taken in the console (channel "staff"): who took it, and how it reached them.
+    taken_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    taken_how: Mapped[str | None] = mapped_column(String(10))  # phone | walk_in | email | letter
+    # How the resident wants us to get in touch, when it is safe to, and the interpreter or adjustment they need.
+    contact_method: Mapped[str | None] = mapped_column(String(10))  # phone | text | letter | visit
+    safe_times: Mapped[str | None] = mapped_column(String(200))
+    adjustments: Mapped[str | None] = mapped_column(String(500))
 
     officer: Mapped[StaffMember | None] = relationship(foreign_keys=[officer_id])
+    taken_by: Mapped[StaffMember | None] = relationship(foreign_keys=[taken_by_id])
+    notes: Mapped[list[CaseNote]] = relationship(order_by="CaseNote.id")
     tasks: Mapped[list[Task]] = relationship(back_populates="case", order_by="Task.id")
     attachments: Mapped[list[Attachment]] = relationship(back_populates="case", order_by="Attachment.id")
     recordings: Mapped[list[Recording]] = relationship(back_populates="case", order_by="Recording.id")
@@ -105,6 +114,27 @@ Index(
     postgresql_where=(Task.kind == "text_flood") & (Task.status == "open"),
 )
 Index("ix_tasks_open_remind", Task.status, Task.remind_at)
+
+
+class CaseNote(Base):
+    """What a member of staff wrote or did on a case: a note, a signposting or referral, a change of contact
+    preferences. Kept as written: the console never edits or deletes one."""
+
+    __tablename__ = "case_notes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"))
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id"))
+    kind: Mapped[str] = mapped_column(String(20))  # note | signposting | referral | preferences
+    agency: Mapped[str | None] = mapped_column(String(30))  # signposting and referrals: app.casework.notes.AGENCIES
+    consent: Mapped[bool | None] = mapped_column(default=None)  # the resident agreed to their details being passed
+    body: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
+
+    staff: Mapped[StaffMember] = relationship()
+
+
+Index("ix_case_notes_case", CaseNote.case_id, CaseNote.created_at)
 
 
 class ProgressContact(Base):

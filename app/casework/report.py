@@ -25,5 +25,9 @@ class Report:
     description: str | None = None
     location: str | None = None
     occurred: str | None = None
+    adjustments: str | None = None  # the interpreter or other adjustment needed, in staff's words
+    # A report taken in the console: the member of staff, and how it reached them (phone, walk_in, email, letter).
+    taken_by_id: int | None = None
+    taken_how: str | None = None
     # Phone and web reports get a confirmation text; a text conversation's last reply is the confirmation.
     confirm_by_text: bool = True

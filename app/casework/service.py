@@ -61,6 +61,9 @@ def open_case(session: Session, report: Report, received_at: datetime) -> Case:
         created_at=received_at,
         caller_phone=report.caller_phone,
         call_sid=report.call_sid,
+        taken_by_id=report.taken_by_id,
+        taken_how=report.taken_how,
+        adjustments=report.adjustments,
     )
     _take_answers(case, report)
     if case.kind != "enquiry":

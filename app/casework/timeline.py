@@ -13,13 +13,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.casework.models import Case, PhoneCall
+from app.casework.notes import note_detail, note_title
 from app.messaging.history import messages_for_case
 
 
 @dataclass(frozen=True)
 class TimelineEntry:
     at: datetime
-    kind: str  # call | recording | text_in | text_out | task_set | task_done
+    kind: str  # call | recording | text_in | text_out | task_set | task_done | note, signposting, referral, preferences
     title: str
     detail: str | None = None
 
@@ -30,7 +31,7 @@ def words(name: str | None) -> str:
 
 
 def case_timeline(session: Session, case: Case) -> list[TimelineEntry]:
-    entries = _calls(session, case) + _recordings(case) + _texts(session, case) + _tasks(case)
+    entries = _calls(session, case) + _recordings(case) + _texts(session, case) + _tasks(case) + _notes(case)
     return sorted(entries, key=lambda entry: entry.at)
 
 
@@ -82,3 +83,8 @@ def _tasks(case: Case) -> list[TimelineEntry]:
                 TimelineEntry(task.completed_at, "task_done", f"Task done: {words(task.kind)}", words(task.outcome))
             )
     return entries
+
+
+def _notes(case: Case) -> list[TimelineEntry]:
+    """Staff's notes, signposting and referrals, and changes to contact preferences."""
+    return [TimelineEntry(note.created_at, note.kind, note_title(note), note_detail(note)) for note in case.notes]

@@ -12,7 +12,17 @@ from app.extensions import csrf
 
 
 def init_app(app: Flask) -> None:
-    from app.console import auth, limits, pages, sign_in, single_sign_on, staff_pages, templating
+    from app.console import (
+        auth,
+        case_actions,
+        limits,
+        pages,
+        sign_in,
+        single_sign_on,
+        staff_pages,
+        take_report,
+        templating,
+    )
 
     app.config["WTF_CSRF_CHECK_DEFAULT"] = False  # CSRFProtect checks no view unless a console blueprint asks
     csrf.init_app(app)
@@ -22,4 +32,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(pages.bp)
     app.register_blueprint(staff_pages.bp)
     single_sign_on.init_app(app)  # /console/sign-in/oidc, where OIDC_ISSUER is set
+    app.register_blueprint(take_report.bp)
+    app.register_blueprint(case_actions.bp)
+    case_actions.init_app(app)
     limits.init_app(app, sign_in.bp)

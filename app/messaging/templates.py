@@ -109,3 +109,28 @@ def progress_update(reference: str, officer_name: str | None) -> str:
 
 def graffiti_removed(reference: str) -> str:
     return f"{SENDER}: the graffiti you reported ({reference}) has been removed. Thank you for telling us."
+
+
+# -- to residents, chosen by staff on the case page ------------------------------------------
+
+LINE = "0121 464 7269"
+# What staff may send, by the choice's name; the wording is fixed so every text stays discreet and short.
+STAFF_TEXTS = {
+    "please_call": "Ask them to call us",
+    "tried_to_call": "Tell them we tried to phone",
+    "offer_visit": "Offer to meet them",
+}
+
+
+def staff_text(choice: str, reference: str, officer_name: str | None) -> str:
+    """A text staff send from the case page: who wants to talk and how to reach us; nothing about the report."""
+    name = name_in_text(officer_name or "")
+    who = f"your officer {name}" if name else "an officer"
+    call_us = f"Please call {LINE} and quote {reference}. If you are in danger, call 999."
+    if choice == "tried_to_call":
+        return f"{SENDER}: we tried to phone you about {reference} but could not reach you. {call_us}"
+    if choice == "offer_visit":
+        return f"{SENDER}: {who} would like to meet you about {reference}, at home or a place you choose. {call_us}"
+    if choice == "please_call":
+        return f"{SENDER}: {who} would like to talk to you about {reference}. {call_us}"
+    raise ValueError(f"no staff text called {choice!r}")

@@ -2,8 +2,8 @@
 
 Managers, admins and the contact centre may look up any case (the contact centre sees only part
 of it: `fields_for`, which the API and the console both follow). An officer sees the cases they are
-the officer of or hold a task on; a manager shares a case with an officer by giving them a task on
-it. An integration sees only the cases it opened itself.
+the officer of, hold a task on, or took the report for in the console; a manager shares a case with
+an officer by giving them a task on it. An integration sees only the cases it opened itself.
 """
 
 from __future__ import annotations
@@ -53,7 +53,7 @@ def visible_to(staff: StaffMember) -> ColumnElement[bool]:
         return true()
     if staff.role == "officer":
         holds_a_task = exists(select(Task.id).where(Task.case_id == Case.id, Task.assignee_id == staff.id))
-        return or_(Case.officer_id == staff.id, holds_a_task)
+        return or_(Case.officer_id == staff.id, Case.taken_by_id == staff.id, holds_a_task)
     if staff.role == "integration":
         return exists(
             select(AuditEvent.id).where(

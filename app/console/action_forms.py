@@ -1,0 +1,125 @@
+"""The case page's forms: a note, a signposting or referral, contact preferences, a text, the update now.
+
+They share one page, so each button has its own name (and so its own id).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput, GovTextArea, GovTextInput
+from wtforms import Field, HiddenField, StringField, SubmitField, TextAreaField
+from wtforms.validators import Length, ValidationError
+
+from app.casework.models import Case
+from app.casework.notes import AGENCIES, DETAILS_MAX, NOTE_MAX
+from app.casework.preferences import ADJUSTMENTS_MAX, METHODS, SAFE_TIMES_MAX, ContactPreferences, problems
+from app.console.form_fields import YES_NO, Choice, as_answer, as_bool, stripped
+from app.messaging.templates import STAFF_TEXTS
+
+KINDS = [
+    ("signposting", "Signposting: we gave them the agency's details"),
+    ("referral", "Referral: we passed their details to the agency"),
+]
+
+
+class NoteForm(FlaskForm):
+    note = TextAreaField(
+        "Note",
+        widget=GovTextArea(),
+        filters=[stripped],
+        validators=[Length(max=NOTE_MAX, message=f"The note must be {NOTE_MAX} characters or fewer")],
+    )
+    add_note = SubmitField("Add note", widget=GovSubmitInput())
+
+    def validate_note(self, field: Field) -> None:
+        if not field.data:
+            raise ValidationError("Enter the note")
+
+
+class SignpostingForm(FlaskForm):
+    agency = Choice("Agency", list(AGENCIES.items()), "Select the agency")
+    kind = Choice("What did you do?", KINDS, "Select signposting or referral")
+    consent = Choice(
+        "Did the resident agree to their details being passed to the agency?",
+        YES_NO,
+        "Select whether the resident agreed",
+        required=False,
+        description="A referral needs their consent. Signposting does not.",
+    )
+    details = StringField(
+        "Details (optional)",
+        widget=GovTextInput(),
+        description="For example, the number you gave them or the agency's reference",
+        filters=[stripped],
+        validators=[Length(max=DETAILS_MAX, message=f"Details must be {DETAILS_MAX} characters or fewer")],
+    )
+    log_signposting = SubmitField("Log signposting or referral", widget=GovSubmitInput())
+
+
+class ContactPreferencesForm(FlaskForm):
+    contact_method = Choice("How do they want us to contact them?", list(METHODS.items()), "Select a contact method")
+    safe_times = StringField(
+        "When is it safe to contact them? (optional)",
+        widget=GovTextInput(),
+        description="For example, weekdays after 6pm, never on Saturdays",
+        filters=[stripped],
+        validators=[Length(max=SAFE_TIMES_MAX, message=f"Safe times must be {SAFE_TIMES_MAX} characters or fewer")],
+    )
+    safe_to_text = Choice("Is it safe to text them?", YES_NO, "Select whether it is safe to text them")
+    needs_adjustment = Choice(
+        "Do they need an interpreter or other adjustment?", YES_NO, "Select whether they need an adjustment"
+    )
+    adjustments = StringField(
+        "What do they need? (optional)",
+        widget=GovTextInput(),
+        description="For example, an Urdu interpreter, or British Sign Language",
+        filters=[stripped],
+        validators=[
+            Length(
+                max=ADJUSTMENTS_MAX,
+                message=f"The interpreter or adjustment must be {ADJUSTMENTS_MAX} characters or fewer",
+            )
+        ],
+    )
+    save_preferences = SubmitField("Save contact preferences", widget=GovSubmitInput())
+
+    @classmethod
+    def showing(cls, case: Case) -> ContactPreferencesForm:
+        """The form filled in with the case's current preferences (for the case page)."""
+        data: dict[str, Any] = {
+            "contact_method": case.contact_method,
+            "safe_times": case.safe_times,
+            "safe_to_text": as_answer(case.safe_to_text),
+            "needs_adjustment": as_answer(case.needs_adjustment),
+            "adjustments": case.adjustments,
+        }
+        return cls(formdata=None, data=data)
+
+    def preferences(self) -> ContactPreferences:
+        return ContactPreferences(
+            contact_method=self.contact_method.data,
+            safe_times=self.safe_times.data or None,
+            safe_to_text=bool(as_bool(self.safe_to_text.data)),
+            needs_adjustment=bool(as_bool(self.needs_adjustment.data)),
+            adjustments=self.adjustments.data or None,
+        )
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        """The fields, then the rules between them (texts chosen when texts are not safe)."""
+        if not super().validate(extra_validators):
+            return False
+        for name, message in problems(self.preferences()).items():
+            getattr(self, name).errors.append(message)
+        return not self.errors
+
+
+class TextForm(FlaskForm):
+    message = Choice("Which text?", list(STAFF_TEXTS.items()), "Select which text to send")
+    confirm = HiddenField()
+    check_text = SubmitField("Check the text", widget=GovSubmitInput())
+
+
+class UpdateForm(FlaskForm):
+    send_update = SubmitField("Send the update now", widget=GovSubmitInput())
