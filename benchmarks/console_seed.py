@@ -98,7 +98,7 @@ class Seeder:
         rng = self.rng
         phone = SEARCHED_PHONE if case in (7, 7_007, self.busy_case) else f"+4479{rng.randrange(10**8):08d}"
         district = DISTRICTS[case % len(DISTRICTS)]
-        inward = SEARCHED_POSTCODE[1] if case % 9 == 0 else f"{rng.randrange(10)}{rng.choice('ABDEHJLN')}Z"
+        inward = SEARCHED_POSTCODE[1] if case % 97 == 0 else f"{rng.randrange(10)}{rng.choice('ABDEHJLN')}Z"
         level = "high" if case % 20 == 0 else "medium" if case % 3 == 0 else "standard"
         answers = {"danger_now": level == "high", "happened_before": level != "standard", "unsafe_at_home": False}
         is_open = case in self.open_cases
