@@ -12,6 +12,7 @@ import re
 import shutil
 import threading
 from collections.abc import Callable, Iterator
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -20,6 +21,7 @@ from playwright.sync_api import Browser, Page, expect
 from werkzeug.serving import make_server
 
 from app.casework.models import Case
+from app.clock import now
 from app.extensions import db
 from app.messaging.models import InboundMessage, OutboundMessage
 from app.staff.models import StaffMember
@@ -145,7 +147,7 @@ def signed_in(staff: dict[str, StaffMember], look: Callable[[Page, str], None]) 
 
 @pytest.fixture
 def cases(staff: dict[str, StaffMember]) -> list[Case]:
-    """Three of the officer's cases (one high risk) and one with nobody yet; the first has texts both ways."""
+    """Three of the officer's cases (one high risk, one overdue) and one with nobody yet; the first has texts."""
     officer = staff["officer"]
     high = {"danger_now": True, "happened_before": True, "unsafe_at_home": False, "support_needs": False}
     made = [
@@ -154,6 +156,7 @@ def cases(staff: dict[str, StaffMember]) -> list[Case]:
         report(officer=officer, caller_phone="+441214960000", strands=["race", "religion"], location="B11"),
         report(caller_phone="+447700900456", strands=["disability"], location="Alum Rock Road, B8 1JB"),
     ]
+    made[2].tasks[0].due_at = now() - timedelta(days=1)
     first = made[0]
     db.session.add_all(
         [
