@@ -44,10 +44,11 @@ PASSED = pytest.StashKey[bool]()
 
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[Any]:
-    report = yield
-    if report.when == "call":
-        item.stash[PASSED] = report.passed
-    return report
+    """Remember whether the test itself passed, for the `page` fixture's check afterwards."""
+    outcome = yield
+    if outcome.when == "call":
+        item.stash[PASSED] = outcome.passed
+    return outcome
 
 
 @pytest.fixture
