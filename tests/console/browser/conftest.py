@@ -104,9 +104,9 @@ def page(page: Page, request: pytest.FixtureRequest) -> Iterator[Page]:
 
 
 @pytest.fixture
-def look(request: pytest.FixtureRequest) -> Callable[[Page, str], None]:
+def look(page: Page, request: pytest.FixtureRequest) -> Callable[[Page, str], None]:
     """`look(page, "case")`: axe-core on the page as it is (no serious or critical violation), then a screenshot."""
-    visits = request.node.stash[VISITS]
+    visits = request.node.stash[VISITS]  # made by `page`, set up first
 
     def look_at(page: Page, name: str) -> None:
         page.wait_for_load_state()
