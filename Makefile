@@ -36,6 +36,10 @@ bench: $(STAMP)
 bench-progress: $(STAMP)  # needs PostgreSQL (a scratch database named bench_*)
 	$(BIN)/python -m benchmarks.progress_selection
 
+.PHONY: bench-console
+bench-console: $(STAMP)  # needs PostgreSQL: seeds a scratch database (bench_console) and times every console page
+	$(BIN)/python -m benchmarks.console_pages $(BENCH_ARGS)
+
 assets:  # GOV.UK Frontend 6.3.0 with Arial into app/console/static (needs Node 20 + npm; the output is committed)
 	cd devtools/assets && npm ci --no-audit --no-fund && npm run build
 
