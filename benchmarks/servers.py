@@ -20,7 +20,8 @@ REAL_APP = "app:create_app()"
 WORKERS = 2
 TIMEOUT_SECONDS = 12
 # The one set of settings every scenario runs under; gunicorn writes no access log unless asked to.
-GUNICORN_SETTINGS = ("--worker-class", "sync", "--timeout", str(TIMEOUT_SECONDS))
+# No control socket: every gunicorn on the machine would share the default path in the home directory.
+GUNICORN_SETTINGS = ("--worker-class", "sync", "--timeout", str(TIMEOUT_SECONDS), "--no-control-socket")
 
 
 def free_port() -> int:
@@ -95,6 +96,13 @@ class Gunicorn:
             f"gunicorn {self.target} did not answer on {self.base_url} within {timeout:.0f}s:\n{self.log_tail()}"
         )
 
+    @property
+    def process_group(self) -> int:
+        """The group of the master and its workers (started in a session of its own)."""
+        if self.process is None:
+            raise RuntimeError(f"gunicorn {self.target} is not running")
+        return self.process.pid
+
     def check_alive(self) -> None:
         if self.process is None or self.process.poll() is not None:
             raise RuntimeError(f"gunicorn {self.target} died:\n{self.log_tail()}")
@@ -112,11 +120,13 @@ class Gunicorn:
                 os.killpg(process.pid, signal.SIGKILL)
             process.wait(timeout=5)
 
-    def log_tail(self, lines: int = 30) -> str:
+    def log_tail(self, lines: int = 30, skip_info: bool = False) -> str:
+        """The end of gunicorn's log (the app logs a line or two per request at INFO: `skip_info` leaves them out)."""
         try:
-            return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
+            logged = self.log_path.read_text(errors="replace").splitlines()
         except OSError:
             return "(no gunicorn log)"
+        return "\n".join([line for line in logged if not (skip_info and " INFO " in line)][-lines:])
 
 
 @contextmanager

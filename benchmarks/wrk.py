@@ -70,7 +70,6 @@ class WrkResult:
     bad_answers: int
     socket_errors: int  # connect, read, write and timeout (wrk's own --timeout is 2 s)
     laps: int  # how often the request file was started again from its first line
-    next_index: int
     samples: tuple[str, ...]
 
     @property
@@ -90,8 +89,8 @@ def wrk_path() -> str:
     return found
 
 
-def run_wrk(base_url: str, requests_file: Path, first: int, expect: Expect, seconds: float) -> WrkResult:
-    """Replay `requests_file` from line `first` against `base_url` for `seconds`."""
+def run_wrk(base_url: str, requests_file: Path, expect: Expect, seconds: float) -> WrkResult:
+    """Replay `requests_file` against `base_url` for `seconds`."""
     command = [
         wrk_path(),
         f"-t{THREADS}",
@@ -103,7 +102,6 @@ def run_wrk(base_url: str, requests_file: Path, first: int, expect: Expect, seco
         base_url,
         "--",
         str(requests_file),
-        str(first),
         str(expect.status),
         expect.content_type,
         expect.fragment,
@@ -122,6 +120,5 @@ def run_wrk(base_url: str, requests_file: Path, first: int, expect: Expect, seco
         bad_answers=int(values["bad"]),
         socket_errors=sum(int(values[kind]) for kind in ("connect", "read", "write", "timeout")),
         laps=int(values["laps"]),
-        next_index=int(values["next_index"]),
         samples=tuple(sample for sample in values.get("samples", "").split(SAMPLE_SEPARATOR) if sample),
     )

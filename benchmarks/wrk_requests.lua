@@ -1,25 +1,25 @@
 -- Replays pre-signed requests for benchmarks/webhooks.py (wrk cannot compute Twilio's HMAC-SHA1).
 --
---   wrk ... -s benchmarks/wrk_requests.lua URL -- FILE FIRST STATUS CONTENT_TYPE FRAGMENT
+--   wrk ... -s benchmarks/wrk_requests.lua URL -- FILE STATUS CONTENT_TYPE FRAGMENT
 --
 -- FILE holds one request per line, tab-separated: path, Content-Type, one more header's name and
--- value (X-Twilio-Signature or Authorization), body. Requests are sent in order from line FIRST,
--- starting again from line 1 after the last (`laps` counts how often). A response is good only if
+-- value (X-Twilio-Signature or Authorization), body. Requests are sent in order, starting again
+-- from the first line after the last (`laps` counts how often). A response is good only if
 -- its status is STATUS, its Content-Type is CONTENT_TYPE and its body contains FRAGMENT (the app
 -- answers a failed webhook with a 200 apology, so status and type alone prove nothing).
 -- done() prints "@bench key=value" lines for the Python side; samples are separated by \30.
 
 local requests = {}
 local count = 0
+local next_index = 1
 local expect_status, expect_type, expect_fragment
 local sample_limit = 5
+local sampled = 0
 
 -- Globals, so that done() can read them from the thread with thread:get().
-next_index = 1
 laps = 0
 bad = 0
 samples = ""
-sampled = 0
 
 local threads = {}
 
@@ -29,10 +29,9 @@ end
 
 function init(args)
   local path = args[1]
-  next_index = tonumber(args[2])
-  expect_status = tonumber(args[3])
-  expect_type = args[4]
-  expect_fragment = args[5]
+  expect_status = tonumber(args[2])
+  expect_type = args[3]
+  expect_fragment = args[4]
   for line in io.lines(path) do
     local target, content_type, name, value, body = line:match("^([^\t]*)\t([^\t]*)\t([^\t]*)\t([^\t]*)\t(.*)$")
     if target == nil then
@@ -43,10 +42,6 @@ function init(args)
   end
   if count == 0 then
     error("no requests in " .. path)
-  end
-  if next_index > count then
-    next_index = 1
-    laps = laps + 1
   end
 end
 
@@ -85,11 +80,10 @@ function response(status, headers, body)
 end
 
 function done(summary, latency, _requests)
-  local total_bad, total_laps, last_next, all_samples = 0, 0, 1, ""
+  local total_bad, total_laps, all_samples = 0, 0, ""
   for _, thread in ipairs(threads) do
     total_bad = total_bad + thread:get("bad")
     total_laps = total_laps + thread:get("laps")
-    last_next = thread:get("next_index")
     all_samples = all_samples .. thread:get("samples")
   end
   local errors = summary.errors
@@ -103,6 +97,5 @@ function done(summary, latency, _requests)
   io.write(string.format("@bench write=%d\n", errors.write))
   io.write(string.format("@bench timeout=%d\n", errors.timeout))
   io.write(string.format("@bench laps=%d\n", total_laps))
-  io.write(string.format("@bench next_index=%d\n", last_next))
   io.write("@bench samples=" .. all_samples .. "\n")
 end

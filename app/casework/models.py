@@ -250,6 +250,8 @@ class Attachment(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
 
     case: Mapped[Case | None] = relationship(back_populates="attachments")
+
+
 # The console's reads (make bench-console: 50,000 cases): a case page's calls, a search by postcode or
 # district, and the dashboard's open high-risk count.
 Index("ix_phone_calls_case", PhoneCall.case_id)
