@@ -18,6 +18,10 @@ API_LIST_CASES = "api_list_cases"
 API_REPORT_CREATED = "api_report_created"
 CONSOLE_READ_CASE = "console_read_case"  # a case page shown in the console
 CONSOLE_SEARCH = "console_search"  # a case listed in the console's search results
+CONSOLE_PLAY_RECORDING = "console_play_recording"  # a recording fetched from Twilio for a console page
+TASK_COMPLETED = "task_completed"  # with the fields changed (app/audit/changes.py)
+TASK_REASSIGNED = "task_reassigned"
+CASE_REASSIGNED = "case_reassigned"  # the case's officer and its open tasks given to another officer
 
 
 def record(session: Session, staff: StaffMember, action: str, case_ids: Iterable[int], address: str | None) -> None:
