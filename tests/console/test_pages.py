@@ -152,7 +152,7 @@ def test_a_manager_reads_the_whole_case_in_london_time(browser, signed_in, phone
     with at("2026-06-15 12:00"):
         shown = browser.get(f"/console/cases/{phone_case.reference}")
     assert heading(shown) == f"Case {phone_case.reference}"
-    assert sections(shown) == ["Facts", "Risk answers", "Contact preferences", "Tasks", "Timeline"]
+    assert sections(shown) == ["Facts", "Risk answers", "Contact preferences", "Tasks", "Recordings", "Timeline"]
     facts = summary(shown)
     assert facts["Reported"] == "Mon 15 Jun 2026 at 10am by phone", "London time, not UTC"
     assert facts["Callback due"] == "Tue 16 Jun 2026 at 5pm (open)"
