@@ -20,8 +20,8 @@ def init_app(app: Flask) -> None:
     templating.init_app(app)
     app.register_blueprint(sign_in.bp)
     app.register_blueprint(pages.bp)
-    from app.console import oversight_pages, reassign_pages, recording_pages, task_pages
+    from app.console import audit_pages, oversight_pages, reassign_pages, recording_pages, task_pages
 
-    for blueprint in (task_pages.bp, reassign_pages.bp, oversight_pages.bp, recording_pages.bp):
+    for blueprint in (task_pages.bp, reassign_pages.bp, oversight_pages.bp, recording_pages.bp, audit_pages.bp):
         app.register_blueprint(blueprint)
     limits.init_app(app, sign_in.bp)

@@ -19,6 +19,7 @@ NAVIGATION = (  # (endpoint, label, roles that see it)
     ("console.dashboard", "Dashboard", {"manager"}),
     ("console.work", "My work", {"officer", "manager"}),
     ("console.search", "Find a case", {"contact_centre", "officer", "manager", "admin"}),
+    ("console_audit.audit", "Audit log", {"manager", "admin"}),
 )
 
 
