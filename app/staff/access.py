@@ -85,9 +85,6 @@ def visible_cases_for_phone(session: Session, staff: StaffMember, e164: str) -> 
     )
 
 
-TASK_WORKERS = frozenset({"officer", "manager"})
-
-
 def may_work_on(staff: StaffMember, task: Task) -> bool:
     """A manager works on any task, an officer on the tasks given to them (completing, in the console)."""
     return staff.role == "manager" or (staff.role == "officer" and task.assignee_id == staff.id)

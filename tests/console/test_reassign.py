@@ -173,3 +173,13 @@ def test_an_unknown_officer_for_a_case_is_refused(browser, signed_in, officers):
     refused = send(browser, f"/console/cases/{case.reference}/officer", officer=str(gone.id))
     assert error_summary(refused) == ["Choose an officer from the list"]
     assert reloaded(case).officer_id == asha.id
+
+
+def test_with_no_other_active_officer_the_page_says_so(browser, signed_in, account):
+    signed_in("manager")
+    only = account("officer", name="Asha Patel")
+    case = report(officer=only)
+    for path in (f"/console/tasks/{case.tasks[0].id}/reassign", f"/console/cases/{case.reference}/officer"):
+        shown = browser.get(path)
+        assert "There is no other active officer to choose." in text_of(page(shown).find("main"))
+        assert options(shown) == ["Choose an officer"]

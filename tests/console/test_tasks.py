@@ -181,3 +181,13 @@ def test_the_case_page_and_my_work_link_to_completing_only_the_tasks_one_may_com
     rows = table_rows(browser.get("/console/work"))
     assert sorted(row[0] for row in rows) == sorted([mine.reference, shared.reference])
     assert all(row[-1] == f"Complete the task for {row[0]}" for row in rows)
+
+
+def test_the_outcomes_say_what_each_sets_in_motion(browser, signed_in):
+    officer = signed_in("officer")
+    task = report(officer=officer).tasks[0]
+    fieldset = page(browser.get(f"/console/tasks/{task.id}/complete")).find("main").find("fieldset")
+    assert fieldset.get("aria-describedby") is None, "no empty hint for the question itself"
+    hints = [text_of(hint) for hint in fieldset.find_all(class_="govuk-radios__hint")]
+    assert hints[0] == "Restarts the 14-day clock for the resident's next update"
+    assert hints[1].startswith("Attempt 2 of 3 will be due by") and hints[2] == "A letter or visit will be due next"
