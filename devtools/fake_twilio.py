@@ -1,9 +1,10 @@
-"""A local fake of Twilio's Messages API, reached over real HTTP by the real twilio client.
+"""A local fake of Twilio's Messages API and recordings' media, reached over real HTTP by the real twilio client.
 
 Tests script its answers (`fail_next(500)`, `refuse(number, 21610)`) and read
-what it was asked to send (`sent`). `make run` uses it as its stand-in for
-Twilio when no credentials are set: `on_sent` shows each text to whoever is
-watching (see `devtools.run_local`).
+what it was asked to send (`sent`); `hold_recording(sid, audio)` gives it a
+recording to serve as Twilio serves `/Recordings/RE….mp3`. `make run` uses it
+as its stand-in for Twilio when no credentials are set: `on_sent` shows each
+text to whoever is watching (see `devtools.run_local`).
 """
 
 from __future__ import annotations
@@ -27,6 +28,8 @@ class FakeTwilioApi:
     sent: list[dict[str, str]] = field(default_factory=list)
     scripted_failures: list[int] = field(default_factory=list)
     refused_numbers: dict[str, int] = field(default_factory=dict)
+    recordings: dict[str, bytes] = field(default_factory=dict)
+    recordings_fetched: list[str] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
     on_sent: Callable[[dict[str, str]], None] | None = None
 
@@ -35,6 +38,8 @@ class FakeTwilioApi:
             self.sent.clear()
             self.scripted_failures.clear()
             self.refused_numbers.clear()
+            self.recordings.clear()
+            self.recordings_fetched.clear()
 
     def fail_next(self, *statuses: int) -> None:
         """The next requests get these HTTP error statuses, in order."""
@@ -43,6 +48,10 @@ class FakeTwilioApi:
     def refuse(self, number: str, code: int) -> None:
         """Answer 400 with this Twilio error code for texts to `number` (e.g. 21610 opted out)."""
         self.refused_numbers[number] = code
+
+    def hold_recording(self, recording_sid: str, audio: bytes) -> None:
+        """Serve `audio` as this recording's MP3 (anything else asked for is Twilio's 404)."""
+        self.recordings[recording_sid] = audio
 
     def _authorised(self, request: Request) -> bool:
         expected = base64.b64encode(f"{self.account_sid}:{self.auth_token}".encode()).decode()
@@ -53,6 +62,9 @@ class FakeTwilioApi:
         return self.answer(request)(environ, start_response)
 
     def answer(self, request: Request) -> Response:
+        recordings = f"/2010-04-01/Accounts/{self.account_sid}/Recordings/"
+        if request.method == "GET" and request.path.startswith(recordings) and request.path.endswith(".mp3"):
+            return self._recording(request, request.path.removeprefix(recordings).removesuffix(".mp3"))
         if not request.path.endswith(f"/Accounts/{self.account_sid}/Messages.json") or request.method != "POST":
             return self._error(404, 20404, "not found")
         if not self._authorised(request):
@@ -80,6 +92,19 @@ class FakeTwilioApi:
             "direction": "outbound-api",
         }
         return Response(json.dumps(payload), status=201, mimetype="application/json")
+
+    def _recording(self, request: Request, recording_sid: str) -> Response:
+        """A recording's media, as Twilio serves it to the account's credentials."""
+        if not self._authorised(request):
+            return self._error(401, 20003, "authenticate")
+        with self.lock:
+            if self.scripted_failures:
+                return self._error(self.scripted_failures.pop(0), 20500, "scripted failure")
+            self.recordings_fetched.append(recording_sid)
+            audio = self.recordings.get(recording_sid)
+        if audio is None:
+            return self._error(404, 20404, f"The requested resource {request.path} was not found")
+        return Response(audio, status=200, mimetype="audio/mpeg")
 
     @staticmethod
     def _error(status: int, code: int, message: str) -> Response:

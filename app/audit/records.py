@@ -26,6 +26,10 @@ CONSOLE_SIGNPOSTED = "console_signposted"
 CONSOLE_CONTACT_PREFERENCES = "console_contact_preferences"
 CONSOLE_TEXT_SENT = "console_text_sent"
 CONSOLE_UPDATE_SENT = "console_update_sent"
+CONSOLE_PLAY_RECORDING = "console_play_recording"  # a recording fetched from Twilio for a console page
+TASK_COMPLETED = "task_completed"  # with the fields changed (app/audit/changes.py)
+TASK_REASSIGNED = "task_reassigned"
+CASE_REASSIGNED = "case_reassigned"  # the case's officer and its open tasks given to another officer
 
 
 def record(session: Session, staff: StaffMember, action: str, case_ids: Iterable[int], address: str | None) -> None:

@@ -285,7 +285,8 @@ def next_attempt_due(failed_at: datetime, failed_attempt: int) -> datetime:
     return end_of_day(next_working_day(day))
 
 
-def _outcomes_for(kind: str) -> set[str]:
+def outcomes_for(kind: str) -> set[str]:
+    """The outcomes a task of this kind may end with."""
     if kind in CALL_KINDS:
         return OUTCOMES["call"]
     return OUTCOMES.get(kind, OUTCOMES["other"])
@@ -307,8 +308,8 @@ def complete(
         raise TaskError(f"task {task_id} is already {task.status}")
     outcome = outcome_named(outcome)
     risk_level = risk_level.strip().lower() if risk_level else None
-    if outcome not in _outcomes_for(task.kind):
-        raise TaskError(f"outcome must be one of {', '.join(sorted(_outcomes_for(task.kind)))}")
+    if outcome not in outcomes_for(task.kind):
+        raise TaskError(f"outcome must be one of {', '.join(sorted(outcomes_for(task.kind)))}")
     if risk_level is not None and risk_level not in {"standard", "medium", "high"}:
         raise TaskError("risk must be standard, medium or high")
     task.status, task.outcome, task.completed_at = "done", outcome, now()

@@ -13,14 +13,19 @@ from app.extensions import csrf
 
 def init_app(app: Flask) -> None:
     from app.console import (
+        audit_pages,
         auth,
         case_actions,
         limits,
+        oversight_pages,
         pages,
+        reassign_pages,
+        recording_pages,
         sign_in,
         single_sign_on,
         staff_pages,
         take_report,
+        task_pages,
         templating,
     )
 
@@ -35,4 +40,6 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(take_report.bp)
     app.register_blueprint(case_actions.bp)
     case_actions.init_app(app)
+    for blueprint in (task_pages.bp, reassign_pages.bp, oversight_pages.bp, recording_pages.bp, audit_pages.bp):
+        app.register_blueprint(blueprint)
     limits.init_app(app, sign_in.bp)

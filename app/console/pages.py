@@ -10,14 +10,16 @@ from flask import abort, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
 from app.audit.records import CONSOLE_READ_CASE, CONSOLE_SEARCH, record
+from app.casework.oversight import dashboard_counts
 from app.casework.references import looks_like_reference
 from app.casework.search import find_cases
-from app.casework.worklist import open_tasks_for, work_counts
+from app.casework.worklist import open_tasks_for
 from app.clock import now
 from app.console.auth import for_roles, require_signed_in, signed_in_staff
 from app.console.blueprints import console_blueprint
 from app.console.case_page import case_page
 from app.console.forms import SearchForm
+from app.console.oversight_pages import LISTS
 from app.extensions import db
 from app.staff.access import visible_case_by_reference
 
@@ -49,11 +51,10 @@ def work() -> ResponseReturnValue:
 @bp.get("/dashboard")
 @for_roles("manager")
 def dashboard() -> ResponseReturnValue:
-    """A manager's counts of the work that is due, late, high risk or without an officer."""
+    """A manager's counts of the work that is due, late, high risk or without an officer, each linking to its list."""
     instant = now()
-    return render_template(
-        "console/dashboard.html", title="Dashboard", counts=work_counts(db.session(), instant), now=instant
-    )
+    counts = dashboard_counts(db.session(), instant)
+    return render_template("console/dashboard.html", title="Dashboard", counts=counts, lists=LISTS, now=instant)
 
 
 @bp.get("/search")

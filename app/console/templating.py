@@ -21,6 +21,7 @@ NAVIGATION = (  # (endpoint, label, roles that see it)
     ("console.search", "Find a case", {"contact_centre", "officer", "manager", "admin"}),
     ("console_reports.new_report", "Take a report", {"contact_centre", "officer", "manager"}),
     ("console_staff.staff_list", "Staff", {"manager", "admin"}),
+    ("console_audit.audit", "Audit log", {"manager", "admin"}),
 )
 
 

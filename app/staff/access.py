@@ -83,3 +83,14 @@ def visible_cases_for_phone(session: Session, staff: StaffMember, e164: str) -> 
             .order_by(Case.created_at.desc(), Case.id.desc())
         )
     )
+
+
+def may_work_on(staff: StaffMember, task: Task) -> bool:
+    """A manager works on any task, an officer on the tasks given to them (completing, in the console)."""
+    return staff.role == "manager" or (staff.role == "officer" and task.assignee_id == staff.id)
+
+
+def workable_task(session: Session, staff: StaffMember, task_id: int) -> Task | None:
+    """The task if `staff` may work on it; None both when it does not exist and when it is not theirs."""
+    task = session.get(Task, task_id)
+    return task if task is not None and may_work_on(staff, task) else None

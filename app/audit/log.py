@@ -1,0 +1,107 @@
+"""Reading the audit log: newest first, by case and/or member of staff, a page at a time (no Flask).
+
+Read-only: nothing here (or anywhere in the app) updates or deletes an event. Fields that hold a
+member of staff's id (a case's officer, a task's assignee) are shown with that person's name.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.audit.models import AuditEvent
+from app.casework.models import Case
+from app.paging import Page, page_of, window
+from app.staff.models import StaffMember
+
+STAFF_FIELDS = ("officer_id", "assignee_id", "completed_by_id")
+
+
+@dataclass(frozen=True)
+class Change:
+    field: str
+    old: Any
+    new: Any
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    at: datetime
+    staff_name: str | None
+    staff_email: str | None
+    role: str | None
+    action: str
+    case_reference: str | None
+    changes: list[Change]
+    address: str | None
+
+
+def audit_log(session: Session, case_id: int | None, staff_id: int | None, number: int) -> Page[AuditEntry]:
+    """Page `number` of the events on this case and/or by this member of staff (every event when neither)."""
+    limit, offset = window(number)
+    query = (
+        select(AuditEvent, StaffMember.name, StaffMember.email, Case.reference)
+        .outerjoin(StaffMember, StaffMember.id == AuditEvent.staff_id)
+        .outerjoin(Case, Case.id == AuditEvent.case_id)
+        .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+        .limit(limit)
+        .offset(offset)
+    )
+    if case_id is not None:
+        query = query.where(AuditEvent.case_id == case_id)
+    if staff_id is not None:
+        query = query.where(AuditEvent.staff_id == staff_id)
+    rows = session.execute(query).all()
+    names = _staff_names(session, [event.changes or {} for event, *_ in rows])
+    entries = [
+        AuditEntry(
+            event.at,
+            name,
+            email,
+            event.role,
+            event.action,
+            reference,
+            _changes(event.changes or {}, names),
+            event.address,
+        )
+        for event, name, email, reference in rows
+    ]
+    return page_of(entries, number)
+
+
+def _is_staff_field(field: str) -> bool:
+    return field.endswith(STAFF_FIELDS)
+
+
+def _staff_names(session: Session, all_changes: list[dict[str, Any]]) -> dict[int, str]:
+    ids = {
+        value
+        for changes in all_changes
+        for field, pair in changes.items()
+        if _is_staff_field(field)
+        for value in pair
+        if isinstance(value, int)
+    }
+    if not ids:
+        return {}
+    found = session.execute(select(StaffMember.id, StaffMember.name).where(StaffMember.id.in_(ids)))
+    return {staff_id: name for staff_id, name in found}
+
+
+def _named(value: Any, names: dict[int, str]) -> Any:
+    return names.get(value, value) if isinstance(value, int) else value
+
+
+def _changes(changes: dict[str, Any], names: dict[int, str]) -> list[Change]:
+    """Each field as old → new, in the order written; a staff id as the person's name."""
+    shown = []
+    for field, pair in changes.items():
+        old, new = (pair + [None, None])[:2] if isinstance(pair, list) else (None, pair)
+        if _is_staff_field(field):
+            field, old, new = field.removesuffix("_id"), _named(old, names), _named(new, names)
+        shown.append(Change(field, old, new))
+    return shown

@@ -1,0 +1,79 @@
+"""Recordings' audio from Twilio's REST API, for staff to play in the console without a Twilio login.
+
+Beside the outbox's adapter (twilio_gateway.py), the one place a recording's media is fetched: with
+the account SID and auth token, from TWILIO_API_BASE_URL (Twilio's own API unless set), with a
+timeout on connecting and on every read. What Twilio cannot give (it no longer holds the recording,
+it is down, too slow or answers nonsense) is a RecordingUnavailable, never a crash.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import requests
+
+log = logging.getLogger(__name__)
+
+TWILIO_API = "https://api.twilio.com"
+CONNECT_TIMEOUT_SECONDS = 5.0
+READ_TIMEOUT_SECONDS = 15.0  # between two reads, not for the whole recording
+CHUNK_BYTES = 64 * 1024
+RECORDING_SID = re.compile(r"RE[0-9a-fA-F]{32}")
+
+
+class RecordingUnavailable(Exception):
+    """Twilio did not give us the recording; `gone` when it says it holds no such recording."""
+
+    def __init__(self, reason: str, gone: bool = False) -> None:
+        super().__init__(reason)
+        self.gone = gone
+
+
+@dataclass
+class RecordingAudio:
+    """A recording Twilio has started to send: read it with `chunks()`, then `close()`."""
+
+    content_type: str
+    length: int | None
+    response: requests.Response
+
+    def chunks(self) -> Iterator[bytes]:
+        """The audio as it arrives; a connection that breaks part-way ends it early (the player stops there)."""
+        try:
+            yield from self.response.iter_content(CHUNK_BYTES)
+        except requests.RequestException as error:
+            log.warning("a recording stopped arriving from Twilio (%s)", type(error).__name__)
+
+    def close(self) -> None:
+        self.response.close()
+
+
+def recording_media_url(config: Mapping[str, Any], recording_sid: str) -> str:
+    base = str(config.get("TWILIO_API_BASE_URL") or TWILIO_API).rstrip("/")
+    return f"{base}/2010-04-01/Accounts/{config['TWILIO_ACCOUNT_SID']}/Recordings/{recording_sid}.mp3"
+
+
+def open_recording(config: Mapping[str, Any], recording_sid: str) -> RecordingAudio:
+    """Ask Twilio for the recording's MP3; raises RecordingUnavailable unless it starts to send audio."""
+    if not RECORDING_SID.fullmatch(recording_sid):
+        raise RecordingUnavailable("not a Twilio recording SID", gone=True)
+    try:
+        response = requests.get(
+            recording_media_url(config, recording_sid),
+            auth=(str(config["TWILIO_ACCOUNT_SID"]), str(config["TWILIO_AUTH_TOKEN"])),
+            stream=True,
+            timeout=(CONNECT_TIMEOUT_SECONDS, READ_TIMEOUT_SECONDS),
+        )
+    except requests.RequestException as error:
+        raise RecordingUnavailable(f"could not fetch it from Twilio ({type(error).__name__})") from error
+    content_type = response.headers.get("Content-Type", "").split(";")[0].strip().lower()
+    if response.status_code != 200 or not content_type.startswith("audio/"):
+        response.close()
+        gone = response.status_code == 404
+        raise RecordingUnavailable(f"Twilio answered {response.status_code} ({content_type or 'no type'})", gone=gone)
+    length = response.headers.get("Content-Length", "")
+    return RecordingAudio(content_type, int(length) if length.isdigit() else None, response)
