@@ -30,3 +30,4 @@ class AuditEvent(Base):
 
 Index("ix_audit_events_case", AuditEvent.case_id, AuditEvent.at)
 Index("ix_audit_events_staff", AuditEvent.staff_id, AuditEvent.at)
+Index("ix_audit_events_at", AuditEvent.at, AuditEvent.id)  # the audit log unfiltered, newest first
