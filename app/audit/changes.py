@@ -8,15 +8,16 @@ never exists without its change.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import event, inspect
+from sqlalchemy import inspect
 from sqlalchemy.orm import InstanceState, Session
 
 from app.audit.models import AuditEvent
+from app.audit.records import commit_hooks
 from app.casework.models import Case, Task
 from app.staff.models import StaffMember
 
@@ -82,15 +83,5 @@ def changes_audited(session: Session, staff: StaffMember, action: str, address: 
     def forget(_rolled_back: Session) -> None:
         changed.clear()
 
-    hooks: dict[str, Callable[..., None]] = {
-        "after_flush": collect,
-        "before_commit": add_events,
-        "after_rollback": forget,
-    }
-    for name, hook in hooks.items():
-        event.listen(session, name, hook)
-    try:
+    with commit_hooks(session, collect, add_events, forget):
         yield
-    finally:
-        for name, hook in hooks.items():
-            event.remove(session, name, hook)

@@ -68,10 +68,23 @@ def cases_opened_by(
     def forget(_rolled_back: Session) -> None:
         opened.clear()
 
+    with commit_hooks(session, collect, add_events, forget):
+        yield
+
+
+@contextmanager
+def commit_hooks(
+    session: Session,
+    after_flush: Callable[[Session, Any], None],
+    before_commit: Callable[[Session], None],
+    after_rollback: Callable[[Session], None],
+) -> Iterator[None]:
+    """Listen on `session` (the Session object itself, never the scoped proxy) for the block only:
+    collect what each flush writes, add its audit events just before the commit, forget them on rollback."""
     hooks: dict[str, Callable[..., None]] = {
-        "after_flush": collect,
-        "before_commit": add_events,
-        "after_rollback": forget,
+        "after_flush": after_flush,
+        "before_commit": before_commit,
+        "after_rollback": after_rollback,
     }
     for name, hook in hooks.items():
         event.listen(session, name, hook)

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.casework.models import Case, Task
-from app.casework.tasks import GRAFFITI_REMOVAL, TaskError
+from app.casework.tasks import GRAFFITI_REMOVAL, TaskError, open_task_counts
 from app.jobs import JobName, enqueue_after_commit
 from app.staff.models import StaffMember
 
@@ -39,13 +39,7 @@ def officers_to_choose(session: Session) -> list[OfficerChoice]:
     officers = session.scalars(
         select(StaffMember).where(StaffMember.role == "officer", StaffMember.active).order_by(StaffMember.name)
     )
-    loads = dict(
-        session.execute(
-            select(Task.assignee_id, func.count())
-            .where(Task.status == "open", Task.assignee_id.is_not(None))
-            .group_by(Task.assignee_id)
-        ).all()
-    )
+    loads = open_task_counts(session)
     return [
         OfficerChoice(officer.id, officer.name, tuple(p.upper() for p in officer.patch), loads.get(officer.id, 0))
         for officer in officers

@@ -155,15 +155,19 @@ def _owner_of_case(case: Case) -> int | None:
     return next((t.assignee_id for t in case.tasks if t.assignee_id and t.kind in CALL_KINDS), None)
 
 
+def open_task_counts(session: Session) -> dict[int, int]:
+    """Each member of staff's open tasks, counted (the assignment rule's load, the reassign list's figure)."""
+    counted = session.execute(
+        select(Task.assignee_id, func.count())
+        .where(Task.status == "open", Task.assignee_id.is_not(None))
+        .group_by(Task.assignee_id)
+    ).all()
+    return {assignee_id: int(count) for assignee_id, count in counted if assignee_id is not None}
+
+
 def _choose(session: Session, case: Case) -> int | None:
     officers = session.scalars(select(StaffMember).where(StaffMember.role == "officer", StaffMember.active)).all()
-    loads = dict(
-        session.execute(
-            select(Task.assignee_id, func.count())
-            .where(Task.status == "open", Task.assignee_id.is_not(None))
-            .group_by(Task.assignee_id)
-        ).all()
-    )
+    loads = open_task_counts(session)
     instant = now()
     candidates = [
         Candidate(
