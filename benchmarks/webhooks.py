@@ -38,9 +38,9 @@ measured again, three times at most, and the least disturbed run is shown.
 Everything lives in a temporary directory removed on exit: the SQLite
 database (unless DATABASE_URL is set: a scratch database whose name starts
 with "bench", emptied and migrated first, which keeps the rows the run adds),
-the instance path, the request files and gunicorn's logs. REDIS_URL is taken from the
-environment, else redis://127.0.0.1:6379/14, which is flushed at the end if
-it was empty at the start (the api scenario queues jobs no worker runs).
+the instance path, the request files and gunicorn's logs. REDIS_URL is taken
+from the environment, else redis://127.0.0.1:6379/14, which is flushed at the
+end if it was empty at the start (the api scenario queues jobs no worker runs).
 """
 
 from __future__ import annotations
@@ -90,7 +90,7 @@ RATE_CEILING = {BARE_APP: 8000, FLOOR_APP: 3000, REAL_APP: 2000}
 # the measurement is taken again, up to MAX_ATTEMPTS times in all, and the least disturbed kept.
 DISTURBED = 0.10
 MAX_ATTEMPTS = 3
-POOL_CALLS = 32 * wrk.CONNECTIONS  # the report step's calls
+CALLS_PER_CONNECTION = 32  # the report step's pool: 512 calls
 UNREACHABLE_LIMIT = "1000000/minute"
 SPARE_REQUESTS = 100  # signed beyond ceiling x seconds
 
@@ -144,8 +144,8 @@ def api_reports(token: str) -> Iterator[Signed]:
     yield Signed(API_REPORTS, "application/json", ("Authorization", f"Bearer {token}"), body)
 
 
-def start_calls(base_url: str, count: int) -> list[str]:
-    """Dial `count` calls and press 1 at the main menu (untimed): the report step's pool."""
+def start_calls(base_url: str, per_connection: int) -> list[str]:
+    """Dial calls and press 1 at the main menu (untimed), `per_connection` per wrk connection: the step's pool."""
     validator = RequestValidator(AUTH_TOKEN)
 
     def post(session: requests.Session, path: str, form: dict[str, str], expect: str) -> None:
@@ -170,9 +170,8 @@ def start_calls(base_url: str, count: int) -> list[str]:
                 started.append(call_sid)
             return started
 
-    per_client = -(-count // wrk.CONNECTIONS)
     with ThreadPoolExecutor(wrk.CONNECTIONS) as clients:
-        chunks = list(clients.map(dial, [per_client] * wrk.CONNECTIONS))
+        chunks = list(clients.map(dial, [per_connection] * wrk.CONNECTIONS))
     # Interleaved, so that consecutive requests (the ones in flight together) name different calls.
     return [call for turn in zip(*chunks, strict=True) for call in turn]
 
@@ -295,8 +294,11 @@ def run_real_app(
     with serving(server, running):
         print(f"{REAL_APP} on {server.base_url}", flush=True)
         measured = [measure(server, NEW_CALL, calls, seconds)]
-        print(f"  step: dialling {POOL_CALLS} calls into the report flow (untimed)", flush=True)
-        pool = start_calls(server.base_url, POOL_CALLS)
+        print(
+            f"  step: dialling {CALLS_PER_CONNECTION * wrk.CONNECTIONS} calls into the report flow (untimed)",
+            flush=True,
+        )
+        pool = start_calls(server.base_url, CALLS_PER_CONNECTION)
         steps = cycling(prepare(temp / "step.requests", report_steps(server.base_url, pool)))
         measured.append(measure(server, ANSWER_STEP, steps, seconds))
         measured.append(measure(server, API_REPORT, reports, seconds))
