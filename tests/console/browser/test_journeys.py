@@ -32,7 +32,7 @@ def test_an_officers_work_lists_their_cases_and_opens_one(page: Page, signed_in,
     expect(rows).to_have_count(3)  # their three cases, not the one with nobody yet
     expect(rows.first).to_contain_text(cases[2].reference)
     expect(rows.first.locator(".govuk-tag--red")).to_have_text("Overdue")  # overdue first, in red and in words
-    page.get_by_role("link", name=cases[1].reference).click()
+    page.get_by_role("link", name=cases[1].reference, exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Case {cases[1].reference}")
     look(page, "case-from-work")
 
