@@ -71,6 +71,16 @@ def pages(seeded: Seeded) -> list[Page]:
         Page(f"search: district {district}", "contact_centre", f"/console/search?q={district}"),
         Page(f"search: district {district} (officer)", "officer", f"/console/search?q={district}"),
         Page("case page, ~100 events", "officer", f"/console/cases/{seeded.busy_reference}"),
+        Page("take a report form", "contact_centre", "/console/reports/new"),
+        *(
+            Page(f"dashboard list: {name}", "manager", f"/console/dashboard/{name}")
+            for name in ("due-today", "overdue", "no-contact", "graffiti-overdue", "high-risk", "unassigned")
+        ),
+        Page("change a case's officer form", "manager", f"/console/cases/{seeded.busy_reference}/officer"),
+        Page("audit log, newest first", "manager", "/console/audit"),
+        Page("audit log, one case", "manager", f"/console/audit?case={seeded.busy_reference}"),
+        Page("staff accounts", "admin", "/console/staff"),
+        Page("staff account, the busy officer", "admin", f"/console/staff/{seeded.officer_id}"),
     ]
 
 
