@@ -83,7 +83,7 @@ class TakeReportForm(FlaskForm):
         "Phone number for the officer to call back",
         PHONE_MAX,
         "Phone number",
-        "Any UK number, for example 07700 900 982 or 0121 464 7269",
+        "Any UK number, for example 0121 496 0000 or 0121 464 7269",
     )
     safe_to_text = _yes_no(
         "Is it safe to send them text messages about their case?",
@@ -113,7 +113,7 @@ class TakeReportForm(FlaskForm):
             raise ValidationError("Enter a phone number for the officer to call back")
         number = to_e164(field.data)
         if number is None or not number.startswith("+44"):
-            raise ValidationError("Enter a UK phone number, like 07700 900 982 or 0121 464 7269")
+            raise ValidationError("Enter a UK phone number, like 0121 496 0000 or 0121 464 7269")
 
     def answers(self) -> StaffAnswers:
         """What was entered, read (call after `validate`)."""

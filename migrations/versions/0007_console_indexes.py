@@ -1,4 +1,4 @@
-"""console indexes: a case page's calls, searches by postcode or district, the dashboard's high-risk count, the audit log
+"""console indexes: a case page's calls, postcode and district searches, open high-risk cases, the audit log
 
 Revision ID: 0007
 Revises: 0006

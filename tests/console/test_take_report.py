@@ -228,7 +228,7 @@ def test_a_callback_number_that_is_not_a_whole_uk_number_is_refused(browser, sig
     assert error_summary(shown) == [
         "Phone number must be 30 characters or fewer"
         if len(number) > 30
-        else "Enter a UK phone number, like 07700 900 982 or 0121 464 7269"
+        else "Enter a UK phone number, like 0121 496 0000 or 0121 464 7269"
     ]
     assert db.session.scalars(select(Case)).all() == []
 
