@@ -39,8 +39,8 @@ Everything lives in a temporary directory removed on exit: the SQLite
 database (unless DATABASE_URL is set: a scratch database whose name starts
 with "bench", emptied and migrated first, which keeps the rows the run adds),
 the instance path, the request files and gunicorn's logs. REDIS_URL is taken
-from the environment, else redis://127.0.0.1:6379/14, which is flushed at the
-end if it was empty at the start (the api scenario queues jobs no worker runs).
+from the environment, else redis://127.0.0.1:6379/14, the benchmark's own,
+flushed at the start and the end (the api scenario queues jobs no worker runs).
 """
 
 from __future__ import annotations
@@ -246,6 +246,12 @@ def cycling(path: Path) -> RequestSource:
     return lambda _seconds: path
 
 
+def postgres_database(database_url: str) -> str | None:
+    """The database's name if it is PostgreSQL's: its backends are the workload's, not others'."""
+    url = make_url(database_url)
+    return url.database if url.get_backend_name() == "postgresql" else None
+
+
 def measure(server: Gunicorn, scenario: Scenario, source: RequestSource, seconds: float) -> Measured:
     """Warm up, then measure; measure again (at most MAX_ATTEMPTS in all) while others take the CPUs."""
     warm_up, first = source(WARM_UP_SECONDS), source(seconds)
@@ -254,7 +260,7 @@ def measure(server: Gunicorn, scenario: Scenario, source: RequestSource, seconds
     attempts: list[tuple[float, WrkResult]] = []
     while len(attempts) < MAX_ATTEMPTS:
         requests_file = source(seconds) if attempts else first
-        others = OtherCpu({os.getpgrp(), server.process_group})  # this script and wrk; gunicorn
+        others = OtherCpu({os.getpgrp(), server.process_group}, postgres_database(server.env["DATABASE_URL"]))
         others.start()
         result = run_wrk(server.base_url, requests_file, scenario.expect, seconds)
         attempts.append((others.stop() / result.seconds if result.seconds > 0 else 0.0, result))
@@ -334,8 +340,9 @@ def print_report(measured: list[Measured]) -> None:
             f"{m.others_cpu:>6.0%}  {verdict}"
         )
     print(
-        "\nothers: CPU taken while measuring by processes other than wrk, gunicorn, PostgreSQL and Redis "
-        f"(100% = one of {os.cpu_count()} CPUs);\nabove {DISTURBED:.0%} the figures are disturbed: run again"
+        "\nothers: CPU taken while measuring by processes other than wrk, gunicorn, Redis and PostgreSQL serving "
+        f"this database\n(100% = one of {os.cpu_count()} CPUs); above {DISTURBED:.0%} the figures are disturbed. "
+        "Contention for the disk is not seen."
     )
     for m in measured:
         for note in m.notes:
@@ -419,18 +426,23 @@ def integration_token(env: dict[str, str]) -> str:
 
 @contextmanager
 def redis_for_run(redis_url: str) -> Iterator[str]:
-    """Yield a note on Redis; flush the default database at the end if the run found it empty."""
+    """Yield a note on Redis. The default database is the benchmark's own: flushed at the start and the end."""
     connection = Redis.from_url(redis_url, socket_connect_timeout=2, socket_timeout=5)
+    ours = redis_url == DEFAULT_REDIS_URL
     try:
-        was_empty = connection.dbsize() == 0
-        note = f"redis: {redis_url}"
+        if ours:
+            connection.flushdb()
+        else:
+            connection.ping()
+        note = f"redis: {redis_url}" + (
+            " (flushed before and after)" if ours else " (the api's queued jobs are left in it)"
+        )
     except RedisError as error:
-        was_empty = False
         note = f"redis: {redis_url} UNREACHABLE ({type(error).__name__}): the api figures are not production's"
     try:
         yield note
     finally:
-        if redis_url == DEFAULT_REDIS_URL and was_empty:
+        if ours:
             with suppress(RedisError):
                 connection.flushdb()
         connection.close()
