@@ -30,7 +30,7 @@ from collections import Counter
 from pathlib import Path
 
 from redis import Redis
-from sqlalchemy import func, select
+from sqlalchemy import func, make_url, select
 
 from app import create_app
 from app.casework import service
@@ -126,6 +126,9 @@ def main(argv: list[str] | None = None) -> int:
     redis_url = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/13")
     with tempfile.TemporaryDirectory(prefix="bench-sends-") as scratch:
         database_url = os.environ.get("DATABASE_URL") or f"sqlite:///{scratch}/bench.db"
+        if os.environ.get("DATABASE_URL") and not (make_url(database_url).database or "").startswith("bench"):
+            print("DATABASE_URL must name a scratch database whose name starts with bench: its tables are emptied")
+            return 2
         upgrade(database_url)
         Redis.from_url(redis_url).flushdb()
         api = FakeTwilioApi(ACCOUNT_SID, AUTH_TOKEN)
