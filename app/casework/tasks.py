@@ -316,6 +316,10 @@ def complete(
         raise TaskError(f"outcome must be one of {', '.join(sorted(outcomes_for(task.kind)))}")
     if risk_level is not None and risk_level not in {"standard", "medium", "high"}:
         raise TaskError("risk must be standard, medium or high")
+    # Two officers (or a form sent twice) completing at once: one conditional update wins; the other is told.
+    if not _claim(session, task_id, update(Task).where(Task.status == "open").values(status="done")):
+        session.rollback()
+        raise TaskError(f"task {task_id} has already been completed")
     task.status, task.outcome, task.completed_at = "done", outcome, now()
     task.completed_by_id = by.id if by else None
     task.note = note or task.note

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import select
+import pytest
+from sqlalchemy import select, update
 
 from app.casework.models import Case, Task
 from app.casework.report import Report
 from app.casework.service import open_case
+from app.casework.tasks import TaskError, complete
 from app.clock import frozen_at, now
 from app.extensions import db
 from app.staff.accounts import create_staff, find_staff, issue_token
@@ -285,3 +287,16 @@ def test_the_officer_is_told_when_the_resident_texts_their_case(app, officers, r
     assert message_task.assignee.email == "a@example.org", "the owner of the callback"
     assert any("message to read" in t and case.reference in t for t in texts_to(twilio_api, OFFICER_A))
     assert not any("outside again" in t for t in texts_to(twilio_api, OFFICER_A)), "the officer reads it in the case"
+
+
+def test_a_task_completed_by_someone_else_a_moment_ago_is_refused_not_doubled(app, officers, redis):
+    """This session still sees the task open (as a second officer's request would); the database says done."""
+    case = report()
+    task = the_task(case)
+    assert task.status == "open"
+    with db.engine.begin() as other_request:
+        other_request.execute(update(Task).where(Task.id == task.id).values(status="done", outcome="no_answer"))
+    with pytest.raises(TaskError, match="already been completed"):
+        complete(db.session(), task.id, "no_answer", None)
+    follow_ups = db.session.scalars(select(Task).where(Task.case_id == case.id, Task.id != task.id)).all()
+    assert follow_ups == [], "no second attempt made"
