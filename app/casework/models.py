@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Date, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.clock import now
@@ -62,6 +62,21 @@ class Case(Base):
     contact_method: Mapped[str | None] = mapped_column(String(10))  # phone | text | letter | visit
     safe_times: Mapped[str | None] = mapped_column(String(200))
     adjustments: Mapped[str | None] = mapped_column(String(500))
+    # Casework: the case's life (app.casework.lifecycle), the officer the resident was last told about,
+    # and the manager's fortnightly review.
+    # Who letters go to and where (the closure letter, a copy of the action plan): asked for by staff.
+    resident_name: Mapped[str | None] = mapped_column(String(200))
+    postal_address: Mapped[str | None] = mapped_column(Text)
+    officer_told_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    closure_proposed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    closed_reason: Mapped[str | None] = mapped_column(String(30))
+    closed_reason_text: Mapped[str | None] = mapped_column(Text)
+    closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    closure_agreed_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    reopened_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    next_review_due: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    review_reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     officer: Mapped[StaffMember | None] = relationship(foreign_keys=[officer_id])
     taken_by: Mapped[StaffMember | None] = relationship(foreign_keys=[taken_by_id])
@@ -69,6 +84,14 @@ class Case(Base):
     tasks: Mapped[list[Task]] = relationship(back_populates="case", order_by="Task.id")
     attachments: Mapped[list[Attachment]] = relationship(back_populates="case", order_by="Attachment.id")
     recordings: Mapped[list[Recording]] = relationship(back_populates="case", order_by="Recording.id")
+    incidents: Mapped[list[Incident]] = relationship(order_by="Incident.id")
+    action_plan_items: Mapped[list[ActionPlanItem]] = relationship(order_by="ActionPlanItem.id")
+    action_plan_versions: Mapped[list[ActionPlanVersion]] = relationship(order_by="ActionPlanVersion.version")
+    witnesses: Mapped[list[Witness]] = relationship(order_by="Witness.id")
+    interventions: Mapped[list[Intervention]] = relationship(order_by="Intervention.id")
+    contact_log: Mapped[list[ContactLogEntry]] = relationship(order_by="ContactLogEntry.at")
+    reviews: Mapped[list[CaseReview]] = relationship(order_by="CaseReview.reviewed_at")
+    survey: Mapped[SurveyResponse | None] = relationship()
 
 
 class Task(Base):
@@ -257,3 +280,151 @@ class Attachment(Base):
 Index("ix_phone_calls_case", PhoneCall.case_id)
 Index("ix_cases_postcode_district", Case.postcode_district, Case.created_at, Case.id)
 Index("ix_cases_status_risk", Case.status, Case.risk_level)
+
+
+# Casework (the service standard's sections 2 to 4): what an officer does with a case after the first callback.
+
+
+class Incident(Base):
+    """A further report from a resident that was added to an existing case instead of opening a new one:
+    a report within 28 days of their case closing reopens it (app.casework.lifecycle)."""
+
+    __tablename__ = "incidents"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    channel: Mapped[str] = mapped_column(String(10))  # phone | sms | web | staff
+    phone: Mapped[str | None] = mapped_column(String(20), index=True)
+    description: Mapped[str | None] = mapped_column(Text)
+    location: Mapped[str | None] = mapped_column(Text)
+    occurred: Mapped[str | None] = mapped_column(Text)
+    risk_answers: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
+
+
+class ActionPlanItem(Base):
+    """One thing agreed with the resident: what, who does it, by when, and when it was done."""
+
+    __tablename__ = "action_plan_items"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    what: Mapped[str] = mapped_column(Text)
+    who: Mapped[str] = mapped_column(String(200))
+    due_on: Mapped[date] = mapped_column(Date)
+    done_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("staff.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
+
+
+Index("ix_action_plan_items_open_due", ActionPlanItem.done_at, ActionPlanItem.due_on)
+
+
+class ActionPlanVersion(Base):
+    """The plan as it stood when it changed or was sent: every version is kept, never edited."""
+
+    __tablename__ = "action_plan_versions"
+    __table_args__ = (UniqueConstraint("case_id", "version", name="uq_action_plan_version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"))
+    version: Mapped[int]
+    items: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    agreed_with_resident: Mapped[bool] = mapped_column(default=False)
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("staff.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
+    # When a copy went to the resident, and how: letter | letter_and_text.
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    sent_how: Mapped[str | None] = mapped_column(String(20))
+
+
+class Witness(Base):
+    """Someone who saw or heard an incident. Special category data: only the case's officer and managers see it."""
+
+    __tablename__ = "witnesses"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    contact: Mapped[str | None] = mapped_column(Text)
+    relationship_to_resident: Mapped[str | None] = mapped_column(String(100))
+    statement_taken: Mapped[bool] = mapped_column(default=False)
+    consent_to_contact: Mapped[bool] = mapped_column(default=False)
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("staff.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
+
+
+class Intervention(Base):
+    """An informal tool, legal power, partner agency, multi-agency meeting or ASB Case Review, considered or used."""
+
+    __tablename__ = "interventions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    category: Mapped[str] = mapped_column(String(20))  # informal | legal | partner | meeting | case_review
+    kind: Mapped[str] = mapped_column(String(40))  # from the category's fixed list, or "other"
+    other: Mapped[str | None] = mapped_column(String(200))  # what "other" is
+    status: Mapped[str] = mapped_column(String(20))  # considered | used | requested | attended
+    note: Mapped[str | None] = mapped_column(Text)
+    on: Mapped[date | None] = mapped_column(Date)
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("staff.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
+
+
+class ContactLogEntry(Base):
+    """One call, visit, letter or text to or from the resident, with its outcome; a contact made restarts the
+    fortnightly clock, and closure counts the closure discussions and attempts recorded here."""
+
+    __tablename__ = "contact_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"))
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    method: Mapped[str] = mapped_column(String(10))  # call | visit | letter | text | email
+    direction: Mapped[str] = mapped_column(String(3), default="out")  # out | in
+    outcome: Mapped[str] = mapped_column(String(30))  # made_contact | no_answer | left_message | sent | ...
+    closure_discussion: Mapped[bool] = mapped_column(default=False)
+    note: Mapped[str | None] = mapped_column(Text)
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
+
+
+Index("ix_contact_log_case", ContactLogEntry.case_id, ContactLogEntry.at)
+
+
+class SurveyResponse(Base):
+    """The satisfaction survey sent with the closure letter: one per case, used once (by web or by a text reply)."""
+
+    __tablename__ = "surveys"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), unique=True)
+    token: Mapped[str] = mapped_column(String(64), unique=True)
+    short_code: Mapped[str] = mapped_column(String(12), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    answered_via: Mapped[str | None] = mapped_column(String(10))  # web | sms
+    satisfaction: Mapped[int | None]  # 1 (very dissatisfied) to 5 (very satisfied)
+    kept_informed: Mapped[str | None] = mapped_column(String(10))  # yes | partly | no
+    listened_to: Mapped[str | None] = mapped_column(String(10))  # yes | partly | no
+    get_involved: Mapped[list[str]] = mapped_column(JSON, default=list)  # block_champion | street_champion | ...
+    comments: Mapped[str | None] = mapped_column(Text)
+
+
+class CaseReview(Base):
+    """A manager's fortnightly review of a case: what they found and decided, and when the next is due."""
+
+    __tablename__ = "case_reviews"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    manager_id: Mapped[int] = mapped_column(ForeignKey("staff.id"))
+    reviewed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    notes: Mapped[str | None] = mapped_column(Text)
+    decisions: Mapped[str | None] = mapped_column(Text)
+    next_review_due: Mapped[datetime] = mapped_column(UTCDateTime)
+    reassigned_to_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+
+
+Index("ix_cases_review_due", Case.status, Case.next_review_due)
