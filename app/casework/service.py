@@ -64,6 +64,7 @@ def open_case(session: Session, report: Report, received_at: datetime) -> Case:
         taken_by_id=report.taken_by_id,
         taken_how=report.taken_how,
         adjustments=report.adjustments,
+        tasks=[],  # a new case has none: no query to find that out when its first task is added
     )
     _take_answers(case, report)
     if case.kind != "enquiry":
