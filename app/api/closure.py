@@ -131,7 +131,6 @@ def closure(reference: str) -> Response | tuple[Response, int]:
         else:
             STEPS[action](db.session(), case, g.staff, request.remote_addr)
     except NotAllowed as refused:
-        db.session.rollback()
         return jsonify(error=str(refused)), 409
     return jsonify(closure_json(case))
 

@@ -48,7 +48,7 @@ class ContactForm(FlaskForm):
         description="Leave empty for now. Or a time today, like 14:30, or a date and time, like 27/11/2026 14:30",
         filters=[stripped],
     )
-    note = TextAreaField(
+    contact_note = TextAreaField(  # not `note`: the case page's note form has that id
         "Note (optional)",
         widget=GovTextArea(),
         filters=[stripped],
@@ -70,7 +70,7 @@ class ContactForm(FlaskForm):
             direction=self.direction.data,
             outcome=self.outcome.data,
             closure_discussion=bool(as_bool(self.closure_discussion.data)),
-            note=self.note.data or None,
+            note=self.contact_note.data or None,
             at=read_when(self.when.data, now()),
         )
 

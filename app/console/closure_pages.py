@@ -76,7 +76,6 @@ def closure(reference: str) -> ResponseReturnValue:
         try:
             _act(case, staff, action, form)
         except NotAllowed as refused:
-            db.session.rollback()
             field = form.reason if str(refused) == lifecycle.REASON_NEEDED else form[action]
             field.errors = [str(refused)]
         else:

@@ -46,7 +46,9 @@ def test_the_closure_letter_prints_names_in_their_own_script(app, at, resident, 
         lifecycle.propose_closure(db.session(), case, officer, None)
         agreed = "The neighbours signed an agreement."
         close_case(db.session(), case, officer, "resolved", agreed, PUBLIC_BASE_URL, None)
-    text = pdf_text(closure_letter(case, PUBLIC_BASE_URL))
+    pdf = closure_letter(case, PUBLIC_BASE_URL)
+    assert len(PdfReader(BytesIO(pdf)).pages) == 1, "one sheet to print and post"
+    text = pdf_text(pdf)
     for name in (resident, officer_name):
         assert squeezed(name) in squeezed(text), name
     for expected in (
