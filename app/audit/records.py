@@ -30,6 +30,13 @@ CONSOLE_PLAY_RECORDING = "console_play_recording"  # a recording fetched from Tw
 TASK_COMPLETED = "task_completed"  # with the fields changed (app/audit/changes.py)
 TASK_REASSIGNED = "task_reassigned"
 CASE_REASSIGNED = "case_reassigned"  # the case's officer and its open tasks given to another officer
+# A case's life (app/casework/lifecycle.py) and its contact log, from the console or the API.
+CONTACT_LOGGED = "contact_logged"
+CASE_CLOSURE_PROPOSED = "case_closure_proposed"
+CASE_CLOSURE_WITHDRAWN = "case_closure_withdrawn"
+CASE_CLOSURE_AGREED = "case_closure_agreed"
+CASE_CLOSED = "case_closed"  # with its open tasks cancelled, and the survey made
+CASE_REOPENED = "case_reopened"
 
 
 def record(session: Session, staff: StaffMember, action: str, case_ids: Iterable[int], address: str | None) -> None:

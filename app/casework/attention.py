@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.casework.lifecycle import still_open
 from app.casework.models import Case, Task
 from app.messaging.models import InboundMessage
 
@@ -23,7 +24,7 @@ def needs_attention(session: Session) -> list[NeedsAttention]:
     """High-risk cases no duty manager was told about, tasks no officer could take (while still open),
     and texts that were stored but could not be handled."""
     unalerted = select(Case.reference).where(
-        Case.status == "open",
+        still_open(),
         Case.duty_alert_failed_at.is_not(None),
         Case.tasks.any((Task.kind == "risk_assessment_callback") & (Task.status == "open")),
     )

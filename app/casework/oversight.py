@@ -14,6 +14,7 @@ from sqlalchemy import ColumnElement, and_, func, select
 from sqlalchemy.orm import Session, contains_eager, selectinload
 
 from app.calendar import end_of_day, london_date
+from app.casework.lifecycle import still_open
 from app.casework.models import Case, Task
 from app.casework.tasks import GRAFFITI_REMOVAL
 from app.paging import Page, page_of, window
@@ -40,7 +41,7 @@ def case_condition(name: str, instant: datetime) -> ColumnElement[bool]:
         "no-contact": Case.next_update_due <= instant,
         "high-risk": Case.risk_level == "high",
     }
-    return and_(Case.status == "open", conditions[name])
+    return and_(still_open(), conditions[name])
 
 
 def dashboard_counts(session: Session, instant: datetime) -> dict[str, int]:
@@ -51,9 +52,7 @@ def dashboard_counts(session: Session, instant: datetime) -> dict[str, int]:
         )
     ).one()
     cases = session.execute(
-        select(*(func.count(Case.id).filter(case_condition(name, instant)) for name in CASE_LISTS)).where(
-            Case.status == "open"
-        )
+        select(*(func.count(Case.id).filter(case_condition(name, instant)) for name in CASE_LISTS)).where(still_open())
     ).one()
     return dict(zip(TASK_LISTS + CASE_LISTS, [*tasks, *cases], strict=True))
 

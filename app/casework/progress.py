@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from app.calendar import LONDON, is_working_day, london_date, next_working_day, next_working_day_deadline
 from app.casework.contact import may_text_now, record_contact
+from app.casework.lifecycle import is_open, still_open
 from app.casework.models import Case, ProgressContact
 from app.casework.tasks import add_task
 from app.clock import now
@@ -38,11 +39,12 @@ def selection_cutoff(as_of: datetime) -> datetime | None:
 
 
 def due_case_ids(session: Session, as_of: datetime) -> list[int]:
-    """Open cases due for their update: an indexed range query on (status, next_update_due)."""
+    """Open cases (closure proposed and reopened too) due for their update: an indexed range query on
+    (status, next_update_due)."""
     cutoff = selection_cutoff(as_of)
     if cutoff is None:
         return []
-    query = select(Case.id).where(Case.status == "open", Case.next_update_due < cutoff).order_by(Case.next_update_due)
+    query = select(Case.id).where(still_open(), Case.next_update_due < cutoff).order_by(Case.next_update_due)
     return list(session.scalars(query))
 
 
@@ -53,7 +55,7 @@ def contact_for_update(session: Session, case_id: int, selected_at: datetime) ->
     """
     case = session.get(Case, case_id)
     cutoff = selection_cutoff(selected_at)
-    if case is None or case.status != "open" or case.next_update_due is None or cutoff is None:
+    if case is None or not is_open(case) or case.next_update_due is None or cutoff is None:
         return "not due"
     if case.next_update_due >= cutoff:
         return "not due"
@@ -82,7 +84,7 @@ def contact_for_update(session: Session, case_id: int, selected_at: datetime) ->
 
 def send_update_now(session: Session, case: Case) -> bool:
     """An officer sends the progress text early; False when texting this resident is not allowed."""
-    if case.status != "open" or not may_text_now(session, case):
+    if not is_open(case) or not may_text_now(session, case):
         return False
     _text_progress(session, case)
     session.commit()

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from app.calendar import next_working_day_deadline, spoken_day_and_time
 from app.casework.assignment import postcode_district
 from app.casework.contact import may_text, record_contact
+from app.casework.lifecycle import is_open
 from app.casework.models import Case, Recording, Task
 from app.casework.references import format_reference, random_digits
 from app.casework.report import Report
@@ -191,7 +192,7 @@ def progress(case: Case) -> dict[str, str]:
         officer = f"{task.assignee.name} has your case and will call you."
     else:
         officer = "Your investigating officer will be named when they first contact you."
-    return {"status": "open" if case.status == "open" else "closed", "officer": officer, "next_contact": next_contact}
+    return {"status": "open" if is_open(case) else "closed", "officer": officer, "next_contact": next_contact}
 
 
 def request_callback_about(session: Session, case: Case, requested_by: str | None, call_sid: str) -> Task:

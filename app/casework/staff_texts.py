@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from app.audit.records import CONSOLE_TEXT_SENT, CONSOLE_UPDATE_SENT, changes_recorded, record_change
 from app.casework.contact import may_text, record_contact
+from app.casework.lifecycle import is_open
 from app.casework.models import Case
 from app.casework.notes import NotAllowed
 from app.casework.progress import send_update_now
@@ -78,7 +79,7 @@ def send_update(session: Session, case: Case, staff: StaffMember, address: str |
 
     Raises NotAllowed when the case is closed or the resident may not be texted.
     """
-    if case.status != "open":
+    if not is_open(case):
         raise NotAllowed("The case is closed: closed cases get no updates.")
     if refusal := text_refusal(session, case):
         raise NotAllowed(refusal)

@@ -17,6 +17,7 @@ from sqlalchemy import String, and_, cast, exists, literal, select
 from sqlalchemy.orm import Session
 
 from app.calendar import next_working_day_deadline
+from app.casework.lifecycle import is_open
 from app.casework.models import Case, Task
 from app.casework.tasks import add_task
 from app.clock import now
@@ -36,7 +37,7 @@ def _origin(message_id: int) -> str:
 def phone_instead_of_text(session: Session, message: OutboundMessage) -> Task | None:
     """The officer phones the resident instead (failed), or to check they got it (uncertain); once per text."""
     case = session.get(Case, message.case_id) if message.case_id else None
-    if case is None or message.purpose not in RESIDENT_TEXTS or case.status != "open":
+    if case is None or message.purpose not in RESIDENT_TEXTS or not is_open(case):
         return None
     if message.status not in IN_DOUBT or message.error_code == "not_safe_to_text":
         return None

@@ -12,15 +12,20 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.casework.contact_log import contact_title
+from app.casework.lifecycle import CLOSED, CLOSURE_PROPOSED, CLOSURE_REASONS
 from app.casework.models import Case, PhoneCall
 from app.casework.notes import note_detail, note_title
 from app.messaging.history import messages_for_case
+from app.staff.models import StaffMember
 
 
 @dataclass(frozen=True)
 class TimelineEntry:
     at: datetime
-    kind: str  # call | recording | text_in | text_out | task_set | task_done | note, signposting, referral, preferences
+    # call | recording | text_in | text_out | task_set | task_done | note, signposting, referral, preferences
+    # | contact | closure_proposed | closed | reopened
+    kind: str
     title: str
     detail: str | None = None
 
@@ -32,6 +37,7 @@ def words(name: str | None) -> str:
 
 def case_timeline(session: Session, case: Case) -> list[TimelineEntry]:
     entries = _calls(session, case) + _recordings(case) + _texts(session, case) + _tasks(case) + _notes(case)
+    entries += _contacts(session, case) + _closure(case)
     return sorted(entries, key=lambda entry: entry.at)
 
 
@@ -88,3 +94,31 @@ def _tasks(case: Case) -> list[TimelineEntry]:
 def _notes(case: Case) -> list[TimelineEntry]:
     """Staff's notes, signposting and referrals, and changes to contact preferences."""
     return [TimelineEntry(note.created_at, note.kind, note_title(note), note_detail(note)) for note in case.notes]
+
+
+def _contacts(session: Session, case: Case) -> list[TimelineEntry]:
+    """The contact log: calls, visits, letters, texts and emails staff recorded, with their notes."""
+    names = {
+        member.id: member.name
+        for member in session.scalars(
+            select(StaffMember).where(StaffMember.id.in_({entry.staff_id for entry in case.contact_log}))
+        )
+    }
+    return [
+        TimelineEntry(entry.at, "contact", contact_title(entry, names.get(entry.staff_id or 0)), entry.note)
+        for entry in case.contact_log
+    ]
+
+
+def _closure(case: Case) -> list[TimelineEntry]:
+    """Closure proposed, the case closed or reopened (as they last happened: the audit log keeps every change)."""
+    entries = []
+    if case.status == CLOSURE_PROPOSED and case.closure_proposed_at:
+        entries.append(TimelineEntry(case.closure_proposed_at, CLOSURE_PROPOSED, "Closure proposed"))
+    if case.status == CLOSED and case.closed_at:
+        reason = CLOSURE_REASONS.get(case.closed_reason or "", "")
+        detail = "\n".join(part for part in (reason, case.closed_reason_text) if part)
+        entries.append(TimelineEntry(case.closed_at, CLOSED, "Case closed", detail or None))
+    if case.reopened_at:
+        entries.append(TimelineEntry(case.reopened_at, "reopened", "Case reopened"))
+    return entries

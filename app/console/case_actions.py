@@ -14,6 +14,7 @@ from flask import Flask, abort, flash, redirect, render_template, request, url_f
 from flask.typing import ResponseReturnValue
 from flask_wtf import FlaskForm
 
+from app.casework.lifecycle import is_open, may_decide_closure
 from app.casework.models import Case
 from app.casework.notes import NotAllowed, add_note, log_signposting
 from app.casework.preferences import change_contact_preferences
@@ -23,6 +24,7 @@ from app.console.action_forms import ContactPreferencesForm, NoteForm, Signposti
 from app.console.auth import for_roles, require_signed_in, signed_in_staff
 from app.console.blueprints import console_blueprint
 from app.console.case_page import CasePage
+from app.console.closure_forms import ContactForm
 from app.console.form_fields import as_bool
 from app.console.wording import london_time
 from app.extensions import db
@@ -35,7 +37,7 @@ EVERY_ROLE = ("contact_centre", "officer", "manager", "admin")
 CASEWORKERS = ("officer", "manager", "admin")  # officers on their own cases (the 404 rule), the others on all
 
 
-def _visible_case(reference: str) -> Case:
+def visible_case_or_404(reference: str) -> Case:
     found = (
         visible_case_by_reference(db.session(), signed_in_staff(), reference)
         if looks_like_reference(reference)
@@ -67,7 +69,7 @@ def _again(case: Case, form: FlaskForm, heading: str, fields: str) -> ResponseRe
 @for_roles(*EVERY_ROLE)
 def notes(reference: str) -> ResponseReturnValue:
     """A note on the case's timeline."""
-    case = _visible_case(reference)
+    case = visible_case_or_404(reference)
     form = NoteForm()
     if form.validate():
         add_note(db.session(), case, signed_in_staff(), form.note.data or "", request.remote_addr)
@@ -79,7 +81,7 @@ def notes(reference: str) -> ResponseReturnValue:
 @for_roles(*EVERY_ROLE)
 def signposting(reference: str) -> ResponseReturnValue:
     """Signposting (the agency's details given) or a referral (the resident's details passed, with consent)."""
-    case = _visible_case(reference)
+    case = visible_case_or_404(reference)
     form = SignpostingForm()
     if form.validate():
         try:
@@ -105,7 +107,7 @@ def signposting(reference: str) -> ResponseReturnValue:
 @for_roles(*EVERY_ROLE)
 def contact_preferences(reference: str) -> ResponseReturnValue:
     """How, when and in what language the resident wants us to get in touch; every change audited."""
-    case = _visible_case(reference)
+    case = visible_case_or_404(reference)
     form = ContactPreferencesForm()
     if form.validate():
         changed = change_contact_preferences(
@@ -119,7 +121,7 @@ def contact_preferences(reference: str) -> ResponseReturnValue:
 @for_roles(*CASEWORKERS)
 def texts(reference: str) -> ResponseReturnValue:
     """Text the resident: the first POST shows the exact wording, the confirmed one sends it through the outbox."""
-    case = _visible_case(reference)
+    case = visible_case_or_404(reference)
     form = TextForm()
     if form.validate():
         try:
@@ -145,7 +147,7 @@ def _check_text(case: Case, form: TextForm) -> ResponseReturnValue:
 @for_roles(*CASEWORKERS)
 def updates(reference: str) -> ResponseReturnValue:
     """Send the fortnightly update now: the progress text, and the two-week clock starts again."""
-    case = _visible_case(reference)
+    case = visible_case_or_404(reference)
     form = UpdateForm()
     if form.validate():
         try:
@@ -173,6 +175,9 @@ class CaseActions:
     text: TextForm | None
     update: UpdateForm | None
     text_refusal: str | None
+    contact: ContactForm | None
+    decides_closure: bool
+    closed: bool
 
 
 def case_actions(page: CasePage) -> CaseActions:
@@ -185,6 +190,9 @@ def case_actions(page: CasePage) -> CaseActions:
         text=TextForm(formdata=None) if caseworker else None,
         update=UpdateForm(formdata=None) if caseworker else None,
         text_refusal=text_refusal(db.session(), page.case) if caseworker else None,
+        contact=ContactForm(formdata=None) if caseworker else None,
+        decides_closure=may_decide_closure(signed_in_staff(), page.case),
+        closed=not is_open(page.case),
     )
 
 

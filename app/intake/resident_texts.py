@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from app.calendar import next_working_day_deadline
 from app.casework import service
+from app.casework.lifecycle import is_open
 from app.casework.models import Case, Task
 from app.casework.references import digits_of
 from app.casework.report import Report
@@ -25,7 +26,7 @@ RESIDENT_MESSAGE = "resident_message"
 
 
 def open_cases(session: Session, phone: str) -> list[Case]:
-    return [case for case in service.cases_for_phone(session, phone) if case.status == "open"]
+    return [case for case in service.cases_for_phone(session, phone) if is_open(case)]
 
 
 def case_to_reply_to(session: Session, phone: str) -> Case | None:

@@ -107,6 +107,15 @@ def progress_update(reference: str, officer_name: str | None) -> str:
     )
 
 
+def closure_survey(reference: str, survey_link: str) -> str:
+    """After a case closes: the survey link, and a reply of 1 to 5 answers its first question."""
+    return (
+        f"{SENDER}: we have closed {reference}. Please tell us how we did: {survey_link} "
+        "or reply with a number from 1 (very unhappy) to 5 (very happy). "
+        f"To reopen it, call {LINE} within 28 days."
+    )
+
+
 def graffiti_removed(reference: str) -> str:
     return f"{SENDER}: the graffiti you reported ({reference}) has been removed. Thank you for telling us."
 
