@@ -30,6 +30,7 @@ CONSOLE_PLAY_RECORDING = "console_play_recording"  # a recording fetched from Tw
 TASK_COMPLETED = "task_completed"  # with the fields changed (app/audit/changes.py)
 TASK_REASSIGNED = "task_reassigned"
 CASE_REASSIGNED = "case_reassigned"  # the case's officer and its open tasks given to another officer
+CASE_REVIEWED = "case_reviewed"  # a manager's fortnightly review: the next date, and any new officer
 
 
 def record(session: Session, staff: StaffMember, action: str, case_ids: Iterable[int], address: str | None) -> None:

@@ -16,6 +16,7 @@ from app.casework.contact import may_text, record_contact
 from app.casework.models import Case, Recording, Task
 from app.casework.references import format_reference, random_digits
 from app.casework.report import Report
+from app.casework.reviews import review_due
 from app.casework.risk import assess_risk
 from app.casework.tasks import add_task
 from app.clock import now
@@ -64,6 +65,7 @@ def open_case(session: Session, report: Report, received_at: datetime) -> Case:
         taken_by_id=report.taken_by_id,
         taken_how=report.taken_how,
         adjustments=report.adjustments,
+        next_review_due=review_due(received_at),  # the manager's first fortnightly review
     )
     _take_answers(case, report)
     if case.kind != "enquiry":

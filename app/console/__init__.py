@@ -21,6 +21,7 @@ def init_app(app: Flask) -> None:
         pages,
         reassign_pages,
         recording_pages,
+        review_pages,
         sign_in,
         single_sign_on,
         staff_pages,
@@ -42,4 +43,5 @@ def init_app(app: Flask) -> None:
     case_actions.init_app(app)
     for blueprint in (task_pages.bp, reassign_pages.bp, oversight_pages.bp, recording_pages.bp, audit_pages.bp):
         app.register_blueprint(blueprint)
+    app.register_blueprint(review_pages.bp)
     limits.init_app(app, sign_in.bp)

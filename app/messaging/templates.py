@@ -94,6 +94,12 @@ def task_without_officer(reference: str, kind: str, due: datetime) -> str:
     )
 
 
+def review_overdue(reference: str, due: datetime, officer: str | None) -> str:
+    """To the officer's manager (or the duty managers): a fortnightly case review has passed its date."""
+    who = name_in_text(officer or "") or "no named officer"
+    return f"Review overdue: the fortnightly review of {reference} ({who}) was due by {spoken_day_and_time(due)}."
+
+
 # -- to residents ---------------------------------------------------------------------------
 
 
@@ -105,6 +111,16 @@ def progress_update(reference: str, officer_name: str | None) -> str:
         f"{SENDER}: an update on {reference}. {who} working on it. To talk to them call 0121 464 7269 "
         f"and quote {reference}. If you are in danger, call 999."
     )
+
+
+def officer_named(reference: str, officer_name: str, changed: bool = False) -> str:
+    """Who the resident's investigating officer is (at first contact, or a new one) and how to reach them."""
+    name = name_in_text(officer_name)
+    if name:
+        who = f"{name} is {'now your' if changed else 'your'} officer for {reference}"
+    else:  # a name with no letters a text can carry
+        who = f"{'A new' if changed else 'An'} officer is looking after {reference}"
+    return f"{SENDER}: {who}. To talk to them call {LINE} and quote {reference}. If you are in danger, call 999."
 
 
 def graffiti_removed(reference: str) -> str:
