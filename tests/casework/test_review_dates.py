@@ -1,4 +1,4 @@
-"""When a manager's fortnightly review is due: 14 days on, moved off weekends and bank holidays to 5pm on a working day."""
+"""When a manager's fortnightly review is due: 14 days on, at 5pm on a working day (past weekends, bank holidays)."""
 
 from __future__ import annotations
 
@@ -17,7 +17,10 @@ from tests.conftest import london
     ("opened", "due"),
     [
         ("2026-11-30 09:15", "2026-12-14 17:00"),  # a Monday: a Monday two weeks on
-        ("2026-12-11 10:00", "2026-12-29 17:00"),  # the 25th is Christmas Day, then the weekend, then Boxing Day's substitute
+        (
+            "2026-12-11 10:00",
+            "2026-12-29 17:00",
+        ),  # the 25th is Christmas Day, then the weekend, then Boxing Day's substitute
         ("2026-12-12 10:00", "2026-12-29 17:00"),  # Saturday 26th
         ("2026-12-14 10:00", "2026-12-29 17:00"),  # Monday 28th, the Boxing Day substitute
         ("2026-12-15 10:00", "2026-12-29 17:00"),  # Tuesday 29th itself
