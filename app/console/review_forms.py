@@ -25,8 +25,9 @@ class DayMonthYear(DateField):
         super().__init__(label, format="%d %m %Y", widget=GovDateInput(), **options)
 
     def process_formdata(self, valuelist: list[Any]) -> None:
+        self.raw_data = [*valuelist, "", "", ""][:3]  # three boxes to show again, whatever the form sent
         try:
-            super().process_formdata(valuelist)
+            super().process_formdata(self.raw_data)
         except ValueError as error:
             raise ValueError(f"Enter the {self.label.text.lower()} as a day, month and year") from error
 

@@ -13,6 +13,7 @@ from flask.typing import ResponseReturnValue
 from app.audit.records import CASE_REVIEWED, CONSOLE_READ_CASE, changes_recorded, record
 from app.calendar import spoken_day_and_time
 from app.casework.models import Case
+from app.casework.named_officer import resident_not_told
 from app.casework.reassignment import active_officer, officers_to_choose
 from app.casework.references import looks_like_reference
 from app.casework.review_queue import due_reviews, review_facts
@@ -28,6 +29,7 @@ from app.staff.access import visible_case_by_reference
 from app.staff.models import StaffMember
 
 bp = console_blueprint("console_reviews", guard=require_signed_in)
+bp.add_app_template_global(resident_not_told, "resident_not_told")  # the case page's note under the officer
 
 
 @bp.get("/reviews")
