@@ -58,6 +58,7 @@ class JobName(StrEnum):
     REMINDERS = "reminders"
     PROGRESS_UPDATES = "progress-updates"
     INCOMPLETE_CALLS = "incomplete-calls"
+    REVIEW_REMINDERS = "review-reminders"
 
 
 @dataclass(frozen=True)

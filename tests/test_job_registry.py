@@ -23,13 +23,14 @@ def test_a_name_without_a_function_stops_the_app(monkeypatch):
         check_registry()
 
 
-def test_the_periodic_schedule_is_the_five_sweeps():
+def test_the_periodic_schedule_is_the_six_sweeps():
     assert {job.name.value: job.every_seconds for job in PERIODIC_JOBS} == {
         "outbox": 60,
         "text-conversations": 60,
         "reminders": 60,
         "progress-updates": 900,
         "incomplete-calls": 300,
+        "review-reminders": 300,
     }
 
 

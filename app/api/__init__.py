@@ -12,11 +12,13 @@ def init_app(app: Flask) -> None:
     from app.api.cases import bp
     from app.api.closure import closure_bp
     from app.api.reports import reports_bp
+    from app.api.reviews import reviews_bp
     from app.api.work import work_bp
 
-    for blueprint in (bp, reports_bp, work_bp, closure_bp):
+    blueprints = (bp, reports_bp, work_bp, closure_bp, reviews_bp)
+    for blueprint in blueprints:
         app.register_blueprint(blueprint)
     errors.init_app(app)
-    limits.init_app(app, (bp, reports_bp, work_bp, closure_bp))
+    limits.init_app(app, blueprints)
     if proxies := int(app.config["TRUSTED_PROXY_COUNT"]):
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies)  # type: ignore[method-assign]

@@ -37,6 +37,7 @@ CASE_CLOSURE_WITHDRAWN = "case_closure_withdrawn"
 CASE_CLOSURE_AGREED = "case_closure_agreed"
 CASE_CLOSED = "case_closed"  # with its open tasks cancelled, and the survey made
 CASE_REOPENED = "case_reopened"
+CASE_REVIEWED = "case_reviewed"  # a manager's fortnightly review: the next date, and any new officer
 
 
 def record(session: Session, staff: StaffMember, action: str, case_ids: Iterable[int], address: str | None) -> None:

@@ -63,6 +63,12 @@ JOBS = (
         "turn calls whose status callback never came into incomplete cases",
         every_seconds=300,
     ),
+    Job(
+        JobName.REVIEW_REMINDERS,
+        sweeps.remind_overdue_reviews,
+        "tell the officer's manager (else the duty managers), once, of a fortnightly case review past its date",
+        every_seconds=300,
+    ),
 )
 
 BY_NAME = {job.name: job for job in JOBS}

@@ -14,7 +14,7 @@ from rq.registry import clean_registries
 from app.background.context import job
 from app.background.tasks import teams
 from app.calendar import LONDON
-from app.casework import progress, tasks
+from app.casework import progress, review_recording, tasks
 from app.casework.texts_in_doubt import phone_instead_of_text, unfollowed_texts
 from app.clock import now
 from app.extensions import db
@@ -69,6 +69,12 @@ def send_reminders() -> str:
         f"{len(lost)} notified, {assigned} given an officer, {raised} without one raised, "
         f"{reminded} reminded, {escalated} escalated"
     )
+
+
+@job
+def remind_overdue_reviews() -> str:
+    """Tell managers, once per review, of fortnightly case reviews past their date."""
+    return f"{review_recording.remind_overdue_reviews(db.session(), teams())} reminded"
 
 
 @job

@@ -17,6 +17,7 @@ from app.casework.lifecycle import is_open
 from app.casework.models import Case, Recording, Task
 from app.casework.references import format_reference, random_digits
 from app.casework.report import Report
+from app.casework.reviews import review_due
 from app.casework.risk import assess_risk
 from app.casework.tasks import add_task
 from app.clock import now
@@ -66,6 +67,7 @@ def open_case(session: Session, report: Report, received_at: datetime) -> Case:
         taken_how=report.taken_how,
         adjustments=report.adjustments,
         tasks=[],  # a new case has none: no query to find that out when its first task is added
+        next_review_due=review_due(received_at),  # the manager's first fortnightly review
     )
     _take_answers(case, report)
     if case.kind != "enquiry":

@@ -27,6 +27,7 @@ from app.calendar import (
 from app.casework.assignment import Candidate, choose_officer, is_on_duty
 from app.casework.contact import may_text, record_contact
 from app.casework.models import Case, Task
+from app.casework.named_officer import announce_new_officer, introduce_officer
 from app.clock import now
 from app.jobs import JobName, enqueue_after_commit
 from app.messaging import templates
@@ -82,7 +83,7 @@ class Teams:
     email_enabled: bool = False
 
 
-def _contact_of(member: StaffMember | None) -> Contact | None:
+def contact_of(member: StaffMember | None) -> Contact | None:
     return Contact(member.mobile, member.email) if member else None
 
 
@@ -135,13 +136,15 @@ def assign(session: Session, task_id: int, teams: Teams) -> bool:
     case = task.case
     task.remind_at = _noon_reminder(task)
     if task.kind == GRAFFITI_REMOVAL:
-        _tell(session, teams.cleansing, templates.new_task(case.reference, task.kind, task.due_at, ""), task, teams)
+        tell_staff(
+            session, teams.cleansing, templates.new_task(case.reference, task.kind, task.due_at, ""), task.case, teams
+        )
     else:
         if task.assignee_id is None:
             task.assignee_id = case.officer_id or _owner_of_case(case) or _choose(session, case)
         if task.assignee is not None:
             body = templates.new_task(case.reference, task.kind, task.due_at, case.risk_level)
-            _tell(session, _contact_of(task.assignee), body, task, teams)
+            tell_staff(session, contact_of(task.assignee), body, task.case, teams)
         if case.risk_level == "high" and task.kind == "risk_assessment_callback":
             _alert_duty_managers(session, task, teams)
     session.commit()
@@ -152,7 +155,7 @@ def assign(session: Session, task_id: int, teams: Teams) -> bool:
 def _alert_duty_managers(session: Session, task: Task, teams: Teams) -> None:
     """A high-risk callback is flagged to every duty manager; if none can be told, that is raised, not hidden."""
     alert = templates.high_risk_alert(task.case.reference, task.due_at)
-    told = [_tell(session, _contact_of(manager), alert, task, teams) for manager in _duty_managers(session)]
+    told = [tell_staff(session, contact_of(manager), alert, task.case, teams) for manager in duty_managers(session)]
     if not any(told):
         task.case.duty_alert_failed_at = now()
         log.error("high-risk case %s: no duty manager could be told (task %s)", task.case.reference, task.id)
@@ -193,21 +196,22 @@ def _choose(session: Session, case: Case) -> int | None:
     return choose_officer(case.postcode_district, candidates)
 
 
-def _duty_managers(session: Session) -> list[StaffMember]:
+def duty_managers(session: Session) -> list[StaffMember]:
     query = select(StaffMember).where(StaffMember.role == "manager", StaffMember.duty_manager, StaffMember.active)
     return list(session.scalars(query))
 
 
-def _tell(session: Session, who: Contact | None, body: str, task: Task, teams: Teams) -> bool:
-    """Text a member of staff, and email them too where SMTP is configured; False when they cannot be reached."""
+def tell_staff(session: Session, who: Contact | None, body: str, case: Case, teams: Teams) -> bool:
+    """Text a member of staff about `case`, and email them too where SMTP is configured; False when they cannot
+    be reached."""
     if who is None or not (who.mobile or (teams.email_enabled and who.email)):
-        log.warning("task %s: nobody to tell about it", task.id)
+        log.warning("case %s: nobody to tell about it", case.reference)
         return False
     if who.mobile:
-        queue_text(session, to=who.mobile, body=body, purpose=STAFF_NOTIFICATION, case_id=task.case_id)
+        queue_text(session, to=who.mobile, body=body, purpose=STAFF_NOTIFICATION, case_id=case.id)
     if teams.email_enabled and who.email:
-        subject = f"{body.split(':', 1)[0]}: {task.case.reference}"
-        queue_email(session, to=who.email, subject=subject, body=body, purpose=STAFF_NOTIFICATION, case_id=task.case_id)
+        subject = f"{body.split(':', 1)[0]}: {case.reference}"
+        queue_email(session, to=who.email, subject=subject, body=body, purpose=STAFF_NOTIFICATION, case_id=case.id)
     return True
 
 
@@ -220,8 +224,10 @@ def send_reminders(session: Session, teams: Teams) -> tuple[int, int]:
         if _claim(session, task_id, update(Task).where(Task.reminded_at.is_(None)).values(reminded_at=instant)):
             task = session.get(Task, task_id, populate_existing=True)
             assert task is not None
-            who = teams.cleansing if task.kind == GRAFFITI_REMOVAL else _contact_of(task.assignee)
-            _tell(session, who, templates.task_reminder(task.case.reference, task.kind, task.due_at), task, teams)
+            who = teams.cleansing if task.kind == GRAFFITI_REMOVAL else contact_of(task.assignee)
+            tell_staff(
+                session, who, templates.task_reminder(task.case.reference, task.kind, task.due_at), task.case, teams
+            )
             reminded += 1
         session.commit()
     overdue = select(Task.id).where(Task.status == "open", Task.due_at <= instant, Task.escalated_at.is_(None))
@@ -239,11 +245,11 @@ def _escalate(session: Session, task: Task | None, teams: Teams) -> None:
     who = task.assignee.name if task.assignee else "unassigned"
     body = templates.task_overdue(task.case.reference, task.kind, task.due_at, who)
     if task.kind == GRAFFITI_REMOVAL:
-        _tell(session, teams.cleansing_manager, body, task, teams)
+        tell_staff(session, teams.cleansing_manager, body, task.case, teams)
         return
-    managers = [task.assignee.manager] if task.assignee and task.assignee.manager else _duty_managers(session)
+    managers = [task.assignee.manager] if task.assignee and task.assignee.manager else duty_managers(session)
     for manager in managers:
-        _tell(session, _contact_of(manager), body, task, teams)
+        tell_staff(session, contact_of(manager), body, task.case, teams)
     log.warning("task %s for case %s is overdue and escalated", task.id, task.case.reference)
 
 
@@ -276,7 +282,7 @@ def assign_ownerless(session: Session, teams: Teams) -> tuple[int, int]:
 
 def _raise_ownerless(session: Session, task: Task, teams: Teams) -> None:
     body = templates.task_without_officer(task.case.reference, task.kind, task.due_at)
-    told = [_tell(session, _contact_of(manager), body, task, teams) for manager in _duty_managers(session)]
+    told = [tell_staff(session, contact_of(manager), body, task.case, teams) for manager in duty_managers(session)]
     if not any(told):
         log.error("task %s for case %s: no officer and no duty manager to take it", task.id, task.case.reference)
 
@@ -348,6 +354,7 @@ def complete(
     if task.kind in CALL_KINDS and outcome in {"spoke_to_resident", "resident_declined"}:
         if case.officer_id is None:
             case.officer_id = task.assignee_id or task.completed_by_id
+        introduce_officer(session, case)
         record_contact(case, now())
     if risk_level is not None and task.kind == "risk_assessment_callback":
         case.risk_level = risk_level
@@ -400,6 +407,7 @@ def reassign(session: Session, task_id: int, to: StaffMember) -> Task:
     task.notified_at = None
     if task.case.officer_id is not None:
         task.case.officer_id = to.id
+        announce_new_officer(session, task.case)
     session.flush()
     enqueue_after_commit(session, JobName.ASSIGN_TASK, task.id, job_id=f"assign-task-{task.id}-to-{to.id}")
     session.commit()

@@ -22,6 +22,7 @@ def init_app(app: Flask) -> None:
         pages,
         reassign_pages,
         recording_pages,
+        review_pages,
         sign_in,
         single_sign_on,
         staff_pages,
@@ -44,4 +45,5 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(closure_pages.bp)
     for blueprint in (task_pages.bp, reassign_pages.bp, oversight_pages.bp, recording_pages.bp, audit_pages.bp):
         app.register_blueprint(blueprint)
+    app.register_blueprint(review_pages.bp)
     limits.init_app(app, sign_in.bp)

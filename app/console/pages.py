@@ -12,6 +12,7 @@ from flask.typing import ResponseReturnValue
 from app.audit.records import CONSOLE_READ_CASE, CONSOLE_SEARCH, record
 from app.casework.oversight import dashboard_counts
 from app.casework.references import looks_like_reference
+from app.casework.review_queue import count_due_reviews
 from app.casework.search import find_cases
 from app.casework.worklist import open_tasks_for
 from app.clock import now
@@ -54,7 +55,10 @@ def dashboard() -> ResponseReturnValue:
     """A manager's counts of the work that is due, late, high risk or without an officer, each linking to its list."""
     instant = now()
     counts = dashboard_counts(db.session(), instant)
-    return render_template("console/dashboard.html", title="Dashboard", counts=counts, lists=LISTS, now=instant)
+    reviews_due = count_due_reviews(db.session(), instant)
+    return render_template(
+        "console/dashboard.html", title="Dashboard", counts=counts, lists=LISTS, reviews_due=reviews_due, now=instant
+    )
 
 
 @bp.get("/search")

@@ -18,6 +18,7 @@ from app.security import csp_nonce
 NAVIGATION = (  # (endpoint, label, roles that see it)
     ("console.dashboard", "Dashboard", {"manager"}),
     ("console.work", "My work", {"officer", "manager"}),
+    ("console_reviews.queue", "Reviews", {"manager", "admin"}),
     ("console.search", "Find a case", {"contact_centre", "officer", "manager", "admin"}),
     ("console_reports.new_report", "Take a report", {"contact_centre", "officer", "manager"}),
     ("console_staff.staff_list", "Staff", {"manager", "admin"}),

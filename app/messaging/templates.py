@@ -94,6 +94,12 @@ def task_without_officer(reference: str, kind: str, due: datetime) -> str:
     )
 
 
+def review_overdue(reference: str, due: datetime, officer: str | None) -> str:
+    """To the officer's manager (or the duty managers): a fortnightly case review has passed its date."""
+    who = name_in_text(officer or "") or "no named officer"
+    return f"Review overdue: the fortnightly review of {reference} ({who}) was due by {spoken_day_and_time(due)}."
+
+
 # -- to residents ---------------------------------------------------------------------------
 
 
@@ -114,6 +120,16 @@ def closure_survey(reference: str, survey_link: str) -> str:
         "or reply with a number from 1 (very unhappy) to 5 (very happy). "
         f"To reopen it, call {LINE} within 28 days."
     )
+
+
+def officer_named(reference: str, officer_name: str, changed: bool = False) -> str:
+    """Who the resident's investigating officer is (at first contact, or a new one) and how to reach them."""
+    name = name_in_text(officer_name)
+    if name:
+        who = f"{name} is {'now your' if changed else 'your'} officer for {reference}"
+    else:  # a name with no letters a text can carry
+        who = f"{'A new' if changed else 'An'} officer is looking after {reference}"
+    return f"{SENDER}: {who}. To talk to them call {LINE} and quote {reference}. If you are in danger, call 999."
 
 
 def graffiti_removed(reference: str) -> str:

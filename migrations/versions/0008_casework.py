@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 import app.extensions
+from app.casework.reviews import review_due
 
 revision = "0008"
 down_revision = "0007"
@@ -227,6 +228,29 @@ def upgrade() -> None:
         batch_op.create_foreign_key("fk_cases_officer_told_id_staff", "staff", ["officer_told_id"], ["id"])
         batch_op.create_foreign_key("fk_cases_closed_by_id_staff", "staff", ["closed_by_id"], ["id"])
         batch_op.create_foreign_key("fk_cases_closure_agreed_by_id_staff", "staff", ["closure_agreed_by_id"], ["id"])
+
+    _backfill_review_dates()
+
+
+def _backfill_review_dates() -> None:
+    """Cases already open get their first manager's review 14 days after they opened, as new cases do."""
+    cases = sa.table(
+        "cases",
+        sa.column("id", sa.Integer()),
+        sa.column("status", sa.String()),
+        sa.column("created_at", app.extensions.UTCDateTime(timezone=True)),
+        sa.column("next_review_due", app.extensions.UTCDateTime(timezone=True)),
+    )
+    connection = op.get_bind()
+    undated = sa.select(cases.c.id, cases.c.created_at).where(
+        cases.c.status == "open", cases.c.next_review_due.is_(None)
+    )
+    dates = [{"case_id": case_id, "due": review_due(opened)} for case_id, opened in connection.execute(undated)]
+    if dates:
+        connection.execute(
+            cases.update().where(cases.c.id == sa.bindparam("case_id")).values(next_review_due=sa.bindparam("due")),
+            dates,
+        )
 
 
 def downgrade() -> None:

@@ -93,8 +93,13 @@ def every_text() -> dict[str, str]:
                 texts[f"task_overdue-{kind}-name{number}-{at}"] = templates.task_overdue(
                     LONGEST_REFERENCE, kind, due, name
                 )
+        for number, name in enumerate([*OFFICER_NAMES, None]):
+            texts[f"review_overdue-name{number}-{at}"] = templates.review_overdue(LONGEST_REFERENCE, due, name)
     for number, name in enumerate([*OFFICER_NAMES, None]):
         texts[f"progress_update-name{number}"] = templates.progress_update(LONGEST_REFERENCE, name)
+    for number, name in enumerate(OFFICER_NAMES):
+        for changed in (False, True):
+            texts[f"officer_named-name{number}-{changed}"] = templates.officer_named(LONGEST_REFERENCE, name, changed)
     return texts
 
 
@@ -132,3 +137,18 @@ def test_an_officer_name_with_no_gsm7_letters_gives_the_wording_without_a_name()
 def test_an_overdue_task_names_the_assignee_in_gsm7() -> None:
     text = templates.task_overdue(REFERENCE, "progress_call", LONGEST_DEADLINES[0], "Małgorzata Wiśniewska")
     assert "(Malgorzata Wisniewska)" in text
+
+
+@pytest.mark.parametrize("changed", [False, True])
+@pytest.mark.parametrize("name", OFFICER_NAMES)
+def test_the_officers_name_text_is_discreet_and_says_how_to_reach_them(name: str, changed: bool) -> None:
+    text = templates.officer_named(LONGEST_REFERENCE, name, changed)
+    assert "hate" not in text.lower() and "crime" not in text.lower()
+    assert f"call 0121 464 7269 and quote {LONGEST_REFERENCE}" in text and "If you are in danger, call 999." in text
+
+
+def test_the_officers_name_text_names_them_as_a_phone_can_show_it() -> None:
+    assert "Sean O'Connor is now your officer for HC-482913" in templates.officer_named(
+        "HC-482913", "Seán O\u2019Connor", True
+    )
+    assert "An officer is looking after HC-482913" in templates.officer_named("HC-482913", "محمد علي")

@@ -69,7 +69,9 @@ def test_the_cron_config_registers_every_periodic_job(settings):
     env = {**os.environ, "REDIS_URL": settings["REDIS_URL"], "DATABASE_URL": settings["DATABASE_URL"]}
     result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr[-2000:]
-    expected = "['incomplete-calls', 'outbox', 'progress-updates', 'reminders', 'text-conversations']"
+    expected = (
+        "['incomplete-calls', 'outbox', 'progress-updates', 'reminders', 'review-reminders', 'text-conversations']"
+    )
     assert result.stdout.strip().splitlines()[-1] == expected
 
 

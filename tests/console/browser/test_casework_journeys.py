@@ -7,11 +7,15 @@ Each page reached is checked with axe-core and photographed (`look`); see confte
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
 from app.casework.models import Case
+from app.casework.reviews import review_day_after
+from app.clock import now
+from app.extensions import db
 from tests.console.conftest import report
 
 pytestmark = pytest.mark.browser
@@ -162,3 +166,36 @@ def test_an_admin_creates_a_staff_account_and_changes_it(page: Page, signed_in, 
     expect(page.get_by_role("main")).to_contain_text("Changes saved for Priya Sharma.")
     expect(page.get_by_role("main")).to_contain_text("B10, B11, B12")
     look(page, "staff-changed")
+
+
+def test_a_manager_works_the_review_queue_and_records_a_review(page: Page, signed_in, look, staff, cases):
+    overdue, high = cases[0], cases[1]
+    overdue.next_review_due, high.next_review_due = now() - timedelta(days=3), now() - timedelta(days=1)
+    db.session.commit()
+    signed_in(page, "manager")
+    page.get_by_role("link", name="Reviews", exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Case reviews due")
+    rows = page.get_by_role("table").get_by_role("row")
+    expect(rows.nth(1)).to_contain_text(overdue.reference)
+    expect(rows.nth(1)).to_contain_text("Overdue")
+    expect(rows.nth(2)).to_contain_text(high.reference)
+    look(page, "review-queue")
+    page.get_by_role("link", name=f"Review case {overdue.reference}").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Fortnightly review")
+    look(page, "review")
+    page.get_by_label("What you found").fill("Two calls made; the resident feels safer.")
+    page.get_by_label("Day").fill("31")
+    page.get_by_label("Month").fill("2")
+    page.get_by_role("button", name="Record the review").click()
+    expect(page.get_by_role("alert")).to_contain_text("Enter the next review date as a day, month and year")
+    look(page, "review-refused")
+    next_review = review_day_after(now())  # the date the form suggested
+    page.get_by_label("Day").fill(str(next_review.day))
+    page.get_by_label("Month").fill(str(next_review.month))
+    page.get_by_label("Year").fill(str(next_review.year))
+    page.get_by_label("What you decided").fill("Warning letter this week.")
+    page.get_by_role("button", name="Record the review").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Case reviews due")
+    expect(page.get_by_text(f"Review of case {overdue.reference} recorded")).to_be_visible()
+    expect(page.get_by_role("table")).not_to_contain_text(overdue.reference)
+    look(page, "review-recorded")

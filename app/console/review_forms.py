@@ -1,0 +1,82 @@
+"""The manager's fortnightly review form: notes, decisions, the next review date and, optionally, a new officer."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import GovDateInput, GovSelect, GovSubmitInput, GovTextArea
+from wtforms import DateField, Field, SelectField, SubmitField, TextAreaField
+from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # newer than types-WTForms 3.2
+from wtforms.validators import Length, ValidationError
+
+from app.casework.reassignment import OfficerChoice
+from app.console.form_fields import stripped
+
+LONGEST_NOTES = 4000
+KEEP_OFFICER = ""
+
+
+class DayMonthYear(DateField):
+    """GOV.UK's three boxes (day, month, year), and one plain message for anything that is not a date."""
+
+    def __init__(self, label: str, **options: Any) -> None:
+        super().__init__(label, format="%d %m %Y", widget=GovDateInput(), **options)
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        self.raw_data = [*valuelist, "", "", ""][:3]  # three boxes to show again, whatever the form sent
+        try:
+            super().process_formdata(self.raw_data)
+        except ValueError as error:
+            raise ValueError(f"Enter the {self.label.text.lower()} as a day, month and year") from error
+
+
+class ReviewForm(FlaskForm):
+    """What the manager found and decided, when the next review is, and whether another officer takes the case."""
+
+    notes = TextAreaField(
+        "What you found",
+        widget=GovTextArea(),
+        filters=[stripped],
+        description="Progress against the action plan, contact with the resident, risk",
+        validators=[Length(max=LONGEST_NOTES, message=f"Notes must be {LONGEST_NOTES} characters or fewer")],
+    )
+    decisions = TextAreaField(
+        "What you decided",
+        widget=GovTextArea(),
+        filters=[stripped],
+        description="Actions for the officer, and by when",
+        validators=[Length(max=LONGEST_NOTES, message=f"Decisions must be {LONGEST_NOTES} characters or fewer")],
+    )
+    next_review = DayMonthYear("Next review date")
+    officer = SelectField("Officer", widget=GovSelect(), validate_choice=False)
+    submit = SubmitField("Record the review", widget=GovSubmitInput())
+
+    def __init__(self, officers: list[OfficerChoice], keep: str, suggested: date, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.officers = {str(o.id): o.label for o in officers}
+        self.officer.choices = [SelectChoice(KEEP_OFFICER, keep)] + [
+            SelectChoice(value, label) for value, label in self.officers.items()
+        ]
+        if not self.is_submitted():
+            self.next_review.data = suggested
+
+    def validate_notes(self, field: Field) -> None:
+        if not field.data and not self.decisions.data:
+            raise ValidationError("Enter what you found or what you decided")
+
+    def validate_officer(self, field: Field) -> None:
+        if field.data not in (KEEP_OFFICER, *self.officers):
+            raise ValidationError("Choose an officer from the list")
+
+    @property
+    def next_review_on(self) -> date:
+        """The date chosen (a form that validated has one)."""
+        chosen = self.next_review.data
+        assert isinstance(chosen, date)
+        return chosen
+
+    @property
+    def new_officer_id(self) -> int | None:
+        return int(self.officer.data) if self.officer.data else None
