@@ -26,6 +26,7 @@ from app.audit.records import (
 from app.casework.contact import UPDATE_INTERVAL
 from app.casework.models import Case
 from app.casework.notes import NotAllowed
+from app.casework.reviews import review_due
 from app.clock import now
 from app.staff.models import StaffMember
 
@@ -198,4 +199,5 @@ def reopen_case(session: Session, case: Case, staff: StaffMember, address: str |
         case.status, case.reopened_at = REOPENED, instant
         case.closure_proposed_at = case.closure_agreed_by_id = None
         case.next_update_due = instant + UPDATE_INTERVAL
+        case.next_review_due, case.review_reminded_at = review_due(instant), None
         session.commit()

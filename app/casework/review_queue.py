@@ -17,8 +17,8 @@ from sqlalchemy import ColumnElement, Select, and_, case, func, select
 from sqlalchemy.orm import Session
 
 from app.calendar import end_of_day, london_date
+from app.casework.lifecycle import STILL_OPEN
 from app.casework.models import ActionPlanItem, Case, Task
-from app.casework.reviews import UNDER_REVIEW
 from app.paging import Page, page_of, window
 from app.staff.models import StaffMember
 
@@ -44,7 +44,7 @@ class DueReview:
 
 def due_by_end_of(instant: datetime) -> ColumnElement[bool]:
     """Cases under review whose review falls due by the end of `instant`'s London day (or is overdue)."""
-    return and_(Case.status.in_(UNDER_REVIEW), Case.next_review_due <= end_of_day(london_date(instant)))
+    return and_(Case.status.in_(STILL_OPEN), Case.next_review_due <= end_of_day(london_date(instant)))
 
 
 def count_due_reviews(session: Session, instant: datetime) -> int:

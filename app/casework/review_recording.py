@@ -18,9 +18,10 @@ from sqlalchemy import CursorResult, select, update
 from sqlalchemy.orm import Session
 
 from app.calendar import end_of_day, london_date
+from app.casework.lifecycle import STILL_OPEN
 from app.casework.models import Case, CaseReview
 from app.casework.reassignment import reassign_case
-from app.casework.reviews import UNDER_REVIEW, next_review_refusal
+from app.casework.reviews import next_review_refusal
 from app.casework.tasks import Teams, contact_of, duty_managers, tell_staff
 from app.clock import now
 from app.messaging import templates
@@ -51,7 +52,7 @@ def record_review(session: Session, case: Case, manager: StaffMember, record: Re
 
     Raises ReviewRefused for a closed case or a next date the rules refuse.
     """
-    if case.status not in UNDER_REVIEW:
+    if case.status not in STILL_OPEN:
         raise ReviewRefused("This case is closed: closed cases are not reviewed")
     instant = now()
     if refusal := next_review_refusal(record.next_review_on, london_date(instant)):
@@ -80,7 +81,7 @@ def remind_overdue_reviews(session: Session, teams: Teams) -> int:
     """Tell the officer's manager (else the duty managers) of each review past its date, once; returns how many."""
     instant = now()
     overdue = select(Case.id).where(
-        Case.status.in_(UNDER_REVIEW), Case.next_review_due <= instant, Case.review_reminded_at.is_(None)
+        Case.status.in_(STILL_OPEN), Case.next_review_due <= instant, Case.review_reminded_at.is_(None)
     )
     reminded = 0
     for case_id in session.scalars(overdue).all():

@@ -18,8 +18,6 @@ from app.calendar import end_of_day, is_bank_holiday, is_working_day, london_dat
 
 REVIEW_INTERVAL = timedelta(days=14)
 LATEST_NEXT_REVIEW = timedelta(days=28)
-# Every status of a case still being worked (statuses other than closed): each has a review date.
-UNDER_REVIEW = ("open", "closure_proposed", "reopened")
 
 
 def working_day_from(day: date) -> date:

@@ -12,13 +12,14 @@ from flask.typing import ResponseReturnValue
 
 from app.audit.records import CASE_REVIEWED, CONSOLE_READ_CASE, changes_recorded, record
 from app.calendar import spoken_day_and_time
+from app.casework.lifecycle import STILL_OPEN
 from app.casework.models import Case
 from app.casework.named_officer import resident_not_told
 from app.casework.reassignment import active_officer, officers_to_choose
 from app.casework.references import looks_like_reference
 from app.casework.review_queue import due_reviews, review_facts
 from app.casework.review_recording import AUDITED_FIELDS, ReviewRecord, ReviewRefused, record_review
-from app.casework.reviews import UNDER_REVIEW, review_day_after
+from app.casework.reviews import review_day_after
 from app.clock import now
 from app.console.auth import for_roles, require_signed_in, signed_in_staff
 from app.console.blueprints import console_blueprint
@@ -56,7 +57,7 @@ def review(reference: str) -> ResponseReturnValue:
     keep = f"Keep {case.officer.name}" if case.officer else "Leave without a named officer"
     officers = [o for o in officers_to_choose(db.session()) if o.id != case.officer_id]
     form = ReviewForm(officers, keep, review_day_after(instant))
-    if case.status in UNDER_REVIEW and form.validate_on_submit():
+    if case.status in STILL_OPEN and form.validate_on_submit():
         new_officer = active_officer(db.session(), form.new_officer_id) if form.new_officer_id else None
         if form.new_officer_id and new_officer is None:
             form.officer.errors = ["Choose an officer from the list"]
@@ -72,7 +73,7 @@ def review(reference: str) -> ResponseReturnValue:
         case=case,
         facts=facts,
         form=form,
-        reviewable=case.status in UNDER_REVIEW,
+        reviewable=case.status in STILL_OPEN,
     )
 
 

@@ -60,6 +60,7 @@ def test_a_case_is_proposed_for_closure_closed_and_reopened_each_step_audited(of
         lifecycle.reopen_case(db.session(), case, officer, ADDRESS)
     assert case.status == "reopened" and lifecycle.is_open(case)
     assert case.next_update_due == london("2026-12-21 11:00"), "the fortnightly clock starts again"
+    assert case.next_review_due == london("2026-12-21 17:00"), "and so does the manager's review"
     assert audit_actions(case)[-4:] == ["contact_logged", "case_closure_proposed", "case_closed", "case_reopened"]
     closed = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "case_closed")).one()
     assert closed.changes["status"] == ["closure_proposed", "closed"] and closed.address == ADDRESS
