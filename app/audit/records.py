@@ -30,6 +30,13 @@ CONSOLE_PLAY_RECORDING = "console_play_recording"  # a recording fetched from Tw
 TASK_COMPLETED = "task_completed"  # with the fields changed (app/audit/changes.py)
 TASK_REASSIGNED = "task_reassigned"
 CASE_REASSIGNED = "case_reassigned"  # the case's officer and its open tasks given to another officer
+# Casework: the action plan (each change a new version), its copy to the resident, witnesses, interventions.
+ACTION_PLAN_CHANGED = "action_plan_changed"
+ACTION_PLAN_SENT = "action_plan_sent"
+ACTION_PLAN_LETTER_READ = "action_plan_letter_read"
+WITNESS_ADDED = "witness_added"  # the witness's id and yes/no answers only: never their name or contact
+WITNESS_CHANGED = "witness_changed"
+INTERVENTION_RECORDED = "intervention_recorded"
 
 
 def record(session: Session, staff: StaffMember, action: str, case_ids: Iterable[int], address: str | None) -> None:
