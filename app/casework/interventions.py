@@ -27,6 +27,7 @@ from app.staff.models import StaffMember
 @dataclass(frozen=True)
 class Category:
     label: str
+    heading: str
     kinds: dict[str, str]
     statuses: tuple[str, ...]  # the first is the one a form may leave out when it is the only one
 
@@ -35,6 +36,7 @@ CONSIDERED_OR_USED = ("considered", "used")
 CATEGORIES = {
     "informal": Category(
         "Informal tool",
+        "Informal tools",
         {
             "mediation": "Mediation",
             "acceptable_behaviour_contract": "Acceptable Behaviour Contract",
@@ -45,6 +47,7 @@ CATEGORIES = {
     ),
     "legal": Category(
         "Legal power",
+        "Legal powers",
         {
             "community_protection_notice": "Community Protection Notice",
             "civil_injunction": "Civil injunction",
@@ -56,6 +59,7 @@ CATEGORIES = {
     ),
     "partner": Category(
         "Partner agency",
+        "Partner agencies",
         {
             "police": "Police",
             "social_services": "Social services",
@@ -66,9 +70,11 @@ CATEGORIES = {
         },
         CONSIDERED_OR_USED,
     ),
-    "meeting": Category("Multi-agency meeting", {"multi_agency_meeting": "Multi-agency meeting"}, ("attended",)),
+    "meeting": Category(
+        "Multi-agency meeting", "Multi-agency meetings", {"multi_agency_meeting": "Multi-agency meeting"}, ("attended",)
+    ),
     "case_review": Category(
-        "ASB Case Review", {"asb_case_review": "ASB Case Review (Community Trigger)"}, ("requested",)
+        "ASB Case Review", "ASB Case Review", {"asb_case_review": "ASB Case Review (Community Trigger)"}, ("requested",)
     ),
 }
 KIND_CATEGORY = {kind: name for name, category in CATEGORIES.items() for kind in category.kinds}

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from app.audit.records import ACTION_PLAN_SENT, record_change
 from app.casework.action_plans import latest_version
 from app.casework.contact import record_contact
-from app.casework.letters import letter_date, render_letter
+from app.casework.letters import letter_date, long_date, render_letter
 from app.casework.models import ActionPlanVersion, Case
 from app.casework.notes import NotAllowed
 from app.casework.staff_texts import text_refusal
@@ -59,7 +59,7 @@ def send_copy(session: Session, case: Case, staff: StaffMember, address: str | N
 
 
 def _shown_date(iso: str | None) -> str:
-    return f"{(day := date.fromisoformat(iso)).day} {day:%B %Y}" if iso else ""
+    return long_date(date.fromisoformat(iso)) if iso else ""
 
 
 def plan_letter(case: Case, version: ActionPlanVersion) -> bytes:

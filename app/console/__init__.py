@@ -13,9 +13,12 @@ from app.extensions import csrf
 
 def init_app(app: Flask) -> None:
     from app.console import (
+        action_plan_pages,
         audit_pages,
         auth,
         case_actions,
+        casework_pages,
+        intervention_pages,
         limits,
         oversight_pages,
         pages,
@@ -27,6 +30,7 @@ def init_app(app: Flask) -> None:
         take_report,
         task_pages,
         templating,
+        witness_pages,
     )
 
     app.config["WTF_CSRF_CHECK_DEFAULT"] = False  # CSRFProtect checks no view unless a console blueprint asks
@@ -42,4 +46,7 @@ def init_app(app: Flask) -> None:
     case_actions.init_app(app)
     for blueprint in (task_pages.bp, reassign_pages.bp, oversight_pages.bp, recording_pages.bp, audit_pages.bp):
         app.register_blueprint(blueprint)
+    for blueprint in (action_plan_pages.bp, witness_pages.bp, intervention_pages.bp):  # casework, under the case
+        app.register_blueprint(blueprint)
+    casework_pages.init_app(app)
     limits.init_app(app, sign_in.bp)
