@@ -116,7 +116,7 @@ def intervention_problems(draft: InterventionDraft, today: date) -> dict[str, st
     if (draft.status or category.statuses[0]) not in category.statuses or (
         draft.status is None and len(category.statuses) > 1
     ):
-        allowed = " or ".join(STATUSES[status].lower() for status in category.statuses)
+        allowed = " or ".join(category.statuses)
         problems["status"] = f"Say whether it was {allowed}"
     if draft.on is None:
         problems["on"] = "Enter the date"

@@ -24,10 +24,10 @@ from app.console.blueprints import console_blueprint
 from app.console.casework_forms import DueDateForm, PlanItemForm
 from app.console.casework_pages import (
     CASEWORK_READERS,
+    accepted,
     casework_case,
     changes_allowed,
     require_changes_allowed,
-    show_refusals,
 )
 from app.console.form_fields import as_bool
 from app.extensions import db
@@ -62,7 +62,7 @@ def action_plan(reference: str) -> ResponseReturnValue:
         return _plan_page(case)
     require_changes_allowed(case)
     form = PlanItemForm()
-    if form.validate() and show_refusals(form, action_plans.item_problems(form.draft())):
+    if accepted(form, lambda: action_plans.item_problems(form.draft())):
         version = action_plans.add_item(
             db.session(), case, signed_in_staff(), form.draft(), bool(as_bool(form.agreed.data)), request.remote_addr
         )

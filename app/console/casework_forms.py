@@ -11,6 +11,7 @@ from typing import Any
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovDateInput, GovSelect, GovSubmitInput, GovTextArea, GovTextInput
 from wtforms import DateField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # new in WTForms 3.3: no stub yet
 from wtforms.form import BaseForm
 from wtforms.validators import StopValidation
 
@@ -134,8 +135,8 @@ class WitnessForm(FlaskForm):
         )
 
 
-KIND_CHOICES = [("", "Choose one")] + [
-    (kind, kind_label(kind)) for category in CATEGORIES.values() for kind in category.kinds
+KIND_CHOICES = [SelectChoice("", "Choose one")] + [
+    SelectChoice(kind, kind_label(kind)) for category in CATEGORIES.values() for kind in category.kinds
 ]
 
 

@@ -3,6 +3,7 @@ putting the domain's refusals on the form, and the links and ASB Case Review fla
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
@@ -43,12 +44,16 @@ def require_changes_allowed(case: Case) -> None:
         abort(403)
 
 
-def show_refusals(form: FlaskForm, problems: dict[str, str]) -> bool:
-    """Put the domain's reasons on the form's fields; True when there were none."""
-    for name, message in problems.items():
+def accepted(form: FlaskForm, problems: Callable[[], dict[str, str]]) -> bool:
+    """The form's own checks, then the domain's rules (`problems`, by field) on the fields that passed them;
+    True when nothing is wrong. Every problem is shown at once, in the error summary and by its field."""
+    valid: bool = form.validate()
+    for name, message in problems().items():
         field = getattr(form, name)
-        field.errors = [*field.errors, message]
-    return not problems
+        if not field.errors:
+            field.errors = [message]
+            valid = False
+    return valid
 
 
 @dataclass(frozen=True)

@@ -25,10 +25,10 @@ from app.console.blueprints import console_blueprint
 from app.console.casework_forms import InterventionForm
 from app.console.casework_pages import (
     CASEWORK_READERS,
+    accepted,
     casework_case,
     changes_allowed,
     require_changes_allowed,
-    show_refusals,
 )
 from app.extensions import db
 
@@ -48,7 +48,7 @@ def interventions(reference: str) -> ResponseReturnValue:
     )
     if form is not None and request.method == "POST":
         today = london_date(instant)
-        if form.validate() and show_refusals(form, intervention_problems(form.draft(), today)):
+        if accepted(form, lambda: intervention_problems(form.draft(), today)):
             recorded = record_intervention(
                 db.session(), case, signed_in_staff(), form.draft(), today, request.remote_addr
             )

@@ -15,7 +15,7 @@ from app.casework.witnesses import add_witness, change_witness, witness_of, witn
 from app.console.auth import MAX_ROW_ID, require_signed_in, signed_in_staff
 from app.console.blueprints import console_blueprint
 from app.console.casework_forms import WitnessForm
-from app.console.casework_pages import casework_case, show_refusals
+from app.console.casework_pages import accepted, casework_case
 from app.extensions import db
 from app.staff.access import runs_case
 
@@ -34,7 +34,7 @@ def witnesses(reference: str) -> ResponseReturnValue:
     """The case's witnesses, and a form to add one."""
     case = _case_with_witnesses(reference)
     form = WitnessForm(formdata=request.form if request.method == "POST" else None)
-    if request.method == "POST" and form.validate() and show_refusals(form, witness_problems(form.details())):
+    if request.method == "POST" and accepted(form, lambda: witness_problems(form.details())):
         add_witness(db.session(), case, signed_in_staff(), form.details(), request.remote_addr)
         flash("Witness added", "success")
         return redirect(url_for(".witnesses", reference=case.reference))
@@ -60,7 +60,7 @@ def witness(reference: str, witness_id: int) -> ResponseReturnValue:
     case = _case_with_witnesses(reference)
     found = _witness_or_404(case, witness_id)
     form = WitnessForm() if request.method == "POST" else WitnessForm.showing(found)
-    if request.method == "POST" and form.validate() and show_refusals(form, witness_problems(form.details())):
+    if request.method == "POST" and accepted(form, lambda: witness_problems(form.details())):
         changed = change_witness(db.session(), case, signed_in_staff(), found, form.details(), request.remote_addr)
         flash("Witness details saved" if changed else "Witness details unchanged", "success")
         return redirect(url_for(".witnesses", reference=case.reference))
