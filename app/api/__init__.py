@@ -10,12 +10,13 @@ def init_app(app: Flask) -> None:
     """Register the API's blueprints, its JSON errors and its rate limits (which cover nothing else)."""
     from app.api import errors, limits
     from app.api.cases import bp
+    from app.api.casework import casework_bp
     from app.api.reports import reports_bp
     from app.api.work import work_bp
 
-    for blueprint in (bp, reports_bp, work_bp):
+    for blueprint in (bp, reports_bp, work_bp, casework_bp):
         app.register_blueprint(blueprint)
     errors.init_app(app)
-    limits.init_app(app, (bp, reports_bp, work_bp))
+    limits.init_app(app, (bp, reports_bp, work_bp, casework_bp))
     if proxies := int(app.config["TRUSTED_PROXY_COUNT"]):
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies)  # type: ignore[method-assign]
