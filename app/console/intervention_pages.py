@@ -64,7 +64,6 @@ def interventions(reference: str) -> ResponseReturnValue:
         categories=CATEGORIES,
         statuses=STATUSES,
         recorded=recorded_by_category,
-        kind_label=kind_label,
         flag=case_review_flag(db.session(), case, instant),
         form=form,
     )
