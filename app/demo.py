@@ -1,4 +1,5 @@
-"""Demo data for `make run` and `flask seed-demo`: a staff account of each role and one case, created once.
+"""Demo data for `make run` and `flask seed-demo`: a staff account of each role and one case with an action
+plan, created once.
 
 Each console account gets a random password when it is made (or when it has none), returned by
 `seed_demo_staff` so it can be shown that once: only its hash is kept.
@@ -8,11 +9,15 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
+from datetime import timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.casework.models import Case
+from app.calendar import london_date
+from app.casework.action_plans import PlanItemDraft, add_item
+from app.casework.models import ActionPlanVersion, Case
+from app.casework.plan_copies import send_copy
 from app.casework.report import Report
 from app.casework.service import open_case
 from app.clock import now
@@ -86,4 +91,26 @@ def seed_demo(session: Session) -> str:
         location="Coventry Road, B10 0AA",
         occurred="Friday night",
     )
-    return open_case(session, report, received_at=now()).reference
+    case = open_case(session, report, received_at=now())
+    seed_demo_action_plan(session, case)
+    return case.reference
+
+
+DEMO_OFFICER = "demo.officer@example.org"
+DEMO_PLAN = (  # what, who, due in how many days
+    ("Visit the resident at home to agree what happens next", "Demo Officer (investigating officer)", 3),
+    ("Ask West Midlands Police for any reports about Coventry Road", "Demo Officer (investigating officer)", 7),
+    ("Fit a letterbox guard", "Council housing repairs", 14),
+)
+
+
+def seed_demo_action_plan(session: Session, case: Case) -> ActionPlanVersion:
+    """The demo case's officer and action plan, agreed with the resident, and its copy sent as a letter (no text:
+    the demo resident asked for none). The console's action plan page downloads that letter."""
+    officer = find_staff(session, DEMO_OFFICER)
+    assert officer is not None, "seed_demo_staff runs first"
+    case.officer_id = officer.id
+    today = london_date(now())
+    for what, who, days in DEMO_PLAN:
+        add_item(session, case, officer, PlanItemDraft(what, who, today + timedelta(days=days)), True, None)
+    return send_copy(session, case, officer, None).version

@@ -51,3 +51,14 @@ def test_make_runs_banner_shows_the_sign_ins_once_then_says_they_exist():
     later = console_note(5000, [])
     assert "demo.contact@example.org" in later and "exist" in later
     assert "password:" not in later and "staff set-password demo.admin@example.org" in later
+
+
+def test_the_demo_case_has_an_agreed_action_plan_whose_letter_was_sent(app):
+    demo.seed_demo_staff(db.session())
+    reference = demo.seed_demo(db.session())
+    case = demo.demo_case(db.session())
+    assert case is not None and case.officer is not None and case.officer.email == "demo.officer@example.org"
+    [*_, latest] = case.action_plan_versions
+    assert [item["what"] for item in latest.items] == [what for what, _, _ in demo.DEMO_PLAN]
+    assert latest.agreed_with_resident and latest.sent_how == "letter"
+    assert demo.seed_demo(db.session()) == reference and len(case.action_plan_versions) == 3, "made once"

@@ -38,6 +38,13 @@ CASE_CLOSURE_AGREED = "case_closure_agreed"
 CASE_CLOSED = "case_closed"  # with its open tasks cancelled, and the survey made
 CASE_REOPENED = "case_reopened"
 CASE_REVIEWED = "case_reviewed"  # a manager's fortnightly review: the next date, and any new officer
+# Casework: the action plan (each change a new version), its copy to the resident, witnesses, interventions.
+ACTION_PLAN_CHANGED = "action_plan_changed"
+ACTION_PLAN_SENT = "action_plan_sent"
+ACTION_PLAN_LETTER_READ = "action_plan_letter_read"
+WITNESS_ADDED = "witness_added"  # the witness's id and yes/no answers only: never their name or contact
+WITNESS_CHANGED = "witness_changed"
+INTERVENTION_RECORDED = "intervention_recorded"
 
 
 def record(session: Session, staff: StaffMember, action: str, case_ids: Iterable[int], address: str | None) -> None:

@@ -8,7 +8,7 @@ Flask: the console and the API both call `render_letter`.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -28,10 +28,14 @@ _environment = Environment(
 )
 
 
+def long_date(day: date) -> str:
+    """'30 November 2026'."""
+    return f"{day.day} {day:%B %Y}"
+
+
 def letter_date(instant: datetime) -> str:
     """'30 November 2026', in London."""
-    local = instant.astimezone(LONDON)
-    return f"{local.day} {local:%B %Y}"
+    return long_date(instant.astimezone(LONDON).date())
 
 
 _environment.filters["letter_date"] = letter_date

@@ -13,10 +13,13 @@ from app.extensions import csrf
 
 def init_app(app: Flask) -> None:
     from app.console import (
+        action_plan_pages,
         audit_pages,
         auth,
         case_actions,
+        casework_pages,
         closure_pages,
+        intervention_pages,
         limits,
         oversight_pages,
         pages,
@@ -29,6 +32,7 @@ def init_app(app: Flask) -> None:
         take_report,
         task_pages,
         templating,
+        witness_pages,
     )
 
     app.config["WTF_CSRF_CHECK_DEFAULT"] = False  # CSRFProtect checks no view unless a console blueprint asks
@@ -46,4 +50,7 @@ def init_app(app: Flask) -> None:
     for blueprint in (task_pages.bp, reassign_pages.bp, oversight_pages.bp, recording_pages.bp, audit_pages.bp):
         app.register_blueprint(blueprint)
     app.register_blueprint(review_pages.bp)
+    for blueprint in (action_plan_pages.bp, witness_pages.bp, intervention_pages.bp):  # casework, under the case
+        app.register_blueprint(blueprint)
+    casework_pages.init_app(app)
     limits.init_app(app, sign_in.bp)

@@ -10,6 +10,8 @@ from flask import abort, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
 from app.audit.records import CONSOLE_READ_CASE, CONSOLE_SEARCH, record
+from app.calendar import london_date
+from app.casework.action_plans import overdue_items_for
 from app.casework.oversight import dashboard_counts
 from app.casework.references import looks_like_reference
 from app.casework.review_queue import count_due_reviews
@@ -45,8 +47,10 @@ def home() -> ResponseReturnValue:
 @for_roles("officer", "manager")
 def work() -> ResponseReturnValue:
     """My open tasks by deadline: overdue first, high risk first within a day."""
-    tasks = open_tasks_for(db.session(), signed_in_staff())
-    return render_template("console/work.html", title="My work", tasks=tasks, now=now())
+    staff, instant = signed_in_staff(), now()
+    tasks = open_tasks_for(db.session(), staff)
+    overdue_items = overdue_items_for(db.session(), staff, london_date(instant))
+    return render_template("console/work.html", title="My work", tasks=tasks, overdue_items=overdue_items, now=instant)
 
 
 @bp.get("/dashboard")

@@ -159,3 +159,17 @@ def staff_text(choice: str, reference: str, officer_name: str | None) -> str:
     if choice == "please_call":
         return f"{SENDER}: {who} would like to talk to you about {reference}. {call_us}"
     raise ValueError(f"no staff text called {choice!r}")
+
+
+# -- to residents: a copy of their action plan ------------------------------------------------
+
+
+def action_plan_copy(reference: str, officer_name: str | None, posted: bool) -> str:
+    """A copy of the plan agreed with the resident is in the post, or ready for their officer to give them."""
+    name = name_in_text(officer_name or "")
+    who = f"Your officer {name}" if name else "Your officer"
+    where = "has been posted to you" if posted else f"is ready. {who} can give it to you"
+    return (
+        f"{SENDER}: a copy of the plan we agreed with you about {reference} {where}. "
+        f"Questions? Call {LINE} and quote {reference}. If you are in danger, call 999."
+    )

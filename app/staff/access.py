@@ -85,6 +85,17 @@ def visible_cases_for_phone(session: Session, staff: StaffMember, e164: str) -> 
     )
 
 
+def reads_casework(staff: StaffMember) -> bool:
+    """Whether `staff` may read a visible case's action plan and interventions: the roles that read all of a case."""
+    return fields_for(staff.role) is None
+
+
+def runs_case(staff: StaffMember, case: Case) -> bool:
+    """The case's named officer or a manager: who changes its action plan and interventions, and alone sees its
+    witnesses (special category data: not admins, not the contact centre, not other officers holding a task)."""
+    return staff.role == "manager" or (staff.role == "officer" and case.officer_id == staff.id)
+
+
 def may_work_on(staff: StaffMember, task: Task) -> bool:
     """A manager works on any task, an officer on the tasks given to them (completing, in the console)."""
     return staff.role == "manager" or (staff.role == "officer" and task.assignee_id == staff.id)
