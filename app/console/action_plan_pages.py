@@ -21,11 +21,11 @@ from app.casework.staff_texts import text_refusal
 from app.clock import now
 from app.console.auth import MAX_ROW_ID, for_roles, require_signed_in, signed_in_staff
 from app.console.blueprints import console_blueprint
+from app.console.case_actions import visible_case_or_404
 from app.console.casework_forms import DueDateForm, PlanItemForm
 from app.console.casework_pages import (
     CASEWORK_READERS,
     accepted,
-    casework_case,
     changes_allowed,
     require_changes_allowed,
 )
@@ -57,7 +57,7 @@ def _plan_page(case: Case, form: FlaskForm | None = None) -> ResponseReturnValue
 @for_roles(*CASEWORK_READERS)
 def action_plan(reference: str) -> ResponseReturnValue:
     """The plan; a POST adds an item (the case's officer and managers)."""
-    case = casework_case(reference)
+    case = visible_case_or_404(reference)
     if request.method == "GET":
         return _plan_page(case)
     require_changes_allowed(case)
@@ -81,7 +81,7 @@ def _item_or_404(case: Case, item_id: int) -> ActionPlanItem:
 @bp.post("/cases/<reference>/action-plan/items/<int:item_id>/done", merge_slashes=False)
 @for_roles(*CASEWORK_READERS)
 def mark_done(reference: str, item_id: int) -> ResponseReturnValue:
-    case = casework_case(reference)
+    case = visible_case_or_404(reference)
     item = _item_or_404(case, item_id)
     require_changes_allowed(case)
     try:
@@ -97,7 +97,7 @@ def mark_done(reference: str, item_id: int) -> ResponseReturnValue:
 @for_roles(*CASEWORK_READERS)
 def item(reference: str, item_id: int) -> ResponseReturnValue:
     """Change an item's due date (an item not yet done)."""
-    case = casework_case(reference)
+    case = visible_case_or_404(reference)
     found = _item_or_404(case, item_id)
     require_changes_allowed(case)
     form = DueDateForm() if request.method == "POST" else DueDateForm(formdata=None, data={"due_on": found.due_on})
@@ -125,7 +125,7 @@ def item(reference: str, item_id: int) -> ResponseReturnValue:
 @for_roles(*CASEWORK_READERS)
 def send(reference: str) -> ResponseReturnValue:
     """Send the resident a copy of the latest version: the letter always, a text where texts are safe."""
-    case = casework_case(reference)
+    case = visible_case_or_404(reference)
     require_changes_allowed(case)
     try:
         sent = send_copy(db.session(), case, signed_in_staff(), request.remote_addr)
@@ -149,7 +149,7 @@ def _version_or_404(case: Case, number: int) -> ActionPlanVersion:
 @for_roles(*CASEWORK_READERS)
 def version(reference: str, number: int) -> ResponseReturnValue:
     """One version as it was kept, with its letter."""
-    case = casework_case(reference)
+    case = visible_case_or_404(reference)
     found = _version_or_404(case, number)
     title = f"Action plan version {found.version} – Case {case.reference}"
     return render_template("console/action_plan_version.html", title=title, case=case, version=found)
@@ -159,7 +159,7 @@ def version(reference: str, number: int) -> ResponseReturnValue:
 @for_roles(*CASEWORK_READERS)
 def letter(reference: str, number: int) -> ResponseReturnValue:
     """The version as a letter to the resident (PDF, downloaded); reading it is audited."""
-    case = casework_case(reference)
+    case = visible_case_or_404(reference)
     found = _version_or_404(case, number)
     record(db.session(), signed_in_staff(), ACTION_PLAN_LETTER_READ, [case.id], request.remote_addr)
     db.session.commit()

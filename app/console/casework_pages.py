@@ -13,25 +13,12 @@ from flask_wtf import FlaskForm
 from app.casework.interventions import CaseReviewFlag, case_review_flag
 from app.casework.letters import long_date
 from app.casework.models import Case
-from app.casework.references import looks_like_reference
 from app.clock import now
 from app.console.auth import signed_in_staff
 from app.extensions import db
-from app.staff.access import reads_casework, runs_case, visible_case_by_reference
+from app.staff.access import reads_casework, runs_case
 
 CASEWORK_READERS = ("officer", "manager", "admin")  # the roles whose `fields_for` is the whole case
-
-
-def casework_case(reference: str) -> Case:
-    """The case, if the signed-in person may see it (404 otherwise, as for one that does not exist)."""
-    found = (
-        visible_case_by_reference(db.session(), signed_in_staff(), reference)
-        if looks_like_reference(reference)
-        else None
-    )
-    if found is None:
-        abort(404)
-    return found
 
 
 def changes_allowed(case: Case) -> bool:

@@ -22,11 +22,11 @@ from app.casework.models import Intervention
 from app.clock import now
 from app.console.auth import for_roles, require_signed_in, signed_in_staff
 from app.console.blueprints import console_blueprint
+from app.console.case_actions import visible_case_or_404
 from app.console.casework_forms import InterventionForm
 from app.console.casework_pages import (
     CASEWORK_READERS,
     accepted,
-    casework_case,
     changes_allowed,
     require_changes_allowed,
 )
@@ -39,7 +39,7 @@ bp = console_blueprint("console_interventions", guard=require_signed_in)
 @for_roles(*CASEWORK_READERS)
 def interventions(reference: str) -> ResponseReturnValue:
     """What has been considered and used, grouped as the service standard lists them; a POST records one."""
-    case = casework_case(reference)
+    case = visible_case_or_404(reference)
     instant = now()
     if request.method == "POST":
         require_changes_allowed(case)

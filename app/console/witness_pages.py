@@ -14,8 +14,9 @@ from app.casework.models import Case, Witness
 from app.casework.witnesses import add_witness, change_witness, witness_of, witness_problems, witnesses_of
 from app.console.auth import MAX_ROW_ID, require_signed_in, signed_in_staff
 from app.console.blueprints import console_blueprint
+from app.console.case_actions import visible_case_or_404
 from app.console.casework_forms import WitnessForm
-from app.console.casework_pages import accepted, casework_case
+from app.console.casework_pages import accepted
 from app.extensions import db
 from app.staff.access import runs_case
 
@@ -23,7 +24,7 @@ bp = console_blueprint("console_witnesses", guard=require_signed_in)
 
 
 def _case_with_witnesses(reference: str) -> Case:
-    case = casework_case(reference)
+    case = visible_case_or_404(reference)
     if not runs_case(signed_in_staff(), case):
         abort(404)
     return case
