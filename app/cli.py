@@ -11,6 +11,7 @@ from flask.cli import AppGroup
 from app import demo, migrate
 from app.background.registry import JOBS, job_named
 from app.clock import frozen_at
+from app.config import INSTANCE_DIR
 from app.extensions import db
 from app.staff.accounts import (
     StaffError,
@@ -121,17 +122,23 @@ def staff_token(email: str) -> None:
         raise click.ClickException(str(error)) from error
 
 
+DEMO_LETTERS = INSTANCE_DIR / "letters"
+
+
 @click.command("seed-demo")
 def seed_demo() -> None:
     """Create the demo staff accounts and the demo case (safe to run again); prints its reference.
 
     A demo console account's password is printed once, when it is set; later runs say the accounts exist.
     """
+    base_url = str(current_app.config["PUBLIC_BASE_URL"])
     sign_ins = demo.seed_demo_staff(db.session())
-    reference = demo.seed_demo(db.session())
+    reference = demo.seed_demo(db.session(), base_url)
     click.echo("demo staff: " + ", ".join(f"{email} ({role})" for email, _, role in demo.DEMO_STAFF))
     click.echo(demo_sign_ins(sign_ins))
     click.echo(f"demo case: {reference}")
+    for letter in demo.write_demo_letters(db.session(), DEMO_LETTERS, base_url):
+        click.echo(f"demo letter: {letter}")
 
 
 def demo_sign_ins(sign_ins: list[demo.DemoSignIn]) -> str:

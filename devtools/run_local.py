@@ -86,13 +86,17 @@ def seed_demo_case() -> tuple[str, list[DemoSignIn]]:
     Returns the demo case's reference and the sign-ins of demo staff given a password just now.
     """
     from app import create_app, demo, migrate
+    from app.cli import DEMO_LETTERS
     from app.extensions import db
 
     app = create_app()
     with app.app_context():
         migrate.upgrade(str(app.config["DATABASE_URL"]))
+        base_url = str(app.config["PUBLIC_BASE_URL"])
         sign_ins = demo.seed_demo_staff(db.session)
-        reference = demo.seed_demo(db.session)
+        reference = demo.seed_demo(db.session, base_url)
+        for letter in demo.write_demo_letters(db.session, DEMO_LETTERS, base_url):
+            print(f"demo letter: {letter}", flush=True)
     app.extensions["database_engine"].dispose()
     return reference, sign_ins
 

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from pypdf import PdfReader
+from sqlalchemy import func, select
 
 from app import demo
+from app.casework.models import Case
 from app.extensions import db
 from app.staff.accounts import create_staff, find_staff
 from app.staff.models import StaffMember
 from app.staff.passwords import authenticate
 from devtools.run_local import console_note
+from tests.conftest import PUBLIC_BASE_URL
 
 
 def test_the_demo_staff_are_one_of_each_role_and_each_console_password_works(app):
@@ -55,10 +58,27 @@ def test_make_runs_banner_shows_the_sign_ins_once_then_says_they_exist():
 
 def test_the_demo_case_has_an_agreed_action_plan_whose_letter_was_sent(app):
     demo.seed_demo_staff(db.session())
-    reference = demo.seed_demo(db.session())
+    reference = demo.seed_demo(db.session(), PUBLIC_BASE_URL)
     case = demo.demo_case(db.session())
     assert case is not None and case.officer is not None and case.officer.email == "demo.officer@example.org"
     [*_, latest] = case.action_plan_versions
     assert [item["what"] for item in latest.items] == [what for what, _, _ in demo.DEMO_PLAN]
     assert latest.agreed_with_resident and latest.sent_how == "letter"
-    assert demo.seed_demo(db.session()) == reference and len(case.action_plan_versions) == 3, "made once"
+    assert demo.seed_demo(db.session(), PUBLIC_BASE_URL) == reference and len(case.action_plan_versions) == 3, (
+        "made once"
+    )
+
+
+def test_the_closed_demo_case_was_closed_as_the_rules_ask_and_both_letters_are_written(app, tmp_path):
+    demo.seed_demo_staff(db.session())
+    demo.seed_demo(db.session(), PUBLIC_BASE_URL)
+    closed = demo.demo_closed_case(db.session())
+    assert closed is not None and closed.status == "closed" and closed.closed_reason == "resolved"
+    assert [entry.closure_discussion for entry in closed.contact_log] == [True], "discussed with the resident first"
+    letters = demo.write_demo_letters(db.session(), tmp_path / "letters", PUBLIC_BASE_URL)
+    assert sorted(path.name.split("-")[0] for path in letters) == ["action", "closure"]
+    closure_text = " ".join(page.extract_text() for page in PdfReader(letters[1]).pages)
+    assert demo.DEMO_CLOSED_NAME in closure_text and closed.reference in closure_text
+    assert closed.survey is not None and closed.survey.short_code in closure_text
+    demo.seed_demo(db.session(), PUBLIC_BASE_URL)
+    assert db.session.scalar(select(func.count()).select_from(Case).where(Case.status == "closed")) == 1, "made once"
