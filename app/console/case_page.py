@@ -48,11 +48,15 @@ class CasePage:
         return [{"key": {"text": label}, "value": {"text": yes_no(answer)}} for label, answer in self.risk_answers]
 
 
+def role_reads(role: str, section: str) -> bool:
+    """Whether `role` may read every field the page's `section` shows."""
+    allowed = fields_for(role)
+    return allowed is None or all(part in allowed for part in SECTIONS[section])
+
+
 def case_page(session: Session, case: Case, role: str) -> CasePage:
     allowed = fields_for(role)
-    sections = frozenset(
-        name for name, needs in SECTIONS.items() if allowed is None or all(part in allowed for part in needs)
-    )
+    sections = frozenset(name for name in SECTIONS if role_reads(role, name))
     risk = "risk" in sections
     return CasePage(
         case=case,
