@@ -42,6 +42,7 @@ class Seeded:
     officer_id: int
     busy_reference: str
     some_reference: str
+    busy_case_id: int
 
 
 def json_text(value: Any) -> str:
@@ -73,7 +74,8 @@ class Seeder:
         return f"HC-{self.digits[case - 1]}"
 
     def seeded(self) -> Seeded:
-        return Seeded(self.officer_ids[0], self.reference(self.busy_case), self.reference(self.busy_case + 1))
+        busy = self.busy_case
+        return Seeded(self.officer_ids[0], self.reference(busy), self.reference(busy + 1), busy)
 
     def case_for_event(self) -> int:
         return self.rng.randrange(1, CASES + 1)
@@ -206,11 +208,15 @@ class Seeder:
     def audit_events(self) -> tuple[str, Iterator[tuple[Any, ...]]]:
         columns = "at, staff_id, role, action, case_id, changes, address"
 
-        def row(case: int) -> tuple[Any, ...]:
+        def row(number: int, case: int) -> tuple[Any, ...]:
             staff_id = self.officer_ids[case % len(self.officer_ids)]
-            return self.after(case, 60), staff_id, "officer", "console_read_case", case, "{}", "192.0.2.1"
+            if number % 4:
+                return self.after(case, 60), staff_id, "officer", "console_read_case", case, "{}", "192.0.2.1"
+            # every fourth a manager giving the case to another officer: the timeline's officer changes
+            changes = json_text({"officer_id": [staff_id, self.officer_ids[(case + 1) % len(self.officer_ids)]]})
+            return self.after(case, 60), staff_id, "manager", "case_reassigned", case, changes, "192.0.2.1"
 
-        return columns, (row(case) for case in self.spread("audit_events", 20))
+        return columns, (row(n, case) for n, case in enumerate(self.spread("audit_events", 20)))
 
     def spread(self, table: str, busy: int) -> Iterable[int]:
         """`busy` rows for the busy case, the rest of the table's rows on random cases."""

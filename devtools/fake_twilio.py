@@ -2,7 +2,8 @@
 
 Tests script its answers (`fail_next(500)`, `refuse(number, 21610)`) and read
 what it was asked to send (`sent`); `hold_recording(sid, audio)` gives it a
-recording to serve as Twilio serves `/Recordings/RE….mp3`. `make run` uses it
+recording to serve as Twilio serves `/Recordings/RE….mp3` (a `Range` header gets
+206 and `Content-Range`, or 416, as from Twilio's media servers). `make run` uses it
 as its stand-in for Twilio when no credentials are set: `on_sent` shows each
 text to whoever is watching (see `devtools.run_local`).
 """
@@ -17,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from werkzeug.exceptions import RequestedRangeNotSatisfiable
 from werkzeug.serving import WSGIRequestHandler, make_server
 from werkzeug.wrappers import Request, Response
 
@@ -30,6 +32,7 @@ class FakeTwilioApi:
     refused_numbers: dict[str, int] = field(default_factory=dict)
     recordings: dict[str, bytes] = field(default_factory=dict)
     recordings_fetched: list[str] = field(default_factory=list)
+    ranges_asked: list[str | None] = field(default_factory=list)  # each recording fetch's Range header
     lock: threading.Lock = field(default_factory=threading.Lock)
     on_sent: Callable[[dict[str, str]], None] | None = None
 
@@ -40,6 +43,7 @@ class FakeTwilioApi:
             self.refused_numbers.clear()
             self.recordings.clear()
             self.recordings_fetched.clear()
+            self.ranges_asked.clear()
 
     def fail_next(self, *statuses: int) -> None:
         """The next requests get these HTTP error statuses, in order."""
@@ -101,10 +105,15 @@ class FakeTwilioApi:
             if self.scripted_failures:
                 return self._error(self.scripted_failures.pop(0), 20500, "scripted failure")
             self.recordings_fetched.append(recording_sid)
+            self.ranges_asked.append(request.headers.get("Range"))
             audio = self.recordings.get(recording_sid)
         if audio is None:
             return self._error(404, 20404, f"The requested resource {request.path} was not found")
-        return Response(audio, status=200, mimetype="audio/mpeg")
+        whole = Response(audio, status=200, mimetype="audio/mpeg")
+        try:
+            return whole.make_conditional(request, accept_ranges=True, complete_length=len(audio))
+        except RequestedRangeNotSatisfiable:
+            return Response(status=416, headers={"Content-Range": f"bytes */{len(audio)}"})
 
     @staticmethod
     def _error(status: int, code: int, message: str) -> Response:

@@ -6,19 +6,29 @@ member of staff's id (a case's officer, a task's assignee) are shown with that p
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from app.audit.models import AuditEvent
+from app.audit.records import (
+    API_LIST_CASES,
+    API_READ_CASE,
+    CONSOLE_PLAY_RECORDING,
+    CONSOLE_READ_CASE,
+    CONSOLE_SEARCH,
+)
 from app.casework.models import Case
 from app.paging import Page, page_of, window
 from app.staff.models import StaffMember
 
 STAFF_FIELDS = ("officer_id", "assignee_id", "completed_by_id")
+# Someone read the case (its page, through the API, a recording): these events change nothing.
+VIEWS = (CONSOLE_READ_CASE, API_READ_CASE, CONSOLE_PLAY_RECORDING)
+READS = (*VIEWS, API_LIST_CASES, CONSOLE_SEARCH)
 
 
 @dataclass(frozen=True)
@@ -43,21 +53,48 @@ class AuditEntry:
 def audit_log(session: Session, case_id: int | None, staff_id: int | None, number: int) -> Page[AuditEntry]:
     """Page `number` of the events on this case and/or by this member of staff (every event when neither)."""
     limit, offset = window(number)
-    query = (
-        select(AuditEvent, StaffMember.name, StaffMember.email, Case.reference)
-        .outerjoin(StaffMember, StaffMember.id == AuditEvent.staff_id)
-        .outerjoin(Case, Case.id == AuditEvent.case_id)
-        .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
-        .limit(limit)
-        .offset(offset)
-    )
+    query = _events().limit(limit).offset(offset)
     if case_id is not None:
         query = query.where(AuditEvent.case_id == case_id)
     if staff_id is not None:
         query = query.where(AuditEvent.staff_id == staff_id)
+    return page_of(_entries(session, query), number)
+
+
+def case_views(session: Session, case_id: int, limit: int) -> list[AuditEntry]:
+    """The latest `limit` reads of the case (its page, the API, a recording played), newest first."""
+    return _entries(session, _events().where(AuditEvent.case_id == case_id, AuditEvent.action.in_(VIEWS)).limit(limit))
+
+
+def case_changes(session: Session, case_id: int, fields: tuple[str, ...], limit: int) -> list[AuditEntry]:
+    """The changes to these fields of the case, oldest first, from its latest `limit` events that changed anything.
+
+    Reads (which grow with every visit) are left out in the query; which fields an event changed is
+    read here, as JSON columns are queried differently by each database.
+    """
+    query = _events().where(AuditEvent.case_id == case_id, AuditEvent.action.not_in(READS)).limit(limit)
+    changed = [event for event in _entries(session, query) if any(change.field in fields for change in event.changes)]
+    return [replace(event, changes=[c for c in event.changes if c.field in fields]) for event in reversed(changed)]
+
+
+Events = Select[AuditEvent, str, str, str]
+
+
+def _events() -> Events:
+    """Every event, newest first, with the staff member's name and email and the case's reference."""
+    return (
+        select(AuditEvent, StaffMember.name, StaffMember.email, Case.reference)
+        .outerjoin(StaffMember, StaffMember.id == AuditEvent.staff_id)
+        .outerjoin(Case, Case.id == AuditEvent.case_id)
+        .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+    )
+
+
+def _entries(session: Session, query: Events) -> list[AuditEntry]:
+    """The events the query selects (with the staff member's name and email, and the case's reference)."""
     rows = session.execute(query).all()
     names = _staff_names(session, [event.changes or {} for event, *_ in rows])
-    entries = [
+    return [
         AuditEntry(
             event.at,
             name,
@@ -70,7 +107,6 @@ def audit_log(session: Session, case_id: int | None, staff_id: int | None, numbe
         )
         for event, name, email, reference in rows
     ]
-    return page_of(entries, number)
 
 
 def _is_staff_field(field: str) -> bool:

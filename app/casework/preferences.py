@@ -2,6 +2,9 @@
 
 Every change is audited field by field (old -> new) and shown on the case's timeline, in the commit that
 makes it. A resident's STOP is not undone here: texts stay refused to a number that opted out.
+
+The resident's name and postal address (for letters) are personal details: staff whose role may not
+read them (`app.staff.access.fields_for`) change the rest and leave these as they are.
 """
 
 from __future__ import annotations
@@ -19,13 +22,23 @@ from app.staff.models import StaffMember
 METHODS = {"phone": "Phone", "text": "Text message", "letter": "Letter", "visit": "Visit"}
 SAFE_TIMES_MAX = 200
 ADJUSTMENTS_MAX = 500
+RESIDENT_NAME_MAX = 200
+POSTAL_ADDRESS_MAX = 500
 LABELS = {
     "contact_method": "Method",
     "safe_times": "Safe times",
     "safe_to_text": "Safe to text",
     "needs_adjustment": "Needs an interpreter or other adjustment",
     "adjustments": "Interpreter or adjustment",
+    "resident_name": "Name",
+    "postal_address": "Postal address",
 }
+
+
+@dataclass(frozen=True)
+class NameAndAddress:
+    resident_name: str | None
+    postal_address: str | None  # one line per line of the envelope
 
 
 @dataclass(frozen=True)
@@ -35,6 +48,7 @@ class ContactPreferences:
     safe_to_text: bool
     needs_adjustment: bool
     adjustments: str | None
+    name_and_address: NameAndAddress | None = None  # None: left as they are (the role may not read them)
 
 
 def problems(wanted: ContactPreferences) -> dict[str, str]:
@@ -48,7 +62,19 @@ def problems(wanted: ContactPreferences) -> dict[str, str]:
         found["safe_times"] = f"Safe times must be {SAFE_TIMES_MAX} characters or fewer"
     if len(wanted.adjustments or "") > ADJUSTMENTS_MAX:
         found["adjustments"] = f"The interpreter or adjustment must be {ADJUSTMENTS_MAX} characters or fewer"
+    if (personal := wanted.name_and_address) is not None:
+        if len(personal.resident_name or "") > RESIDENT_NAME_MAX:
+            found["resident_name"] = f"The name must be {RESIDENT_NAME_MAX} characters or fewer"
+        if len(personal.postal_address or "") > POSTAL_ADDRESS_MAX:
+            found["postal_address"] = f"The postal address must be {POSTAL_ADDRESS_MAX} characters or fewer"
+        elif wanted.contact_method == "letter" and not postal_lines(personal.postal_address):
+            found["postal_address"] = "Enter the postal address: letters need one"
     return found
+
+
+def postal_lines(address: str | None) -> list[str]:
+    """The address's lines, each trimmed, empty ones left out."""
+    return [line.strip() for line in (address or "").splitlines() if line.strip()]
 
 
 def _shown(value: Any) -> str:
@@ -56,7 +82,7 @@ def _shown(value: Any) -> str:
         return "not given"
     if isinstance(value, bool):
         return "yes" if value else "no"
-    return str(METHODS.get(value, value))
+    return ", ".join(str(METHODS.get(value, value)).splitlines())
 
 
 def change_contact_preferences(
@@ -75,6 +101,9 @@ def change_contact_preferences(
         "needs_adjustment": wanted.needs_adjustment,
         "adjustments": ((wanted.adjustments or "").strip() or None) if wanted.needs_adjustment else None,
     }
+    if (personal := wanted.name_and_address) is not None:
+        new["resident_name"] = (personal.resident_name or "").strip() or None
+        new["postal_address"] = "\n".join(postal_lines(personal.postal_address)) or None
     changes = {name: [getattr(case, name), value] for name, value in new.items() if getattr(case, name) != value}
     if not changes:
         return {}

@@ -17,6 +17,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 RISK_QUESTIONS = ("danger_now", "happened_before", "unsafe_at_home", "support_needs")
+# Each risk question in words, for staff (the case page's risk answers, a call's steps on the timeline).
+RISK_LABELS = {
+    "danger_now": "Someone in danger now",
+    "happened_before": "Happened before",
+    "unsafe_at_home": "Feels unsafe at home",
+    "support_needs": "Disability, illness or support need in the household",
+}
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,12 @@
-"""Everything that happened on a case, oldest first: calls, recordings, texts both ways, tasks set and done.
+"""Everything that happened on a case, oldest first: calls and the steps answered, recordings, texts both ways,
+tasks set and done, notes, and changes to the case's status and officer (from the audit log).
 
 The timeline holds the resident's words (texts, transcriptions), so only roles that may read the
-whole case are shown it (`app.staff.access.fields_for`). Times are UTC; the console shows London time.
+whole case are shown it (`app.staff.access.fields_for`); a call's answers follow the same rule field by
+field (app/casework/call_steps.py). Times are UTC; the console shows London time.
+
+Its queries stay bounded as a case's history grows: one per kind of entry, and the audit log's reads
+(one for every visit to the case page) are never fetched for it.
 """
 
 from __future__ import annotations
@@ -12,36 +17,36 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.audit.log import AuditEntry, case_changes
+from app.casework.call_steps import answered_steps, words
 from app.casework.contact_log import contact_title
-from app.casework.lifecycle import CLOSED, CLOSURE_PROPOSED, CLOSURE_REASONS
 from app.casework.models import Case, PhoneCall
 from app.casework.notes import note_detail, note_title
 from app.messaging.history import messages_for_case
 from app.staff.models import StaffMember
 
+# What the timeline shows of the audit log: changes to these fields of the case (staff ids read as names).
+# A closure's reason is shown with the change of status it came with (app/casework/lifecycle.py).
+CASE_CHANGES = {"status": "Status", "officer": "Officer", "closed_reason": "Reason for closing"}
+LATEST_CHANGE_EVENTS = 500  # the audit events that changed anything, newest first: enough for any real case
+
 
 @dataclass(frozen=True)
 class TimelineEntry:
     at: datetime
-    # call | recording | text_in | text_out | task_set | task_done | note, signposting, referral, preferences
-    # | contact | closure_proposed | closed | reopened
-    kind: str
+    kind: str  # call | recording | text_in | text_out | task_set | task_done | case_changed | contact | a note's kind
     title: str
     detail: str | None = None
 
 
-def words(name: str | None) -> str:
-    """'risk_assessment_callback' -> 'risk assessment callback'."""
-    return (name or "").replace("_", " ")
-
-
-def case_timeline(session: Session, case: Case) -> list[TimelineEntry]:
-    entries = _calls(session, case) + _recordings(case) + _texts(session, case) + _tasks(case) + _notes(case)
-    entries += _contacts(session, case) + _closure(case)
+def case_timeline(session: Session, case: Case, allowed: tuple[str, ...] | None) -> list[TimelineEntry]:
+    """The case's timeline for a role that may read `allowed` fields (None: all of them)."""
+    entries = _calls(session, case, allowed) + _recordings(case) + _texts(session, case) + _tasks(case)
+    entries += _notes(case) + _changes(session, case) + _contacts(session, case)
     return sorted(entries, key=lambda entry: entry.at)
 
 
-def _calls(session: Session, case: Case) -> list[TimelineEntry]:
+def _calls(session: Session, case: Case, allowed: tuple[str, ...] | None) -> list[TimelineEntry]:
     calls = session.scalars(select(PhoneCall).where(PhoneCall.case_id == case.id).order_by(PhoneCall.started_at))
     return [
         TimelineEntry(
@@ -49,7 +54,7 @@ def _calls(session: Session, case: Case) -> list[TimelineEntry]:
             "call",
             f"Phone call: {len(call.answers)} steps answered"
             + (f", {words(call.end_status)}" if call.end_status else ""),
-            "Answered: " + ", ".join(words(step) for step in call.answers) if call.answers else None,
+            "\n".join(answered_steps(call.answers, allowed)) or None,
         )
         for call in calls
     ]
@@ -110,15 +115,25 @@ def _contacts(session: Session, case: Case) -> list[TimelineEntry]:
     ]
 
 
-def _closure(case: Case) -> list[TimelineEntry]:
-    """Closure proposed, the case closed or reopened (as they last happened: the audit log keeps every change)."""
-    entries = []
-    if case.status == CLOSURE_PROPOSED and case.closure_proposed_at:
-        entries.append(TimelineEntry(case.closure_proposed_at, CLOSURE_PROPOSED, "Closure proposed"))
-    if case.status == CLOSED and case.closed_at:
-        reason = CLOSURE_REASONS.get(case.closed_reason or "", "")
-        detail = "\n".join(part for part in (reason, case.closed_reason_text) if part)
-        entries.append(TimelineEntry(case.closed_at, CLOSED, "Case closed", detail or None))
-    if case.reopened_at:
-        entries.append(TimelineEntry(case.reopened_at, "reopened", "Case reopened"))
-    return entries
+def _changes(session: Session, case: Case) -> list[TimelineEntry]:
+    """The case's status and officer changes, old → new, each with who made it."""
+    return [
+        TimelineEntry(event.at, "case_changed", _change_title(event), _change_detail(event))
+        for event in case_changes(session, case.id, tuple(CASE_CHANGES), LATEST_CHANGE_EVENTS)
+    ]
+
+
+def _change_title(event: AuditEntry) -> str:
+    """'Status and officer changed by Mo Khan (manager)'."""
+    what = " and ".join(CASE_CHANGES[change.field].lower() for change in event.changes).capitalize()
+    who = f" by {event.staff_name} ({words(event.role)})" if event.staff_name else ""
+    return f"{what} changed{who}"
+
+
+def _change_detail(event: AuditEntry) -> str:
+    """'Status: open → closed', one line a field; a field that was empty reads 'none'."""
+    shown = {None: "none"}
+    return "\n".join(
+        f"{CASE_CHANGES[c.field]}: {shown.get(c.old, words(str(c.old)))} → {shown.get(c.new, words(str(c.new)))}"
+        for c in event.changes
+    )

@@ -14,7 +14,16 @@ from wtforms.validators import Length, ValidationError
 
 from app.casework.models import Case
 from app.casework.notes import AGENCIES, DETAILS_MAX, NOTE_MAX
-from app.casework.preferences import ADJUSTMENTS_MAX, METHODS, SAFE_TIMES_MAX, ContactPreferences, problems
+from app.casework.preferences import (
+    ADJUSTMENTS_MAX,
+    METHODS,
+    POSTAL_ADDRESS_MAX,
+    RESIDENT_NAME_MAX,
+    SAFE_TIMES_MAX,
+    ContactPreferences,
+    NameAndAddress,
+    problems,
+)
 from app.console.form_fields import YES_NO, Choice, as_answer, as_bool, stripped
 from app.messaging.templates import STAFF_TEXTS
 
@@ -83,10 +92,37 @@ class ContactPreferencesForm(FlaskForm):
             )
         ],
     )
+    resident_name = StringField(
+        "Resident's name (optional)",
+        widget=GovTextInput(),
+        description="As it goes on a letter to them",
+        filters=[stripped],
+        validators=[Length(max=RESIDENT_NAME_MAX, message=f"The name must be {RESIDENT_NAME_MAX} characters or fewer")],
+    )
+    postal_address = TextAreaField(
+        "Postal address (optional)",
+        widget=GovTextArea(),
+        description="For letters: each part on its own line, with the postcode",
+        filters=[stripped],
+        validators=[
+            Length(
+                max=POSTAL_ADDRESS_MAX, message=f"The postal address must be {POSTAL_ADDRESS_MAX} characters or fewer"
+            )
+        ],
+    )
     save_preferences = SubmitField("Save contact preferences", widget=GovSubmitInput())
 
     @classmethod
-    def showing(cls, case: Case) -> ContactPreferencesForm:
+    def for_role(cls, reads_personal: bool, **options: Any) -> ContactPreferencesForm:
+        """The form; without the name and address for a role that may not read personal details."""
+        form = cls(**options)
+        if not reads_personal:
+            del form.resident_name
+            del form.postal_address
+        return form
+
+    @classmethod
+    def showing(cls, case: Case, reads_personal: bool) -> ContactPreferencesForm:
         """The form filled in with the case's current preferences (for the case page)."""
         data: dict[str, Any] = {
             "contact_method": case.contact_method,
@@ -95,7 +131,9 @@ class ContactPreferencesForm(FlaskForm):
             "needs_adjustment": as_answer(case.needs_adjustment),
             "adjustments": case.adjustments,
         }
-        return cls(formdata=None, data=data)
+        if reads_personal:
+            data |= {"resident_name": case.resident_name, "postal_address": case.postal_address}
+        return cls.for_role(reads_personal, formdata=None, data=data)
 
     def preferences(self) -> ContactPreferences:
         return ContactPreferences(
@@ -104,6 +142,9 @@ class ContactPreferencesForm(FlaskForm):
             safe_to_text=bool(as_bool(self.safe_to_text.data)),
             needs_adjustment=bool(as_bool(self.needs_adjustment.data)),
             adjustments=self.adjustments.data or None,
+            name_and_address=NameAndAddress(self.resident_name.data, self.postal_address.data)
+            if "resident_name" in self
+            else None,
         )
 
     def validate(self, extra_validators: Any = None) -> bool:

@@ -22,6 +22,7 @@ from app.console.blueprints import console_blueprint
 from app.console.wording import london_time, yes_no
 from app.extensions import db
 from app.paging import page_number
+from app.staff.access import AUDIT_READERS
 from app.staff.accounts import find_staff
 
 bp = console_blueprint("console_audit", guard=require_signed_in)
@@ -44,7 +45,7 @@ def audit_value(value: Any) -> str:
 
 
 @bp.get("/audit")
-@for_roles("manager", "admin")
+@for_roles(*AUDIT_READERS)
 def audit() -> ResponseReturnValue:
     """The events on a case and/or by a member of staff (all of them when neither is given)."""
     number = page_number(request.args.get("page"))

@@ -23,7 +23,7 @@ from app.casework.staff_texts import draft_text, send_staff_text, send_update, t
 from app.console.action_forms import ContactPreferencesForm, NoteForm, SignpostingForm, TextForm, UpdateForm
 from app.console.auth import for_roles, require_signed_in, signed_in_staff
 from app.console.blueprints import console_blueprint
-from app.console.case_page import CasePage
+from app.console.case_page import CasePage, role_reads
 from app.console.closure_forms import ContactForm
 from app.console.form_fields import as_bool
 from app.console.wording import london_time
@@ -106,9 +106,9 @@ def signposting(reference: str) -> ResponseReturnValue:
 @bp.post("/cases/<reference>/contact-preferences", merge_slashes=False)
 @for_roles(*EVERY_ROLE)
 def contact_preferences(reference: str) -> ResponseReturnValue:
-    """How, when and in what language the resident wants us to get in touch; every change audited."""
+    """How, when and in what language the resident wants us to get in touch, and where letters go; audited."""
     case = visible_case_or_404(reference)
-    form = ContactPreferencesForm()
+    form = ContactPreferencesForm.for_role(role_reads(signed_in_staff().role, "personal"))
     if form.validate():
         changed = change_contact_preferences(
             db.session(), case, signed_in_staff(), form.preferences(), request.remote_addr
@@ -186,7 +186,7 @@ def case_actions(page: CasePage) -> CaseActions:
     return CaseActions(
         note=NoteForm(formdata=None),
         signposting=SignpostingForm(formdata=None),
-        preferences=ContactPreferencesForm.showing(page.case),
+        preferences=ContactPreferencesForm.showing(page.case, page.shows("personal")),
         text=TextForm(formdata=None) if caseworker else None,
         update=UpdateForm(formdata=None) if caseworker else None,
         text_refusal=text_refusal(db.session(), page.case) if caseworker else None,

@@ -7,13 +7,14 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from app.audit.log import AuditEntry, case_views
 from app.casework.models import Case, Task
-from app.casework.risk import RISK_QUESTIONS, risk_reasons
+from app.casework.risk import RISK_LABELS, RISK_QUESTIONS, risk_reasons
 from app.casework.service import first_task
 from app.casework.timeline import TimelineEntry, case_timeline
 from app.console.wording import yes_no
 from app.messaging.opt_outs import is_opted_out
-from app.staff.access import fields_for
+from app.staff.access import AUDIT_READERS, fields_for
 
 # Each section of the page, and the fields a role must be allowed to read to see it.
 SECTIONS = {
@@ -22,13 +23,9 @@ SECTIONS = {
     "risk": ("risk",),
     "tasks": ("tasks",),
     "timeline": ("tasks", "recordings", "messages"),
+    "personal": ("resident_name", "postal_address"),
 }
-RISK_LABELS = {
-    "danger_now": "Someone in danger now",
-    "happened_before": "Happened before",
-    "unsafe_at_home": "Feels unsafe at home",
-    "support_needs": "Disability, illness or support need in the household",
-}
+LATEST_VIEWS = 20  # who viewed the case, newest first; the audit log has every one
 
 
 @dataclass(frozen=True)
@@ -40,6 +37,7 @@ class CasePage:
     risk_answers: list[tuple[str, bool | None]] = field(default_factory=list)
     risk_reasons: list[str] = field(default_factory=list)
     timeline: list[TimelineEntry] = field(default_factory=list)
+    views: list[AuditEntry] | None = None  # None: the role does not read the audit log
 
     def shows(self, section: str) -> bool:
         return section in self.sections
@@ -50,11 +48,15 @@ class CasePage:
         return [{"key": {"text": label}, "value": {"text": yes_no(answer)}} for label, answer in self.risk_answers]
 
 
+def role_reads(role: str, section: str) -> bool:
+    """Whether `role` may read every field the page's `section` shows."""
+    allowed = fields_for(role)
+    return allowed is None or all(part in allowed for part in SECTIONS[section])
+
+
 def case_page(session: Session, case: Case, role: str) -> CasePage:
     allowed = fields_for(role)
-    sections = frozenset(
-        name for name, needs in SECTIONS.items() if allowed is None or all(part in allowed for part in needs)
-    )
+    sections = frozenset(name for name in SECTIONS if role_reads(role, name))
     risk = "risk" in sections
     return CasePage(
         case=case,
@@ -63,5 +65,6 @@ def case_page(session: Session, case: Case, role: str) -> CasePage:
         opted_out=is_opted_out(session, case.callback_phone) or is_opted_out(session, case.caller_phone),
         risk_answers=[(RISK_LABELS[q], case.risk_answers.get(q)) for q in RISK_QUESTIONS] if risk else [],
         risk_reasons=risk_reasons(case.risk_answers) if risk and case.kind == "hate_crime" else [],
-        timeline=case_timeline(session, case) if "timeline" in sections else [],
+        timeline=case_timeline(session, case, allowed) if "timeline" in sections else [],
+        views=case_views(session, case.id, LATEST_VIEWS) if role in AUDIT_READERS else None,
     )

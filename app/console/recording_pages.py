@@ -5,6 +5,10 @@ and streams it on, so staff need no Twilio login and the browser talks only to t
 `default-src 'self'` covers `<audio>`). Only roles that may read recordings (`fields_for`) on a case
 they may see; every play is audited before the first byte is sent. When Twilio cannot give the
 recording, a GOV.UK error page says why.
+
+Seeking works as on any audio file: a browser's `Range` request is passed to Twilio and its 206 and
+`Content-Range` (or 416) relayed, and every answer says `Accept-Ranges: bytes`. Each part fetched is
+audited like a play, so no part of a recording is heard without a record.
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ from app.casework.references import looks_like_reference
 from app.console.auth import for_roles, require_signed_in, signed_in_staff
 from app.console.blueprints import console_blueprint
 from app.extensions import db
-from app.messaging.recordings import RecordingUnavailable, open_recording
+from app.messaging.recordings import RangeNotSatisfiable, RecordingUnavailable, byte_range, open_recording
 from app.staff.access import fields_for, visible_case_by_reference
 from app.staff.passwords import CONSOLE_ROLES
 
@@ -57,7 +61,12 @@ def recording(reference: str, recording_id: int) -> ResponseReturnValue:
     if case is None or found is None:
         abort(404)
     try:
-        audio = open_recording(current_app.config, found.recording_sid)
+        audio = open_recording(current_app.config, found.recording_sid, byte_range(request.headers.get("Range")))
+    except RangeNotSatisfiable as past_the_end:
+        refused = Response(status=416)
+        if past_the_end.content_range:
+            refused.headers["Content-Range"] = past_the_end.content_range
+        return refused
     except RecordingUnavailable as problem:
         log.warning("recording %s of case %s could not be played: %s", found.id, case.reference, problem)
         title, advice = GONE if problem.gone else UNREACHABLE
@@ -68,7 +77,10 @@ def recording(reference: str, recording_id: int) -> ResponseReturnValue:
     except Exception:
         audio.close()
         raise
-    played = Response(audio.chunks(), mimetype=audio.content_type)
+    played = Response(audio.chunks(), status=audio.status, mimetype=audio.content_type)
+    played.headers["Accept-Ranges"] = "bytes"
+    if audio.content_range is not None:
+        played.headers["Content-Range"] = audio.content_range
     if audio.length is not None:
         played.content_length = audio.length
     played.call_on_close(audio.close)

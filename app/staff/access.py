@@ -17,6 +17,8 @@ from app.casework.models import Case, Task
 from app.staff.models import StaffMember
 
 EVERY_CASE = frozenset({"manager", "admin", "contact_centre"})
+# Who reads the audit log: the whole of it, and on a case page who has viewed the case.
+AUDIT_READERS = ("manager", "admin")
 
 # What each role may read of a case; managers, admins and officers (on their own cases) read all of it.
 DEADLINE_FIELDS = ("reference", "status", "callback", "removal")

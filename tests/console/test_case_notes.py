@@ -216,6 +216,67 @@ def test_changed_preferences_are_audited_old_to_new_and_shown(browser, signed_in
     assert "Safe to text: no → yes" in timeline(browser, case)
 
 
+def summary_rows(shown) -> dict[str, str]:
+    return {
+        text_of(row.find("dt")): text_of(row.find("dd"))
+        for row in page(shown).find_all(class_="govuk-summary-list__row")
+    }
+
+
+def test_an_officer_adds_the_residents_name_and_postal_address_for_letters_audited_and_shown(browser, signed_in):
+    officer = signed_in("officer", name="Asha Patel")
+    case = report(officer=officer)
+    address = " 12 Coventry Road \r\n\r\nSmall Heath\r\nBirmingham\r\n B10 0AA "
+    changed = act(
+        browser,
+        case,
+        "contact-preferences",
+        **{**GOOD["contact-preferences"], "contact_method": "letter"},
+        resident_name=" Jo Bloggs ",
+        postal_address=address,
+    )
+    assert banner(browser.get(changed.headers["Location"])) == "Success Contact preferences saved"
+    saved = db.session.get(Case, case.id)
+    assert saved.resident_name == "Jo Bloggs"
+    assert saved.postal_address == "12 Coventry Road\nSmall Heath\nBirmingham\nB10 0AA", "a line per envelope line"
+    [event] = changes_made("console_contact_preferences")
+    assert event.changes["resident_name"] == [None, "Jo Bloggs"]
+    assert event.changes["postal_address"] == [None, "12 Coventry Road\nSmall Heath\nBirmingham\nB10 0AA"]
+    shown = browser.get(f"/console/cases/{case.reference}")
+    rows = summary_rows(shown)
+    assert rows["Name for letters"] == "Jo Bloggs"
+    assert rows["Postal address"] == "12 Coventry Road, Small Heath, Birmingham, B10 0AA"
+    form = page(shown)
+    assert form.find("input", attrs={"name": "resident_name"})["value"] == "Jo Bloggs"
+    assert "Postal address: not given → 12 Coventry Road, Small Heath, Birmingham, B10 0AA" in timeline(browser, case)
+
+
+def test_letters_need_a_postal_address(browser, signed_in):
+    signed_in("manager")
+    case = report()
+    refused = act(browser, case, "contact-preferences", **{**GOOD["contact-preferences"], "contact_method": "letter"})
+    assert error_summary(refused) == ["Enter the postal address: letters need one"]
+    assert changes_made("console_contact_preferences") == []
+
+
+def test_the_contact_centre_neither_sees_nor_changes_the_name_and_address(browser, signed_in):
+    signed_in("contact_centre")
+    case = report(safe_to_text=True)
+    case.resident_name, case.postal_address = "Jo Bloggs", "12 Coventry Road\nB10 0AA"
+    db.session.commit()
+    shown = browser.get(f"/console/cases/{case.reference}")
+    assert page(shown).find(attrs={"name": "resident_name"}) is None
+    assert page(shown).find(attrs={"name": "postal_address"}) is None
+    assert "Jo Bloggs" not in text_of(page(shown)) and "Coventry Road" not in text_of(page(shown))
+    assert "Name for letters" not in summary_rows(shown)
+    sent = act(browser, case, "contact-preferences", **GOOD["contact-preferences"], resident_name="", postal_address="")
+    assert sent.status_code == 302
+    kept = db.session.get(Case, case.id)
+    assert (kept.resident_name, kept.postal_address) == ("Jo Bloggs", "12 Coventry Road\nB10 0AA")
+    [event] = changes_made("console_contact_preferences")
+    assert not {"resident_name", "postal_address"} & set(event.changes), "only what they may change"
+
+
 def test_the_form_shows_the_preferences_as_they_are_and_saving_them_again_changes_nothing(browser, signed_in):
     signed_in("contact_centre")
     case = report(safe_to_text=True)
@@ -252,6 +313,11 @@ def test_text_is_refused_as_the_method_when_texts_are_not_safe(browser, signed_i
         (
             {**GOOD["contact-preferences"], "adjustments": "x" * 501},
             ["The interpreter or adjustment must be 500 characters or fewer"],
+        ),
+        ({**GOOD["contact-preferences"], "resident_name": "x" * 201}, ["The name must be 200 characters or fewer"]),
+        (
+            {**GOOD["contact-preferences"], "postal_address": "x" * 501},
+            ["The postal address must be 500 characters or fewer"],
         ),
     ],
 )

@@ -2,18 +2,40 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 import pytest
+from sqlalchemy import event as sql_event
 from sqlalchemy import select
 
+from app.audit.changes import changes_audited
 from app.audit.models import AuditEvent
+from app.audit.records import record
 from app.casework.models import Case
 from app.extensions import db
-from tests.console.conftest import error_summary, heading, page, report, table_rows, text_of
+from tests.console.conftest import csrf_token, error_summary, heading, page, report, sign_in, table_rows, text_of
 from tests.telephony.test_report_call import report_everything
 
 STANDARD = {"danger_now": False, "happened_before": False, "unsafe_at_home": False, "support_needs": False}
 MEDIUM = {**STANDARD, "happened_before": True}
 HIGH = {**STANDARD, "danger_now": True}
+
+
+@contextmanager
+def statements_sent(app) -> Iterator[list[str]]:
+    """The SQL statements the app sends inside the block."""
+    sent: list[str] = []
+
+    def remember(_conn, _cursor, statement, *_args) -> None:
+        sent.append(statement)
+
+    engine = db.engine
+    sql_event.listen(engine, "before_cursor_execute", remember)
+    try:
+        yield sent
+    finally:
+        sql_event.remove(engine, "before_cursor_execute", remember)
 
 
 def test_my_work_lists_open_tasks_overdue_first_then_by_day_with_high_risk_first(browser, signed_in, account, at):
@@ -211,3 +233,82 @@ def test_an_unknown_console_address_is_the_consoles_own_404(browser, signed_in):
     signed_in("officer")
     shown = browser.get("/console/no-such-page")
     assert shown.status_code == 404 and heading(shown) == "Page not found"
+
+
+def timeline_of(shown) -> str:
+    return text_of(page(shown).find("ol", class_="console-timeline"))
+
+
+def test_the_timeline_says_which_call_steps_were_answered_in_words(browser, signed_in, phone_case, at):
+    signed_in("manager")
+    with at("2026-06-15 12:00"):
+        timeline = timeline_of(browser.get(f"/console/cases/{phone_case.reference}"))
+    for answered in (
+        "Someone in danger now: no",
+        "Happened before: yes",
+        "Needs an interpreter or other help to talk: no",
+        "Because of: race",
+        "Number to call back: the number they called from",
+        "Safe to text: yes",
+        "Asked for a visit: no",
+        "Agreed to be referred to support agencies: yes",
+    ):
+        assert answered in timeline
+    assert "danger_now" not in timeline and "callback_choice" not in timeline, "words, not the flow's keys"
+
+
+def test_the_timeline_shows_the_cases_officer_and_status_changes_old_to_new_and_by_whom(
+    browser, signed_in, phone_case, account, at
+):
+    manager = signed_in("manager", name="Mo Khan")
+    ben = account("officer", name="Ben Jones")
+    with at("2026-06-16 09:00"):
+        path = f"/console/cases/{phone_case.reference}/officer"
+        browser.post(path, data={"csrf_token": csrf_token(browser.get(path)), "officer": str(ben.id)})
+    with at("2026-06-16 09:10"), changes_audited(db.session(), manager, "case_closed", None):
+        db.session.get(Case, phone_case.id).status = "closed"  # as closing a case will, through the audit recorder
+        db.session.commit()
+    with at("2026-06-16 09:20"):
+        timeline = timeline_of(browser.get(f"/console/cases/{phone_case.reference}"))
+    assert "Officer changed by Mo Khan (manager) Tue 16 Jun 2026 at 9am Officer: Asha Patel → Ben Jones" in timeline
+    assert "Status changed by Mo Khan (manager) Tue 16 Jun 2026 at 9:10am Status: open → closed" in timeline
+    assert "viewed" not in timeline.lower() and "Opened the case page" not in timeline, "views are not changes"
+
+
+def views_table(shown) -> list[list[str]] | None:
+    table = next((t for t in page(shown).find_all("table") if "Who has viewed" in text_of(t.find("caption"))), None)
+    return None if table is None else table_rows(shown, "Who has viewed this case")
+
+
+def test_a_manager_sees_who_viewed_the_case_newest_first_and_an_officer_does_not(
+    browser, signed_in, phone_case, account, at
+):
+    officer = phone_case.officer
+    with at("2026-06-15 11:00"):
+        sign_in(browser, officer.email)
+        assert views_table(browser.get(f"/console/cases/{phone_case.reference}")) is None, "the audit log's readers'"
+        browser.post("/console/sign-out", data={"csrf_token": csrf_token(browser.get("/console/work"))})
+    signed_in("manager", name="Mo Khan")
+    with at("2026-06-15 12:00"):
+        shown = browser.get(f"/console/cases/{phone_case.reference}")
+    assert views_table(shown) == [
+        ["Mon 15 Jun 2026 at 12pm", "Mo Khan", "Manager", "Opened the case page"],
+        ["Mon 15 Jun 2026 at 11am", "Asha Patel", "Officer", "Opened the case page"],
+    ]
+    link = page(shown).find("a", string=lambda s: s and "in the audit log" in s)
+    assert link["href"] == f"/console/audit?case={phone_case.reference}"
+
+
+def test_a_long_history_of_views_adds_no_queries_to_the_case_page_and_only_the_latest_are_listed(
+    app, browser, signed_in, phone_case, at
+):
+    manager = signed_in("manager")
+    path = f"/console/cases/{phone_case.reference}"
+    with at("2026-06-15 12:00"), statements_sent(app) as before:
+        browser.get(path)
+    record(db.session(), manager, "console_read_case", [phone_case.id] * 100, None)
+    db.session.commit()
+    with at("2026-06-15 12:05"), statements_sent(app) as after:
+        shown = browser.get(path)
+    assert len(after) == len(before)
+    assert len(views_table(shown) or []) == 20

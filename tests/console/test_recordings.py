@@ -185,3 +185,44 @@ def test_the_contact_centres_case_page_has_no_players(browser, signed_in, held):
     case, _ = held
     shown = browser.get(f"/console/cases/{case.reference}")
     assert page(shown).find("audio") is None and "Recordings" not in text_of(page(shown).find("main"))
+
+
+def test_seeking_asks_twilio_for_that_part_and_relays_its_206_and_content_range(browser, signed_in, held, twilio_api):
+    signed_in("manager")
+    case, recording = held
+    part = browser.get(address(case, recording), headers={"Range": "bytes=1000-1999"})
+    assert part.status_code == 206 and part.data == AUDIO[1000:2000]
+    assert part.headers["Content-Range"] == f"bytes 1000-1999/{len(AUDIO)}" and part.headers["Content-Length"] == "1000"
+    assert part.headers["Accept-Ranges"] == "bytes" and part.mimetype == "audio/mpeg"
+    rest = browser.get(address(case, recording), headers={"Range": "bytes=70000-"})
+    assert rest.status_code == 206 and rest.data == AUDIO[70000:]
+    assert twilio_api.ranges_asked == ["bytes=1000-1999", "bytes=70000-"]
+    assert len(plays()) == 2, "every part heard is audited"
+
+
+def test_the_whole_recording_says_it_can_be_asked_for_in_parts(browser, signed_in, held):
+    signed_in("manager")
+    case, recording = held
+    whole = browser.get(address(case, recording))
+    assert (
+        whole.status_code == 200 and whole.headers["Accept-Ranges"] == "bytes" and "Content-Range" not in whole.headers
+    )
+
+
+def test_a_range_past_the_end_is_416_with_the_length_and_nothing_is_audited(browser, signed_in, held):
+    signed_in("manager")
+    case, recording = held
+    refused = browser.get(address(case, recording), headers={"Range": f"bytes={len(AUDIO) + 10}-"})
+    assert refused.status_code == 416 and refused.headers["Content-Range"] == f"bytes */{len(AUDIO)}"
+    assert plays() == []
+
+
+@pytest.mark.parametrize("asked", ["bytes=0-10,20-30", "items=0-10", "bytes=abc", "bytes=0-10; x=1"])
+def test_a_range_that_is_not_one_byte_range_is_not_passed_on_and_the_whole_recording_comes(
+    browser, signed_in, held, twilio_api, asked
+):
+    signed_in("manager")
+    case, recording = held
+    whole = browser.get(address(case, recording), headers={"Range": asked})
+    assert whole.status_code == 200 and whole.data == AUDIO
+    assert twilio_api.ranges_asked == [None]

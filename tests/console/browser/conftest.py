@@ -58,9 +58,15 @@ def settings(settings: dict[str, Any]) -> dict[str, Any]:
 
 
 @pytest.fixture
-def live_server(app: Flask) -> Iterator[str]:
-    """The app served by werkzeug in a thread on a free local port (each request in its own thread); its URL."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+def live_port() -> int:
+    """The live server's port: any free one (a module whose settings must name it picks one first)."""
+    return 0
+
+
+@pytest.fixture
+def live_server(app: Flask, live_port: int) -> Iterator[str]:
+    """The app served by werkzeug in a thread on a local port (each request in its own thread); its URL."""
+    server = make_server("127.0.0.1", live_port, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, name="console-live-server", daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"
