@@ -28,6 +28,7 @@ from app.staff.models import StaffMember
 # What the timeline shows of the audit log: changes to these fields of the case (staff ids read as names).
 # A closure's reason is shown with the change of status it came with (app/casework/lifecycle.py).
 CASE_CHANGES = {"status": "Status", "officer": "Officer", "closed_reason": "Reason for closing"}
+STATUS_TITLES = {"closure_proposed": "Closure proposed", "closed": "Case closed", "reopened": "Case reopened"}
 LATEST_CHANGE_EVENTS = 500  # the audit events that changed anything, newest first: enough for any real case
 
 
@@ -124,9 +125,12 @@ def _changes(session: Session, case: Case) -> list[TimelineEntry]:
 
 
 def _change_title(event: AuditEntry) -> str:
-    """'Status and officer changed by Mo Khan (manager)'."""
-    what = " and ".join(CASE_CHANGES[change.field].lower() for change in event.changes).capitalize()
+    """'Case closed by Mo Khan (manager)' for a step in the case's life, else 'Officer changed by ...'."""
     who = f" by {event.staff_name} ({words(event.role)})" if event.staff_name else ""
+    new_status = next((str(change.new) for change in event.changes if change.field == "status"), None)
+    if new_status in STATUS_TITLES:
+        return f"{STATUS_TITLES[new_status]}{who}"
+    what = " and ".join(CASE_CHANGES[change.field].lower() for change in event.changes).capitalize()
     return f"{what} changed{who}"
 
 

@@ -271,7 +271,7 @@ def test_the_timeline_shows_the_cases_officer_and_status_changes_old_to_new_and_
     with at("2026-06-16 09:20"):
         timeline = timeline_of(browser.get(f"/console/cases/{phone_case.reference}"))
     assert "Officer changed by Mo Khan (manager) Tue 16 Jun 2026 at 9am Officer: Asha Patel → Ben Jones" in timeline
-    assert "Status changed by Mo Khan (manager) Tue 16 Jun 2026 at 9:10am Status: open → closed" in timeline
+    assert "Case closed by Mo Khan (manager) Tue 16 Jun 2026 at 9:10am Status: open → closed" in timeline
     assert "viewed" not in timeline.lower() and "Opened the case page" not in timeline, "views are not changes"
 
 
