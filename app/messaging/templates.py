@@ -107,6 +107,11 @@ def progress_update(reference: str, officer_name: str | None) -> str:
     )
 
 
+def survey_thanks() -> str:
+    """The reply to a number texted back to the closure text: no reference, nothing about the case."""
+    return f"{SENDER}: thank you for your answer. It helps us improve our service."
+
+
 def graffiti_removed(reference: str) -> str:
     return f"{SENDER}: the graffiti you reported ({reference}) has been removed. Thank you for telling us."
 
