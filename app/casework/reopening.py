@@ -93,9 +93,9 @@ def reopen_for_report(session: Session, report: Report, received_at: datetime) -
         _origin(incident),
         next_working_day_deadline(received_at),
         priority=case.priority or bool(report.graffiti_offensive),
-        phone=report.callback_phone or report.caller_phone or case.callback_phone,
         note="A further report from the resident reopened this case: see its incidents.",
     )
+    task.phone = report.callback_phone or report.caller_phone or case.callback_phone  # the number they gave now
     _record_reopening(session, case, before, incident, report)
     _attach_recordings(session, case, report.call_sid)
     if report.confirm_by_text and report.safe_to_text and may_text_now(session, case):
