@@ -16,6 +16,7 @@ def init_app(app: Flask) -> None:
         audit_pages,
         auth,
         case_actions,
+        incident_pages,
         limits,
         oversight_pages,
         pages,
@@ -40,6 +41,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(take_report.bp)
     app.register_blueprint(case_actions.bp)
     case_actions.init_app(app)
+    incident_pages.init_app(app)  # splitting a further report off a reopened case
     for blueprint in (task_pages.bp, reassign_pages.bp, oversight_pages.bp, recording_pages.bp, audit_pages.bp):
         app.register_blueprint(blueprint)
     limits.init_app(app, sign_in.bp)
