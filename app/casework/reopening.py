@@ -3,7 +3,7 @@
 The report becomes an `Incident` on the case, the case is reopened, a callback task is due by the
 next working day's deadline from the report, and the risk level only ever goes up. Every channel gets
 this through `service.open_case`. Staff who decide the report is something else split it off into a
-case of its own (`split_incident`).
+case of its own (app/casework/incident_split.py).
 """
 
 from __future__ import annotations
