@@ -29,7 +29,7 @@ def split_incident(session: Session, case: Case, incident: Incident, staff: Staf
 
     The new case is opened as any report is (a reference, a callback due by the next working day's
     deadline from when the report arrived, assignment). The callback the report had added to `case` is
-    closed as split off, and a case that this report alone reopened goes back to closed.
+    cancelled as split off, and a case that this report alone reopened goes back to closed.
     """
     report = Report(
         kind=case.kind,
@@ -47,7 +47,7 @@ def split_incident(session: Session, case: Case, incident: Incident, staff: Staf
     )
     callback = incident_callback(case, incident)
     if callback is not None and callback.status == "open":
-        callback.status, callback.outcome = "done", SPLIT_OFF
+        callback.status, callback.outcome = "cancelled", SPLIT_OFF
         callback.completed_at, callback.completed_by_id = now(), staff.id
     case.incidents.remove(incident)
     session.delete(incident)

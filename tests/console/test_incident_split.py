@@ -80,7 +80,7 @@ def test_a_manager_splits_the_report_into_a_new_case(browser, signed_in, reopene
     assert callback is not None and callback.due_at == london("2026-11-11 17:00"), "due from the report, not the split"
     old = db.session.get(Case, reopened.id)
     assert old.status == "closed" and old.incidents == [], "reopened by this report alone, so closed again"
-    assert db.session.get(Task, reopen_callback.id).status == "done"
+    assert db.session.get(Task, reopen_callback.id).status == "cancelled"
     assert db.session.get(Task, reopen_callback.id).outcome == "split_off"
     assert db.session.scalar(select(func.count()).select_from(Incident)) == 0
     events = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "incident_split")).all()
