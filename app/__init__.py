@@ -50,7 +50,7 @@ def register_security(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from app import api, console, dev_texts
+    from app import api, console, dev_texts, survey
     from app.telephony.sms import bp as sms_bp
     from app.telephony.voice import bp as voice_bp
 
@@ -59,6 +59,7 @@ def register_blueprints(app: Flask) -> None:
     api.init_app(app)  # with its rate limits, which cover the API only
     dev_texts.init_app(app)
     console.init_app(app)  # the staff pages, with their sign-in, CSRF and sign-in limits
+    survey.init_app(app)  # the public satisfaction survey, on the console's GOV.UK templates
 
     @app.get("/")
     def service_status() -> Any:

@@ -102,6 +102,8 @@ class Config:
     # Refused console sign-ins before the next attempt must wait (Flask-Limiter's notation).
     SIGN_IN_LIMIT_PER_ACCOUNT: str = "5 per 15 minutes"
     SIGN_IN_LIMIT_PER_ADDRESS: str = "20 per 15 minutes"
+    # Requests to the public satisfaction survey pages from one address (mobile networks share addresses).
+    SURVEY_LIMIT_PER_ADDRESS: str = "30 per minute;300 per day"
     # Single sign-on to the console with the council's OpenID Connect provider (e.g. Microsoft Entra ID);
     # empty OIDC_ISSUER: passwords only.
     OIDC_ISSUER: str = ""
@@ -146,6 +148,7 @@ class Config:
             SESSION_COOKIE_SECURE=_env("SESSION_COOKIE_SECURE", "true").lower() in {"1", "true", "yes"},
             SIGN_IN_LIMIT_PER_ACCOUNT=_env("SIGN_IN_LIMIT_PER_ACCOUNT", "5 per 15 minutes"),
             SIGN_IN_LIMIT_PER_ADDRESS=_env("SIGN_IN_LIMIT_PER_ADDRESS", "20 per 15 minutes"),
+            SURVEY_LIMIT_PER_ADDRESS=_env("SURVEY_LIMIT_PER_ADDRESS", "30 per minute;300 per day"),
             OIDC_ISSUER=_env("OIDC_ISSUER"),
             OIDC_CLIENT_ID=_env("OIDC_CLIENT_ID"),
             OIDC_CLIENT_SECRET=_env("OIDC_CLIENT_SECRET"),

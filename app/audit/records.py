@@ -11,7 +11,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from app.audit.models import AuditEvent
-from app.casework.models import Case
+from app.casework.models import Case, Incident
 from app.staff.models import StaffMember
 
 API_READ_CASE = "api_read_case"
@@ -69,15 +69,17 @@ def cases_opened_by(
     """Record `action` (`api_report_created`) for each case opened inside the block, in the commit that opens it.
 
     The case's own commit carries the row, so a case never exists without the record of who
-    opened it (an integration reads back only the cases it opened).
+    opened it (an integration reads back only the cases it opened). A report that reopened a closed
+    case (a new `Incident` on it) counts as opening that case.
     """
-    opened: list[Case] = []
+    opened: list[Case | Incident] = []
 
     def collect(flushed: Session, _context: Any) -> None:
-        opened.extend(row for row in flushed.new if isinstance(row, Case))
+        opened.extend(row for row in flushed.new if isinstance(row, Case | Incident))
 
     def add_events(committing: Session) -> None:
-        record(committing, staff, action, [case.id for case in opened], address)
+        case_ids = [row.id if isinstance(row, Case) else row.case_id for row in opened]
+        record(committing, staff, action, case_ids, address)
         opened.clear()
 
     def forget(_rolled_back: Session) -> None:

@@ -16,10 +16,11 @@ from app.casework.contact import may_text, record_contact
 from app.casework.lifecycle import is_open
 from app.casework.models import Case, Recording, Task
 from app.casework.references import format_reference, random_digits
+from app.casework.reopening import is_report_task, reopen_for_report
 from app.casework.report import Report
 from app.casework.reviews import review_due
 from app.casework.risk import assess_risk
-from app.casework.tasks import add_task
+from app.casework.tasks import GRAFFITI_REMOVAL, RISK_ASSESSMENT_CALLBACK, add_task
 from app.clock import now
 from app.messaging import templates
 from app.messaging.models import OutboundMessage
@@ -27,8 +28,6 @@ from app.messaging.outbox import queue_text
 
 log = logging.getLogger(__name__)
 
-RISK_ASSESSMENT_CALLBACK = "risk_assessment_callback"
-GRAFFITI_REMOVAL = "graffiti_removal"
 UPDATE_CALLBACK = "update_callback"
 
 
@@ -43,7 +42,7 @@ def find_case_by_call(session: Session, call_sid: str) -> Case | None:
     return session.scalars(select(Case).where(Case.call_sid == call_sid)).first()
 
 
-def open_case(session: Session, report: Report, received_at: datetime) -> Case:
+def open_case(session: Session, report: Report, received_at: datetime, *, may_reopen: bool = True) -> Case:
     """Create the case, its first task and (where safe) the confirmation text; commits.
 
     `received_at` is when the resident first reached us (the call's start, the
@@ -51,9 +50,13 @@ def open_case(session: Session, report: Report, received_at: datetime) -> Case:
     clock run from it, however late the case itself is opened.
     A report from a call is opened once per CallSid: a retried webhook or a
     status callback racing the last step gets the case that already exists.
+    A report within 28 days of the resident's case closing reopens that case instead (app.casework.reopening).
     """
     if report.call_sid and (existing := find_case_by_call(session, report.call_sid)):
         return existing
+    if may_reopen and (reopened := reopen_for_report(session, report, received_at)) is not None:
+        session.commit()
+        return reopened
     digits = _unused_digits(session)
     case = Case(
         reference=format_reference(report.kind, digits),
@@ -176,7 +179,8 @@ def what_to_arrange(case: Case) -> str | None:
 
 
 def first_task(case: Case) -> Task | None:
-    return next((t for t in case.tasks if t.origin == "report"), None)
+    """The callback (or removal) of the case's latest report: a report that reopened it, or the first."""
+    return next((t for t in reversed(case.tasks) if is_report_task(t)), None)
 
 
 def progress(case: Case) -> dict[str, str]:

@@ -39,6 +39,7 @@ from app.staff.models import StaffMember
 log = logging.getLogger(__name__)
 
 GRAFFITI_REMOVAL = "graffiti_removal"
+RISK_ASSESSMENT_CALLBACK = "risk_assessment_callback"
 CALL_KINDS = {"risk_assessment_callback", "update_callback", "progress_call"}
 MAX_CALL_ATTEMPTS = 3
 OUTCOMES = {

@@ -19,6 +19,7 @@ def init_app(app: Flask) -> None:
         case_actions,
         casework_pages,
         closure_pages,
+        incident_pages,
         intervention_pages,
         limits,
         oversight_pages,
@@ -47,6 +48,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(case_actions.bp)
     case_actions.init_app(app)
     app.register_blueprint(closure_pages.bp)
+    incident_pages.init_app(app)  # splitting a further report off a reopened case
     for blueprint in (task_pages.bp, reassign_pages.bp, oversight_pages.bp, recording_pages.bp, audit_pages.bp):
         app.register_blueprint(blueprint)
     app.register_blueprint(review_pages.bp)

@@ -11,9 +11,8 @@ from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  #
 from wtforms.validators import Length, ValidationError
 
 from app.casework.reassignment import OfficerChoice
-from app.casework.tasks import outcomes_for
+from app.casework.tasks import RISK_ASSESSMENT_CALLBACK, outcomes_for
 
-RISK_ASSESSMENT_CALLBACK = "risk_assessment_callback"
 SPOKE = "spoke_to_resident"
 # Every outcome the API understands, in the order an officer reads them, in words.
 OUTCOME_LABELS = {

@@ -22,6 +22,7 @@ from app.casework import service
 from app.casework.attention import UNHANDLED
 from app.casework.models import Attachment, Case, TextConversation
 from app.casework.report import Report
+from app.casework.surveys import answer_by_text
 from app.clock import now
 from app.intake import resident_texts
 from app.intake.engine import Ask, Collect, Given, Next, move_on, take_turn
@@ -35,6 +36,7 @@ from app.intake.text_answers import (
 )
 from app.jobs import JobName, enqueue_after_commit
 from app.messaging import models as m
+from app.messaging import templates
 from app.messaging.models import InboundMessage, OutboundMessage
 from app.messaging.opt_outs import is_opted_out, set_opted_out
 from app.messaging.outbox import queue_text, record_reply
@@ -214,6 +216,8 @@ def _converse(session: Session, flows: Flows, phone: str, message: InboundMessag
         return Handled(flows.start_of(flow).prompt, f"start_{flow}")
     if conversation is not None:
         return _answer(session, flows, conversation, message.body)
+    if (survey := answer_by_text(session, phone, message.body, message.received_at)) is not None:
+        return Handled(templates.survey_thanks(), "survey_answer", session.get(Case, survey.case_id))
     case = resident_texts.case_to_reply_to(session, phone)
     if case is not None:
         resident_texts.tell_officer(session, case, message)

@@ -132,6 +132,11 @@ def officer_named(reference: str, officer_name: str, changed: bool = False) -> s
     return f"{SENDER}: {who}. To talk to them call {LINE} and quote {reference}. If you are in danger, call 999."
 
 
+def survey_thanks() -> str:
+    """The reply to a number texted back to the closure text: no reference, nothing about the case."""
+    return f"{SENDER}: thank you for your answer. It helps us improve our service."
+
+
 def graffiti_removed(reference: str) -> str:
     return f"{SENDER}: the graffiti you reported ({reference}) has been removed. Thank you for telling us."
 

@@ -76,7 +76,10 @@ RISK_LEVELS = ["standard", "medium", "high"]
 
 def every_text() -> dict[str, str]:
     """Each template with each longest value it can carry, by a label for the test id."""
-    texts = {"graffiti_removed": templates.graffiti_removed(LONGEST_REFERENCE)}
+    texts = {
+        "graffiti_removed": templates.graffiti_removed(LONGEST_REFERENCE),
+        "survey_thanks": templates.survey_thanks(),
+    }
     for due in LONGEST_DEADLINES:
         at = f"{due:%H%M}"
         for channel in [*templates.THANKS, "sms"]:

@@ -1,0 +1,166 @@
+"""A new report from a resident whose case closed in the last 28 days reopens that case (no Flask).
+
+The report becomes an `Incident` on the case, the case is reopened, a callback task is due by the
+next working day's deadline from the report, and the risk level only ever goes up. Every channel gets
+this through `service.open_case`. Staff who decide the report is something else split it off into a
+case of its own (app/casework/incident_split.py).
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.audit.changes import plain
+from app.audit.models import AuditEvent
+from app.audit.records import CASE_REOPENED
+from app.calendar import next_working_day_deadline
+from app.casework.closure import REOPEN_WITHIN
+from app.casework.contact import may_text_now, record_contact
+from app.casework.lifecycle import CLOSED, REOPENED
+from app.casework.models import Case, Incident, Recording, Task
+from app.casework.report import Report
+from app.casework.reviews import review_due
+from app.casework.risk import assess_risk
+from app.casework.tasks import GRAFFITI_REMOVAL, RISK_ASSESSMENT_CALLBACK, add_task
+from app.messaging import templates
+from app.messaging.outbox import queue_text
+from app.staff.models import StaffMember
+
+log = logging.getLogger(__name__)
+
+RISK_ORDER = ("standard", "medium", "high")
+REPORT_ORIGIN = "report"  # a task a report created: "report" for the first, "report:<...>" for later ones
+
+
+def is_report_task(task: Task) -> bool:
+    """The callback (or removal) a report created: the case's first report or one that reopened it."""
+    return task.origin == REPORT_ORIGIN or task.origin.startswith(f"{REPORT_ORIGIN}:")
+
+
+def recently_closed_case(session: Session, report: Report, received_at: datetime) -> Case | None:
+    """The resident's case of the same kind that closed within 28 days before this report, the latest first.
+
+    The resident is matched on the number they called or texted from, or the callback number they gave,
+    against either number on the case. Enquiries never reopen a case.
+    """
+    phones = {phone for phone in (report.caller_phone, report.callback_phone) if phone}
+    if report.kind == "enquiry" or not phones:
+        return None
+    query = (
+        select(Case)
+        .where(
+            Case.status == CLOSED,
+            Case.kind == report.kind,
+            Case.caller_phone.in_(phones) | Case.callback_phone.in_(phones),
+            Case.closed_at >= received_at - REOPEN_WITHIN,
+            Case.closed_at <= received_at,
+        )
+        .order_by(Case.closed_at.desc(), Case.id.desc())
+    )
+    return session.scalars(query).first()
+
+
+def reopen_for_report(session: Session, report: Report, received_at: datetime) -> Case | None:
+    """Reopen the resident's recently closed case with this report (not committed); returns the case.
+
+    None when there is no such case. A call's report reopens once: a retried webhook, or the call's last
+    step after its status callback, updates the incident it already made.
+    """
+    if report.channel == "phone" and (incident := _incident_from_call(session, report, received_at)) is not None:
+        case = session.get(Case, incident.case_id)
+        assert case is not None
+        _take_report(case, incident, report)
+        return case
+    case = recently_closed_case(session, report, received_at)
+    if case is None:
+        return None
+    before = _audited(case)
+    incident = Incident(case_id=case.id, received_at=received_at, channel=report.channel, phone=report.caller_phone)
+    case.incidents.append(incident)
+    session.flush()
+    case.status, case.reopened_at = REOPENED, received_at
+    _take_report(case, incident, report)
+    record_contact(case, received_at)  # the fortnightly clock runs again from the new report
+    case.next_review_due, case.review_reminded_at = review_due(received_at), None  # and the manager's review
+    task = add_task(
+        session,
+        case,
+        GRAFFITI_REMOVAL if case.kind == "graffiti" else RISK_ASSESSMENT_CALLBACK,
+        _origin(incident),
+        next_working_day_deadline(received_at),
+        priority=case.priority or bool(report.graffiti_offensive),
+        note="A further report from the resident reopened this case: see its incidents.",
+    )
+    task.phone = report.callback_phone or report.caller_phone or case.callback_phone  # the number they gave now
+    _record_reopening(session, case, before, incident, report)
+    _attach_recordings(session, case, report.call_sid)
+    if report.confirm_by_text and report.safe_to_text and may_text_now(session, case):
+        body = templates.report_confirmation(case.reference, task.due_at, report.channel, case.kind)
+        queue_text(session, to=str(case.callback_phone), body=body, purpose="reopened_confirmation", case_id=case.id)
+    log.info("case %s reopened by a further report (incident %s, %s)", case.reference, incident.id, report.channel)
+    return case
+
+
+def _audited(case: Case) -> dict[str, object]:
+    """What reopening may change on the case, as the audit log keeps it."""
+    fields = ("status", "reopened_at", "risk_level", "priority", "duty_officer_flag", "safe_to_text")
+    return {name: plain(getattr(case, name)) for name in fields}
+
+
+def _record_reopening(
+    session: Session, case: Case, before: dict[str, object], incident: Incident, report: Report
+) -> None:
+    """The audit event, in the commit that reopens the case: by the member of staff who took the report, if any."""
+    after = _audited(case)
+    changes = {name: [old, after[name]] for name, old in before.items() if old != after[name]}
+    staff = session.get(StaffMember, report.taken_by_id) if report.taken_by_id else None
+    session.add(
+        AuditEvent(
+            staff_id=staff.id if staff else None,
+            role=staff.role if staff else None,
+            action=CASE_REOPENED,
+            case_id=case.id,
+            changes={**changes, "incident": [None, incident.id], "channel": [None, report.channel]},
+        )
+    )
+
+
+def _attach_recordings(session: Session, case: Case, call_sid: str | None) -> None:
+    """A reopening call's recordings (the resident's account) go on the case it reopened."""
+    if call_sid:
+        for recording in session.scalars(select(Recording).where(Recording.call_sid == call_sid)):
+            recording.case_id = case.id
+
+
+def _origin(incident: Incident) -> str:
+    return f"{REPORT_ORIGIN}:incident-{incident.id}"
+
+
+def incident_callback(case: Case, incident: Incident) -> Task | None:
+    """The callback (or removal) task the incident added to its case."""
+    return next((task for task in case.tasks if task.origin == _origin(incident)), None)
+
+
+def _incident_from_call(session: Session, report: Report, received_at: datetime) -> Incident | None:
+    """The incident this call already made: a call's every report is received at the call's start."""
+    same_phone = Incident.phone == report.caller_phone if report.caller_phone else Incident.phone.is_(None)
+    query = select(Incident).where(Incident.channel == "phone", Incident.received_at == received_at, same_phone)
+    return session.scalars(query).first()
+
+
+def _take_report(case: Case, incident: Incident, report: Report) -> None:
+    """The report's details on the incident; the case's risk goes up if the new answers are higher."""
+    incident.description, incident.location, incident.occurred = report.description, report.location, report.occurred
+    incident.risk_answers = dict(report.risk_answers)
+    if case.kind == "hate_crime":
+        risk = assess_risk(report.risk_answers)
+        if RISK_ORDER.index(risk.level) > RISK_ORDER.index(case.risk_level):
+            case.risk_level = risk.level
+        case.priority = case.priority or risk.priority
+        case.duty_officer_flag = case.duty_officer_flag or risk.duty_officer_flag
+    if report.safe_to_text is False:
+        case.safe_to_text = False  # the resident's latest word on texts, when it is "not safe"
