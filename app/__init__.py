@@ -34,6 +34,9 @@ def register_logging(app: Flask) -> None:
     logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
     # The twilio client logs every request's URL and parameters at INFO: references and ids only here.
     logging.getLogger("twilio.http_client").setLevel(logging.WARNING)
+    # WeasyPrint (letters) logs each step of every PDF at INFO, and fontTools each font it subsets.
+    for chatty in ("weasyprint", "weasyprint.progress", "fontTools"):
+        logging.getLogger(chatty).setLevel(logging.WARNING)
 
 
 def register_extensions(app: Flask) -> None:

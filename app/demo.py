@@ -66,6 +66,8 @@ def seed_demo_staff(session: Session) -> list[DemoSignIn]:
 # Ofcom's drama range: never a real resident. The case asks for no texts, so seeding sends nothing,
 # even where real Twilio credentials are set.
 DEMO_RESIDENT = "+447700900123"
+DEMO_NAME = "Aisha Begum"
+DEMO_ADDRESS = "27 Coventry Road\nSmall Heath\nBirmingham\nB10 0AA"
 DEMO_DESCRIPTION = "DEMO CASE (seeded by flask seed-demo): shouting and a leaflet through the door."
 
 
@@ -100,6 +102,7 @@ def seed_demo(session: Session, base_url: str) -> str:
         occurred="Friday night",
     )
     case = open_case(session, report, received_at=now())
+    case.resident_name, case.postal_address = DEMO_NAME, DEMO_ADDRESS
     seed_demo_action_plan(session, case)
     return case.reference
 

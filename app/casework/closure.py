@@ -18,8 +18,8 @@ from sqlalchemy.orm import InstrumentedAttribute, Session
 from app.audit.changes import changes_audited
 from app.audit.records import CASE_CLOSED
 from app.casework.contact import may_text_now
-from app.casework.letters import render_letter
-from app.casework.lifecycle import CLOSED, closing_refusal, mark_closed
+from app.casework.letters import addressed_to, render_letter
+from app.casework.lifecycle import CLOSED, closing_refusal, closure_evidence, mark_closed
 from app.casework.models import Case, SurveyResponse
 from app.casework.notes import NotAllowed
 from app.messaging import templates
@@ -106,12 +106,12 @@ def closure_letter(case: Case, base_url: str) -> bytes:
     return render_letter(
         "closure_letter.html",
         sent_at=case.closed_at,
-        reference=case.reference,
-        resident_name=case.resident_name,
-        officer_name=case.officer.name if case.officer else None,
+        **addressed_to(case),
         reason=LETTER_REASONS.get(case.closed_reason or "", ""),
         reason_text=case.closed_reason_text,
         reopen_by=case.closed_at + REOPEN_WITHIN,
         survey_link=survey_link(base_url, case.survey.token),
+        survey_page=f"{base_url.rstrip('/')}/survey",
+        discussed=closure_evidence(case).discussed,
         short_code=case.survey.short_code,
     )

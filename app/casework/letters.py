@@ -15,6 +15,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from app.calendar import LONDON
+from app.casework.models import Case
 
 TEMPLATES = Path(__file__).parent / "letter_templates"
 COUNCIL = "Birmingham City Council"
@@ -39,6 +40,16 @@ def letter_date(instant: datetime) -> str:
 
 
 _environment.filters["letter_date"] = letter_date
+
+
+def addressed_to(case: Case) -> dict[str, Any]:
+    """What every letter about `case` carries: its reference, the resident's name and address, the officer."""
+    return {
+        "reference": case.reference,
+        "resident_name": case.resident_name,
+        "postal_address": case.postal_address,
+        "officer_name": case.officer.name if case.officer else None,
+    }
 
 
 def letter_html(template: str, **context: Any) -> str:

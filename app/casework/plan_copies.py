@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from app.audit.records import ACTION_PLAN_SENT, record_change
 from app.casework.action_plans import latest_version
 from app.casework.contact import record_contact
-from app.casework.letters import letter_date, long_date, render_letter
+from app.casework.letters import addressed_to, letter_date, long_date, render_letter
 from app.casework.models import ActionPlanVersion, Case
 from app.casework.notes import NotAllowed
 from app.casework.staff_texts import text_refusal
@@ -68,9 +68,7 @@ def plan_letter(case: Case, version: ActionPlanVersion) -> bytes:
     return render_letter(
         LETTER_TEMPLATE,
         sent_at=version.sent_at or version.created_at,
-        reference=case.reference,
-        resident_name=case.resident_name,
-        officer_name=officer.name if officer else None,
+        **addressed_to(case),
         officer_email=officer.email if officer else None,
         version=version.version,
         made_on=letter_date(version.created_at),

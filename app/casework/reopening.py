@@ -44,10 +44,10 @@ def is_report_task(task: Task) -> bool:
 def recently_closed_case(session: Session, report: Report, received_at: datetime) -> Case | None:
     """The resident's case of the same kind that closed within 28 days before this report, the latest first.
 
-    The resident is matched on the number they called or texted from, or the callback number they gave,
-    against either number on the case. Enquiries never reopen a case.
+    The resident is matched on a number that vouches for them (`_vouched_numbers`) against either number on
+    the case. Enquiries never reopen a case.
     """
-    phones = {phone for phone in (report.caller_phone, report.callback_phone) if phone}
+    phones = {phone for phone in _vouched_numbers(report) if phone}
     if report.kind == "enquiry" or not phones:
         return None
     query = (
@@ -62,6 +62,18 @@ def recently_closed_case(session: Session, report: Report, received_at: datetime
         .order_by(Case.closed_at.desc(), Case.id.desc())
     )
     return session.scalars(query).first()
+
+
+def _vouched_numbers(report: Report) -> tuple[str | None, ...]:
+    """The numbers that show the report is the resident's own, since reopening tells the reporter the case's
+    reference: the number Twilio saw them call or text from, or any number staff took the report with (staff
+    may read the case anyway). A number typed into the website or keyed in on a call could be anybody's, so
+    such a report opens a case of its own."""
+    if report.channel == "staff":
+        return (report.caller_phone, report.callback_phone)
+    if report.channel in ("phone", "sms"):
+        return (report.caller_phone,)
+    return ()
 
 
 def reopen_for_report(session: Session, report: Report, received_at: datetime) -> Case | None:

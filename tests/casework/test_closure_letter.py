@@ -74,3 +74,19 @@ def test_the_survey_text_is_discreet_gsm7_and_within_two_parts():
     assert is_gsm7(text) and count_segments(text) <= 2, text
     assert "hate crime" not in text.lower().replace(link, "")
     assert link in text and "reply with a number from 1" in text and "0121 464 7269" in text
+
+
+def test_a_case_closed_after_three_attempts_never_says_we_discussed_it_and_goes_to_the_residents_address(app, at):
+    officer = create_staff(db.session(), "officer@birmingham.gov.uk", "Asha Patel", "officer")
+    with at("2026-11-30 10:00"):
+        case = report(officer=officer)
+        case.resident_name, case.postal_address = "Sam Green", "12 Coventry Road\n\nBirmingham B10 0AA"
+        for _ in range(3):
+            log_contact(db.session(), case, officer, Contact("call", "out", "no_answer", True), None)
+        lifecycle.propose_closure(db.session(), case, officer, None)
+        close_case(db.session(), case, officer, "not_contactable", None, PUBLIC_BASE_URL, None)
+    text = squeezed(pdf_text(closure_letter(case, PUBLIC_BASE_URL)))
+    assert squeezed("As we discussed") not in text
+    assert squeezed("We tried several times to contact you") in text
+    assert squeezed("Sam Green 12 Coventry Road Birmingham B10 0AA") in text
+    assert squeezed(f"go to {PUBLIC_BASE_URL}/survey and enter your survey code") in text

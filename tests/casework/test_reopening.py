@@ -36,7 +36,7 @@ def new_report(**details: Any) -> Report:
         "confirm_by_text": False,
         **details,
     }
-    return Report(kind=fields.pop("kind", "hate_crime"), channel=fields.pop("channel", "web"), **fields)
+    return Report(kind=fields.pop("kind", "hate_crime"), channel=fields.pop("channel", "phone"), **fields)
 
 
 def case_count() -> int:
@@ -46,12 +46,12 @@ def case_count() -> int:
 def test_a_report_within_28_days_reopens_the_case_with_the_report_as_an_incident(closed, at):
     received = london("2026-11-30 08:05")  # 28 days later, to the day
     with at("2026-11-30 08:05"):
-        case = open_case(db.session(), new_report(channel="web"), received_at=received)
+        case = open_case(db.session(), new_report(channel="sms"), received_at=received)
     assert case.id == closed.id and case.reference == closed.reference, "the resident is given the same reference"
     assert case_count() == 1
     assert (case.status, case.reopened_at) == ("reopened", received)
     [incident] = case.incidents
-    assert (incident.received_at, incident.channel, incident.phone) == (received, "web", RESIDENT)
+    assert (incident.received_at, incident.channel, incident.phone) == (received, "sms", RESIDENT)
     assert incident.description == "They came back and shouted through the letterbox."
     assert (incident.location, incident.occurred) == ("Ladypool Road, B12 8JY", "last night")
     assert incident.risk_answers == RISK_ANSWERS
@@ -69,12 +69,30 @@ def test_at_29_days_a_report_opens_a_new_case(closed, at):
     assert db.session.scalar(select(func.count()).select_from(Incident)) == 0
 
 
-def test_the_callback_number_or_the_calling_number_matches_the_resident(closed, at):
+def test_staff_taking_a_report_match_the_resident_on_the_callback_number_they_give(closed, at):
     with at("2026-11-10 10:00"):
         case = open_case(
-            db.session(), new_report(caller_phone=None, callback_phone=RESIDENT), london("2026-11-10 10:00")
+            db.session(),
+            new_report(channel="staff", caller_phone=None, callback_phone=RESIDENT),
+            london("2026-11-10 10:00"),
         )
     assert case.id == closed.id
+
+
+@pytest.mark.parametrize(
+    "report",
+    [
+        {"channel": "phone", "caller_phone": None, "callback_phone": RESIDENT},  # withheld, a number keyed in
+        {"channel": "phone", "caller_phone": OTHER, "callback_phone": RESIDENT},
+        {"channel": "web", "caller_phone": RESIDENT},  # typed into the website by whoever fills the form
+    ],
+    ids=["withheld-keyed-in", "another-phone-keyed-in", "website"],
+)
+def test_a_number_anybody_could_type_never_reopens_a_case_nor_reveals_its_reference(closed, at, report):
+    with at("2026-11-10 10:00"):
+        case = open_case(db.session(), new_report(**report), received_at=london("2026-11-10 10:00"))
+    assert case.id != closed.id and case.reference != closed.reference
+    assert db.session.get(Case, closed.id).status == "closed" and not db.session.get(Case, closed.id).incidents
 
 
 @pytest.mark.parametrize(
@@ -171,7 +189,7 @@ def test_a_text_report_within_28_days_reopens_the_case_and_replies_with_its_refe
     assert incident.channel == "sms" and incident.location == "Outside the shop on Coventry Road"
 
 
-def test_a_website_report_within_28_days_gets_the_existing_reference(closed, client, at):
+def test_a_website_report_within_28_days_gets_a_reference_of_its_own(closed, client, at):
     from app.staff.accounts import create_staff, issue_token
     from tests.api.test_reports_api import full_report, post
 
@@ -179,11 +197,9 @@ def test_a_website_report_within_28_days_gets_the_existing_reference(closed, cli
     token = issue_token(db.session, "website@example.org")
     with at("2026-11-10 10:00"):
         created = post(client, full_report(caller_phone="07911 123456"), token)
-    assert created.status_code == 201 and created.get_json()["reference"] == closed.reference
+    assert created.status_code == 201 and created.get_json()["reference"] != closed.reference
     assert created.get_json()["callback"]["due_at"] == "2026-11-11T17:00:00+00:00"
-    with at("2026-11-10 10:01"):
-        read = client.get(created.headers["Location"], headers={"Authorization": f"Bearer {token}"})
-    assert read.status_code == 200, "the website may read back the case its report reopened"
+    assert db.session.get(Case, closed.id).status == "closed", "the number was typed: it vouches for nobody"
 
 
 def test_a_call_whose_status_callback_races_its_last_step_reopens_once(closed, phone, at):
