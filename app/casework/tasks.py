@@ -26,7 +26,8 @@ from app.calendar import (
 )
 from app.casework.assignment import Candidate, choose_officer, is_on_duty
 from app.casework.contact import may_text, record_contact
-from app.casework.models import Case, Task
+from app.casework.lifecycle import REACHED
+from app.casework.models import Case, ContactLogEntry, Task
 from app.casework.named_officer import announce_new_officer, introduce_officer
 from app.clock import now
 from app.jobs import JobName, enqueue_after_commit
@@ -352,6 +353,8 @@ def complete(
     task.note = note or task.note
     case = task.case
     follow_up = _follow_up(session, task, outcome)
+    if task.kind in CALL_KINDS:
+        _log_the_call(case, task, by)
     if task.kind in CALL_KINDS and outcome in {"spoke_to_resident", "resident_declined"}:
         if case.officer_id is None:
             case.officer_id = task.assignee_id or task.completed_by_id
@@ -370,6 +373,28 @@ def complete(
     session.commit()
     log.info("task %s for case %s completed: %s", task.id, case.reference, outcome)
     return follow_up
+
+
+# A call task's outcome, as the case's contact log records the call (app/casework/contact_log.py).
+CALL_IN_CONTACT_LOG = {
+    "spoke_to_resident": REACHED,
+    "resident_declined": REACHED,
+    "no_answer": "no_answer",
+    "wrong_number": "wrong_number",
+}
+
+
+def _log_the_call(case: Case, task: Task, by: StaffMember | None) -> None:
+    """A completed call task is a call in the case's contact log, so nobody writes it down twice."""
+    entry = ContactLogEntry(
+        method="call",
+        direction="out",
+        outcome=CALL_IN_CONTACT_LOG[str(task.outcome)],
+        staff_id=by.id if by else task.assignee_id,
+        note=f"{task.kind.replace('_', ' ').capitalize()} (task {task.id})",
+        at=task.completed_at,
+    )
+    case.contact_log.append(entry)
 
 
 def _follow_up(session: Session, task: Task, outcome: str) -> Task | None:

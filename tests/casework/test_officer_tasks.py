@@ -326,3 +326,19 @@ def test_an_assign_job_out_of_time_hands_the_rest_to_a_job_for_the_next_task(app
         assert carry_on.id == f"assign-task-{the_task(cases[0]).id}"
         run_worker(app, redis)
     assert all(the_task(case).notified_at is not None for case in cases)
+
+
+def test_each_completed_call_is_in_the_cases_contact_log_with_what_happened(app, officers, at):
+    officer = find_staff(db.session, "a@example.org")
+    with at("2026-11-27 10:00"):
+        case = report("B10 0AA")
+    with at("2026-11-27 15:00"):
+        complete(db.session(), the_task(case).id, "no_answer", officer)
+    with at("2026-11-30 11:00"):
+        complete(db.session(), the_task(case).id, "spoke_to_resident", officer, risk_level="medium")
+    log = [(entry.method, entry.outcome, entry.staff_id, entry.at) for entry in case.contact_log]
+    assert log == [
+        ("call", "no_answer", officer.id, london("2026-11-27 15:00")),
+        ("call", "made_contact", officer.id, london("2026-11-30 11:00")),
+    ]
+    assert not any(entry.closure_discussion for entry in case.contact_log), "a callback is not a closure discussion"
