@@ -1,4 +1,5 @@
-"""An officer closing a case in Chromium: a closure discussion logged, closure proposed, the case closed, the
+"""An officer's case in Chromium from the first callback to the closure letter: the callback completed from My
+work (the call goes in the contact log), a closure discussion logged, closure proposed, the case closed, the
 closure letter downloaded. Each page is checked with axe-core and photographed (`look`)."""
 
 from __future__ import annotations
@@ -17,12 +18,18 @@ from tests.console.conftest import report
 pytestmark = pytest.mark.browser
 
 
-def test_an_officer_logs_a_closure_discussion_closes_the_case_and_downloads_the_letter(
-    page: Page, signed_in, look, staff
-):
+def test_an_officer_takes_a_case_from_the_first_callback_to_the_closure_letter(page: Page, signed_in, look, staff):
     case: Case = report(officer=staff["officer"], caller_phone="+447911123456", safe_to_text=True)
-    signed_in(page, "officer")
-    page.goto(f"/console/cases/{case.reference}")
+    signed_in(page, "officer")  # My work
+    row = page.get_by_role("table").locator("tbody tr").filter(has_text=case.reference)
+    row.get_by_role("link", name=re.compile("^Complete")).click()
+    look(page, "first-callback")
+    choose(page, "What happened?", "Spoke to the resident")
+    choose(page, "Risk level you assessed", "Standard")
+    page.get_by_label("Why this risk level").fill("No threats since; they feel safe at home.")
+    page.get_by_role("button", name="Complete task").click()
+    expect(page).to_have_url(re.compile(f"/console/cases/{case.reference}$"))
+    expect(page.get_by_role("main")).to_contain_text("Phone call")
     look(page, "case")
 
     page.get_by_text("Log a call, visit, letter, text or email").click()
