@@ -105,6 +105,12 @@ def pages(seeded: Seeded, busy: BusyCase) -> list[Page]:
         Page("audit log, one case", "manager", f"/console/audit?case={seeded.busy_reference}"),
         Page("staff accounts", "admin", "/console/staff"),
         Page("staff account, the busy officer", "admin", f"/console/staff/{seeded.officer_id}"),
+        *(
+            Page(f"casework: {name}", "manager", f"/console/cases/{seeded.busy_reference}/{name}")
+            for name in ("action-plan", "witnesses", "interventions", "closure")
+        ),
+        Page("review queue", "manager", "/console/reviews"),
+        Page("record a review", "manager", f"/console/reviews/{seeded.busy_reference}"),
     ]
 
 

@@ -14,6 +14,7 @@ from flask import Blueprint, Response, abort, current_app, g, jsonify, request
 from app.api.auth import token_required
 from app.api.payload import UNSTORABLE, json_body, looks_like_reference, storable
 from app.api.work import WORKING_ROLES
+from app.audit.records import CLOSURE_LETTER_READ, record
 from app.casework import lifecycle
 from app.casework.closure import close_case, closure_letter, survey_link
 from app.casework.contact_log import Contact, contact_problems, log_contact
@@ -144,4 +145,6 @@ def letter(reference: str) -> Response:
         pdf = closure_letter(case, str(current_app.config["PUBLIC_BASE_URL"]))
     except NotAllowed as refused:
         abort(404, str(refused))
+    record(db.session(), g.staff, CLOSURE_LETTER_READ, [case.id], request.remote_addr)
+    db.session.commit()
     return Response(pdf, mimetype="application/pdf")

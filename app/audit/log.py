@@ -15,8 +15,10 @@ from sqlalchemy.orm import Session
 
 from app.audit.models import AuditEvent
 from app.audit.records import (
+    ACTION_PLAN_LETTER_READ,
     API_LIST_CASES,
     API_READ_CASE,
+    CLOSURE_LETTER_READ,
     CONSOLE_PLAY_RECORDING,
     CONSOLE_READ_CASE,
     CONSOLE_SEARCH,
@@ -26,8 +28,8 @@ from app.paging import Page, page_of, window
 from app.staff.models import StaffMember
 
 STAFF_FIELDS = ("officer_id", "assignee_id", "completed_by_id")
-# Someone read the case (its page, through the API, a recording): these events change nothing.
-VIEWS = (CONSOLE_READ_CASE, API_READ_CASE, CONSOLE_PLAY_RECORDING)
+# Someone read the case (its page, through the API, a recording, a letter): these events change nothing.
+VIEWS = (CONSOLE_READ_CASE, API_READ_CASE, CONSOLE_PLAY_RECORDING, ACTION_PLAN_LETTER_READ, CLOSURE_LETTER_READ)
 READS = (*VIEWS, API_LIST_CASES, CONSOLE_SEARCH)
 
 

@@ -42,6 +42,7 @@ CASE_REVIEWED = "case_reviewed"  # a manager's fortnightly review: the next date
 ACTION_PLAN_CHANGED = "action_plan_changed"
 ACTION_PLAN_SENT = "action_plan_sent"
 ACTION_PLAN_LETTER_READ = "action_plan_letter_read"
+CLOSURE_LETTER_READ = "closure_letter_read"  # the letter carries the resident's name and address
 WITNESS_ADDED = "witness_added"  # the witness's id and yes/no answers only: never their name or contact
 WITNESS_CHANGED = "witness_changed"
 INTERVENTION_RECORDED = "intervention_recorded"

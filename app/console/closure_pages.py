@@ -11,6 +11,7 @@ from __future__ import annotations
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
+from app.audit.records import CLOSURE_LETTER_READ, record
 from app.casework import lifecycle
 from app.casework.closure import close_case, closure_letter
 from app.casework.contact_log import log_contact
@@ -110,10 +111,12 @@ def _act(case: Case, staff: StaffMember, action: str, form: ClosureForm) -> None
 @for_roles("officer", "manager")
 def letter(reference: str) -> ResponseReturnValue:
     """The closure letter to print and post (or send), as a PDF download."""
-    case, _staff = _deciding(reference)
+    case, staff = _deciding(reference)
     try:
         pdf = closure_letter(case, str(current_app.config["PUBLIC_BASE_URL"]))
     except NotAllowed:
         abort(404)
+    record(db.session(), staff, CLOSURE_LETTER_READ, [case.id], request.remote_addr)
+    db.session.commit()
     download = {"Content-Disposition": f"attachment; filename=closure-letter-{case.reference}.pdf"}
     return Response(pdf, mimetype="application/pdf", headers=download)

@@ -89,6 +89,8 @@ def test_an_officer_proposes_closes_and_downloads_the_letter(browser, signed_in)
     text = " ".join(p.extract_text() for p in PdfReader(BytesIO(letter.data)).pages)
     assert "Asha Patel" in text and "Quiet for six weeks." in text
     assert "Case closed" in timeline(browser, case)
+    read = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "closure_letter_read")).one()
+    assert (read.staff_id, read.case_id) == (officer.id, case.id), "the letter (a name and address) is a read"
 
 
 def test_a_high_risk_case_waits_for_a_managers_agreement(app, browser, signed_in, account):
