@@ -6,6 +6,8 @@ Revises: 0007
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -233,22 +235,33 @@ def upgrade() -> None:
 
 
 def _backfill_review_dates() -> None:
-    """Cases already open get their first manager's review 14 days after they opened, as new cases do."""
+    """Cases already open get their first manager's review 14 days after they opened, as new cases do.
+
+    Those whose date has already passed show as overdue in the review queue, but are marked as reminded:
+    the day reviews start, managers see the backlog in their queue rather than a text for each case.
+    """
     cases = sa.table(
         "cases",
         sa.column("id", sa.Integer()),
         sa.column("status", sa.String()),
         sa.column("created_at", app.extensions.UTCDateTime(timezone=True)),
         sa.column("next_review_due", app.extensions.UTCDateTime(timezone=True)),
+        sa.column("review_reminded_at", app.extensions.UTCDateTime(timezone=True)),
     )
     connection = op.get_bind()
     undated = sa.select(cases.c.id, cases.c.created_at).where(
         cases.c.status == "open", cases.c.next_review_due.is_(None)
     )
-    dates = [{"case_id": case_id, "due": review_due(opened)} for case_id, opened in connection.execute(undated)]
+    started = datetime.now(UTC)
+    dates = [
+        {"case_id": case_id, "due": due, "reminded": started if due <= started else None}
+        for case_id, due in ((case_id, review_due(opened)) for case_id, opened in connection.execute(undated))
+    ]
     if dates:
         connection.execute(
-            cases.update().where(cases.c.id == sa.bindparam("case_id")).values(next_review_due=sa.bindparam("due")),
+            cases.update()
+            .where(cases.c.id == sa.bindparam("case_id"))
+            .values(next_review_due=sa.bindparam("due"), review_reminded_at=sa.bindparam("reminded")),
             dates,
         )
 

@@ -63,12 +63,15 @@ def test_a_working_day_within_28_days_may_be_chosen(chosen: date) -> None:
 
 
 def test_the_migration_gives_every_open_case_its_first_review_date(tmp_path) -> None:
-    """Cases opened before reviews existed: open ones are due 14 days after they opened; closed ones get none."""
+    """Cases opened before reviews existed: open ones are due 14 days after they opened; closed ones get none;
+    those already overdue are in the queue without a reminder text each (a backlog, not a flood)."""
     url = f"sqlite:///{tmp_path / 'upgrade.sqlite3'}"
     command.upgrade(alembic_config(url), "0007")
     engine = sa.create_engine(url)
     with engine.begin() as connection:
-        for number, (status, opened) in enumerate([("open", "2026-12-11 09:00:00"), ("closed", "2026-12-11 09:00:00")]):
+        for number, (status, opened) in enumerate(
+            [("open", "2026-12-11 09:00:00"), ("closed", "2026-12-11 09:00:00"), ("overdue", "2026-10-01 09:00:00")]
+        ):
             connection.execute(
                 sa.text(
                     "INSERT INTO cases (reference, reference_digits, kind, channel, status, created_at, strands,"
@@ -76,10 +79,20 @@ def test_the_migration_gives_every_open_case_its_first_review_date(tmp_path) -> 
                     " VALUES (:reference, :digits, 'hate_crime', 'phone', :status, :opened, '[]', '{}', 'standard',"
                     " 0, 0, 0, 0)"
                 ),
-                {"reference": f"HC-10000{number}", "digits": f"10000{number}", "status": status, "opened": opened},
+                {
+                    "reference": f"HC-10000{number}",
+                    "digits": f"10000{number}",
+                    "status": "open" if status == "overdue" else status,
+                    "opened": opened,
+                },
             )
     command.upgrade(alembic_config(url), "0008")
     with engine.connect() as connection:
-        dates = dict(connection.execute(sa.text("SELECT status, next_review_due FROM cases")).all())
+        rows = connection.execute(sa.text("SELECT reference, next_review_due, review_reminded_at FROM cases")).all()
     engine.dispose()
-    assert dates == {"open": "2026-12-29 17:00:00.000000", "closed": None}
+    by_reference = {reference: (due, reminded is not None) for reference, due, reminded in rows}
+    assert by_reference == {
+        "HC-100000": ("2026-12-29 17:00:00.000000", False),
+        "HC-100001": (None, False),
+        "HC-100002": ("2026-10-15 16:00:00.000000", True),  # 5pm in British Summer Time
+    }
