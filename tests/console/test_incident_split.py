@@ -19,11 +19,11 @@ OPENED, CLOSED, REPORTED = london("2026-10-05 11:00"), london("2026-11-02 16:00"
 
 @pytest.fixture
 def reopened(app, at) -> Case:
-    """A resident's case closed on 2 November, reopened by their report on the website on 10 November."""
+    """A resident's case closed on 2 November, reopened by their report by text on 10 November."""
     closed = closed_case(OPENED, CLOSED)
     report = Report(
         kind="hate_crime",
-        channel="web",
+        channel="sms",
         caller_phone=RESIDENT,
         risk_answers=dict(RISK_ANSWERS),
         safe_to_text=True,
@@ -73,7 +73,7 @@ def test_a_manager_splits_the_report_into_a_new_case(browser, signed_in, reopene
     db.session.expire_all()
     new_case = db.session.scalars(select(Case).where(Case.id != reopened.id)).one()
     assert done.headers["Location"] == f"/console/cases/{new_case.reference}"
-    assert (new_case.status, new_case.created_at, new_case.channel) == ("open", REPORTED, "web")
+    assert (new_case.status, new_case.created_at, new_case.channel) == ("open", REPORTED, "sms")
     assert new_case.description == "A brick through the car windscreen." and new_case.caller_phone == RESIDENT
     assert new_case.location == "Stratford Road, B11 1AA" and new_case.occurred == "Sunday morning"
     callback = first_task(new_case)
