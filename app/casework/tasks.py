@@ -97,20 +97,8 @@ def add_task(session: Session, case: Case, kind: str, origin: str, due_at: datet
     task = Task(kind=kind, origin=origin, due_at=due_at, phone=case.callback_phone, assignee_id=assignee_id, **fields)
     case.tasks.append(task)  # keeps the case's loaded task list true
     session.flush()
-    enqueue_after_commit(
-        session, JobName.ASSIGN_TASK, task.id, job_id=assign_job_id(task.id), covered_by=shared_assign_job_id()
-    )
+    enqueue_after_commit(session, JobName.ASSIGN_TASK, task.id, job_id=f"assign-task-{task.id}")
     return task
-
-
-def assign_job_id(task_id: int) -> str:
-    return f"assign-task-{task_id}"
-
-
-def shared_assign_job_id() -> str:
-    """The assign job every task created this minute joins while it waits: it tells the owners of them all
-    (as the outbox's send job sends every due text), so a burst of reports pays RQ's cost per job once."""
-    return f"assign-tasks-{now():%Y%m%d%H%M}"
 
 
 def _claim(session: Session, task_id: int, statement: Update) -> bool:
@@ -289,20 +277,12 @@ def _raise_ownerless(session: Session, task: Task, teams: Teams) -> None:
         log.error("task %s for case %s: no officer and no duty manager to take it", task.id, task.case.reference)
 
 
-def untold_task_ids(
-    session: Session, older_than: timedelta = timedelta(minutes=1), limit: int | None = None
-) -> list[int]:
-    """Open tasks whose owner was never told, oldest first: the sweep assigns those whose job was lost
-    (older than a minute); an assign job tells the rest of a burst (`older_than` zero)."""
-    query = (
-        select(Task.id)
-        .where(Task.status == "open", Task.notified_at.is_(None), Task.created_at <= now() - older_than)
-        .order_by(Task.id)
-        .limit(limit)
+def untold_task_ids(session: Session, older_than: timedelta = timedelta(minutes=1)) -> list[int]:
+    """Open tasks whose owner was never told (the assign job was lost): the sweep assigns them."""
+    query = select(Task.id).where(
+        Task.status == "open", Task.notified_at.is_(None), Task.created_at < now() - older_than
     )
-    ids = list(session.scalars(query))
-    session.commit()  # ends the read's transaction: each assignment then claims its task afresh
-    return ids
+    return list(session.scalars(query))
 
 
 def next_attempt_due(failed_at: datetime, failed_attempt: int) -> datetime:

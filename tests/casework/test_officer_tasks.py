@@ -5,10 +5,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from rq import Queue
 from sqlalchemy import select, update
 
-from app.background.tasks import tell_untold_owners
 from app.casework.models import Case, Task
 from app.casework.report import Report
 from app.casework.service import open_case
@@ -302,30 +300,6 @@ def test_a_task_completed_by_someone_else_a_moment_ago_is_refused_not_doubled(ap
         complete(db.session(), task.id, "no_answer", None)
     follow_ups = db.session.scalars(select(Task).where(Task.case_id == case.id, Task.id != task.id)).all()
     assert follow_ups == [], "no second attempt made"
-
-
-def test_a_burst_of_reports_waits_for_one_assign_job_that_tells_every_owner_once(app, officers, redis, twilio_api, at):
-    """Tasks created while an assign job waits join it, rather than each paying for a job of its own."""
-    with at("2026-11-25 10:00"):
-        burst = [report("B10 0AA") for _ in range(6)]
-        assign_jobs = [job for job in Queue("default", connection=redis).get_jobs() if job.id.startswith("assign-")]
-        assert [job.id for job in assign_jobs] == ["assign-tasks-202611251000"]
-        run_worker(app, redis)
-    assert all(the_task(case).notified_at is not None for case in burst)
-    told = texts_to(twilio_api, OFFICER_A)
-    assert sorted(told) == sorted({text for text in told}), "each owner told once per task"
-    assert all(sum(case.reference in text for text in told) == 1 for case in burst)
-
-
-def test_an_assign_job_out_of_time_hands_the_rest_to_a_job_for_the_next_task(app, officers, redis, at):
-    with at("2026-11-25 10:00"):
-        cases = [report() for _ in range(3)]
-        Queue("default", connection=redis).empty()
-        assert tell_untold_owners(until=0.0) == 0, "no time left at all"
-        [carry_on] = Queue("default", connection=redis).get_jobs()
-        assert carry_on.id == f"assign-task-{the_task(cases[0]).id}"
-        run_worker(app, redis)
-    assert all(the_task(case).notified_at is not None for case in cases)
 
 
 def test_each_completed_call_is_in_the_cases_contact_log_with_what_happened(app, officers, at):
