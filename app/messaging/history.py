@@ -30,4 +30,6 @@ def messages_for_case(session: Session, case_id: int) -> list[dict[str, Any]]:
         )
         for m in inbound
     ]
-    return [{**text, "created_at": at} for at, text in sorted(texts, key=lambda pair: pair[0])]
+    # At the same instant (a frozen clock: tests, `--as-of` runs) a text comes before the reply it got.
+    in_order = sorted(texts, key=lambda pair: (pair[0], pair[1]["direction"] != "inbound"))
+    return [{**text, "created_at": at} for at, text in in_order]

@@ -139,10 +139,12 @@ def test_a_reply_to_our_text_lands_on_the_case_it_was_about(app, phone, call_fro
     assert len(db.session.scalars(select(Task).where(Task.kind == "resident_message")).all()) == 1
 
 
-def test_inbound_texts_appear_in_the_case_json(client, phone, texter):
-    case = phone_report(phone)
-    texter.send("The van is parked outside again")
-    messages = case_json(client, case.reference)["messages"]
+def test_inbound_texts_appear_in_the_case_json(client, phone, texter, at):
+    with at("2026-11-30 10:00"):
+        case = phone_report(phone)
+    with at("2026-11-30 10:05"):  # the text and its reply at one instant: the reply still comes second
+        texter.send("The van is parked outside again")
+        messages = case_json(client, case.reference)["messages"]
     assert [m["direction"] for m in messages] == ["outbound", "inbound", "outbound"]
     assert messages[1]["body"] == "The van is parked outside again" and messages[1]["from"] == RESIDENT
 
