@@ -233,17 +233,19 @@ def officers(app):
 
 
 def at_once(app: Flask, job: Any, times: int = 2) -> list[Any]:
-    """Run `job` in `times` threads at the same moment, each in its own app context, as two schedulers would."""
+    """Run `job` in `times` threads at the same moment, each in its own app context, as two schedulers would.
+
+    The threads see the test's frozen clock as it is (the clock is one for the process). Freezing it again
+    in each thread would leak: the last thread out restores the instant another thread froze, and every
+    later test would run at that instant.
+    """
     import threading
 
-    from app.clock import now
-
-    instant = now()  # every thread runs at the test's (frozen) time
     results: list[Any] = []
     barrier = threading.Barrier(times)
 
     def run() -> None:
-        with app.app_context(), frozen_at(instant):
+        with app.app_context():
             barrier.wait()
             results.append(job())
 
