@@ -6,6 +6,7 @@ else holding the link learns only that a survey exists.
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from flask import Blueprint, Response, abort, make_response, redirect, render_template, request, url_for
@@ -20,6 +21,7 @@ from app.extensions import db
 from app.security import csp_nonce
 from app.survey.forms import SurveyForm
 
+log = logging.getLogger(__name__)
 bp = Blueprint("survey", __name__, url_prefix="/survey", template_folder="templates")
 
 
@@ -44,6 +46,17 @@ def private(response: Response) -> Response:
 @bp.errorhandler(404)
 def not_found(_error: HTTPException) -> ResponseReturnValue:
     return render_template("survey/not_found.html", title="Page not found"), 404
+
+
+@bp.errorhandler(Exception)
+def unavailable(error: Exception) -> ResponseReturnValue:
+    """The database (or anything else) failed: the resident gets a kind page saying nothing was kept and how
+    else to reach us, never a bare 500. An HTTP error (a bad form, a wrong method) answers as itself."""
+    if isinstance(error, HTTPException):
+        return error
+    db.session.rollback()
+    log.error("survey page failed (%s): the resident was asked to try again", type(error).__name__)
+    return render_template("survey/unavailable.html", title="Sorry, there is a problem"), 503
 
 
 def too_many_requests(_limit: RequestLimit) -> Response:

@@ -150,3 +150,21 @@ def test_the_pages_are_rate_limited_per_address(make_app, survey):
     codes = [limited.get(f"/survey/{survey.token}").status_code for _ in range(4)]
     assert codes == [200, 200, 200, 429]
     assert heading(limited.get(f"/survey/{survey.token}")) == "Please wait a minute"
+
+
+def test_a_database_fault_gets_a_kind_page_and_the_survey_can_be_answered_later(client, survey, caplog):
+    """The surveys table is unreachable (a real database fault): the resident is told nothing was kept yet."""
+    survey_id, token = survey.id, survey.token
+    with db.engine.begin() as connection:
+        connection.exec_driver_sql("ALTER TABLE surveys RENAME TO surveys_away")
+    try:
+        failed = client.post(f"/survey/{token}", data=ANSWERS)
+    finally:
+        db.session.rollback()
+        with db.engine.begin() as connection:
+            connection.exec_driver_sql("ALTER TABLE surveys_away RENAME TO surveys")
+    assert failed.status_code == 503 and heading(failed) == "Sorry, there is a problem"
+    assert "nothing has been kept yet" in words(failed) and "0121 464 7269" in words(failed)
+    assert ANSWERS["comments"] not in caplog.text and token not in caplog.text
+    again = client.post(f"/survey/{token}", data=ANSWERS)
+    assert again.status_code == 302 and db.session.get(SurveyResponse, survey_id).satisfaction == 4
