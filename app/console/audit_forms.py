@@ -2,18 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovTextInput
 from wtforms import Field, StringField
 from wtforms.validators import Length, Optional, ValidationError
 
 from app.casework.references import looks_like_reference
-
-
-def _stripped(words: Any) -> Any:
-    return words.strip() if isinstance(words, str) else words
+from app.console.form_fields import stripped
 
 
 class AuditFilterForm(FlaskForm):  # type: ignore[misc]
@@ -26,13 +21,13 @@ class AuditFilterForm(FlaskForm):  # type: ignore[misc]
         "Case reference",
         widget=GovTextInput(),
         description="For example, HC-123456",
-        filters=[_stripped],
+        filters=[stripped],
         validators=[Optional(), Length(max=20, message="Case reference must be 20 characters or fewer")],
     )
     staff = StringField(
         "Staff email address",
         widget=GovTextInput(),
-        filters=[_stripped],
+        filters=[stripped],
         validators=[Optional(), Length(max=200, message="Staff email address must be 200 characters or fewer")],
     )
 

@@ -5,12 +5,12 @@ Each page may show more than one form, so each button has its own name (and so i
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovDateInput, GovSelect, GovSubmitInput, GovTextArea, GovTextInput
-from wtforms import DateField, SelectField, StringField, SubmitField, TextAreaField
+from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovSubmitInput, GovTextArea, GovTextInput
+from wtforms import SelectField, StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # new in WTForms 3.3: no stub yet
 from wtforms.form import BaseForm
 from wtforms.validators import StopValidation
@@ -19,30 +19,7 @@ from app.casework.action_plans import WHAT_MAX, WHO_MAX, PlanItemDraft
 from app.casework.interventions import CATEGORIES, NOTE_MAX, OTHER_MAX, STATUSES, InterventionDraft, kind_label
 from app.casework.models import Witness
 from app.casework.witnesses import CONTACT_MAX, NAME_MAX, RELATIONSHIP_MAX, WitnessDetails
-from app.console.form_fields import YES_NO, Choice, as_answer, as_bool, stripped
-
-
-class DayMonthYear(DateField):
-    """GOV.UK's date input (day, month, year boxes), saying in words what is missing or wrong."""
-
-    def __init__(self, label: str, what: str, **options: Any) -> None:
-        super().__init__(label, format="%d %m %Y", widget=GovDateInput(), **options)
-        self.what = what
-
-    def process_formdata(self, valuelist: list[Any]) -> None:
-        parts = [str(part).strip() for part in valuelist]
-        if not any(parts):
-            self.data = None
-            return
-        try:
-            self.data = datetime.strptime(" ".join(parts), "%d %m %Y").date()
-        except ValueError:
-            self.data = None
-            raise ValueError(f"{self.what} must be a real date, like 27 3 2027") from None
-
-    def pre_validate(self, form: BaseForm) -> None:
-        if self.data is None and not self.errors:
-            raise StopValidation(f"Enter {self.what.lower()}")
+from app.console.form_fields import YES_NO, Choice, DayMonthYear, as_answer, as_bool, stripped
 
 
 def _text(label: str, longest: int, what: str) -> StringField:

@@ -1,12 +1,13 @@
-"""Fields the console's casework forms share: radios that must be answered, yes or no, trimmed text."""
+"""Fields the console's forms share: radios that must be answered, yes or no, trimmed text, a date in three boxes."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
-from govuk_frontend_wtf.wtforms_widgets import GovRadioInput
-from wtforms import Field, RadioField
+from govuk_frontend_wtf.wtforms_widgets import GovDateInput, GovRadioInput
+from wtforms import DateField, Field, RadioField
 from wtforms.form import BaseForm
 from wtforms.validators import StopValidation
 
@@ -62,3 +63,26 @@ class Choice(RadioField):
             raise StopValidation()
         if self.data not in self.values:
             raise StopValidation(self.message)
+
+
+class DayMonthYear(DateField):
+    """GOV.UK's date input (day, month, year boxes), saying in words what is missing or wrong."""
+
+    def __init__(self, label: str, what: str, **options: Any) -> None:
+        super().__init__(label, format="%d %m %Y", widget=GovDateInput(), **options)
+        self.what = what
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        parts = [str(part).strip() for part in valuelist]
+        if not any(parts):
+            self.data = None
+            return
+        try:
+            self.data = datetime.strptime(" ".join(parts), "%d %m %Y").date()
+        except ValueError:
+            self.data = None
+            raise ValueError(f"{self.what} must be a real date, like 27 3 2027") from None
+
+    def pre_validate(self, form: BaseForm) -> None:
+        if self.data is None and not self.errors:
+            raise StopValidation(f"Enter {self.what.lower()}")

@@ -6,30 +6,16 @@ from datetime import date
 from typing import Any
 
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovDateInput, GovSelect, GovSubmitInput, GovTextArea
-from wtforms import DateField, Field, SelectField, SubmitField, TextAreaField
+from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovSubmitInput, GovTextArea
+from wtforms import Field, SelectField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # newer than types-WTForms 3.2
 from wtforms.validators import Length, ValidationError
 
 from app.casework.reassignment import OfficerChoice
-from app.console.form_fields import stripped
+from app.console.form_fields import DayMonthYear, stripped
 
 LONGEST_NOTES = 4000
 KEEP_OFFICER = ""
-
-
-class DayMonthYear(DateField):
-    """GOV.UK's three boxes (day, month, year), and one plain message for anything that is not a date."""
-
-    def __init__(self, label: str, **options: Any) -> None:
-        super().__init__(label, format="%d %m %Y", widget=GovDateInput(), **options)
-
-    def process_formdata(self, valuelist: list[Any]) -> None:
-        self.raw_data = [*valuelist, "", "", ""][:3]  # three boxes to show again, whatever the form sent
-        try:
-            super().process_formdata(self.raw_data)
-        except ValueError as error:
-            raise ValueError(f"Enter the {self.label.text.lower()} as a day, month and year") from error
 
 
 class ReviewForm(FlaskForm):
@@ -49,7 +35,7 @@ class ReviewForm(FlaskForm):
         description="Actions for the officer, and by when",
         validators=[Length(max=LONGEST_NOTES, message=f"Decisions must be {LONGEST_NOTES} characters or fewer")],
     )
-    next_review = DayMonthYear("Next review date")
+    next_review = DayMonthYear("Next review date", "The next review date")
     officer = SelectField("Officer", widget=GovSelect(), validate_choice=False)
     submit = SubmitField("Record the review", widget=GovSubmitInput())
 

@@ -12,6 +12,7 @@ from wtforms.validators import Length, ValidationError
 
 from app.casework.reassignment import OfficerChoice
 from app.casework.tasks import RISK_ASSESSMENT_CALLBACK, outcomes_for
+from app.console.form_fields import stripped
 
 SPOKE = "spoke_to_resident"
 # Every outcome the API understands, in the order an officer reads them, in words.
@@ -28,10 +29,6 @@ RISK_LEVELS = {"standard": "Standard", "medium": "Medium", "high": "High"}
 LONGEST_NOTE = 2000
 
 
-def _stripped(words: Any) -> Any:
-    return words.strip() if isinstance(words, str) else words
-
-
 class CompleteTaskForm(FlaskForm):  # type: ignore[misc]
     """The outcome; after speaking to the resident on a risk-assessment callback, the risk level and why."""
 
@@ -46,14 +43,14 @@ class CompleteTaskForm(FlaskForm):  # type: ignore[misc]
     reasons = TextAreaField(
         "Why this risk level",
         widget=GovTextArea(),
-        filters=[_stripped],
+        filters=[stripped],
         description="What the resident told you that makes the risk standard, medium or high",
         validators=[Length(max=LONGEST_NOTE, message=f"Reasons must be {LONGEST_NOTE} characters or fewer")],
     )
     note = TextAreaField(
         "Notes (optional)",
         widget=GovTextArea(),
-        filters=[_stripped],
+        filters=[stripped],
         validators=[Length(max=LONGEST_NOTE, message=f"Notes must be {LONGEST_NOTE} characters or fewer")],
     )
     submit = SubmitField("Complete task", widget=GovSubmitInput())

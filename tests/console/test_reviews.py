@@ -99,7 +99,11 @@ def test_recording_a_review_takes_it_off_the_queue_and_is_audited(browser, signe
         ({"next_review": ["25", "12", "2026"], "notes": "x"}, "25 December 2026 is a bank holiday"),
         ({"next_review": ["30", "11", "2026"], "notes": "x"}, "must be in the future"),
         ({"next_review": ["31", "12", "2026"], "notes": "x"}, "must be within 28 days"),
-        ({"next_review": ["31", "2", "2027"], "notes": "x"}, "Enter the next review date as a day, month and year"),
+        (
+            {"next_review": ["31", "2", "2027"], "notes": "x"},
+            "The next review date must be a real date, like 27 3 2027",
+        ),
+        ({"next_review": ["", "", ""], "notes": "x"}, "Enter the next review date"),
         ({"next_review": ["15", "12", "2026"]}, "Enter what you found or what you decided"),
         ({"next_review": ["15", "12", "2026"], "notes": "x", "officer": "999999"}, "Choose an officer from the list"),
     ],

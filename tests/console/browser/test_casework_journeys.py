@@ -187,7 +187,7 @@ def test_a_manager_works_the_review_queue_and_records_a_review(page: Page, signe
     page.get_by_label("Day").fill("31")
     page.get_by_label("Month").fill("2")
     page.get_by_role("button", name="Record the review").click()
-    expect(page.get_by_role("alert")).to_contain_text("Enter the next review date as a day, month and year")
+    expect(page.get_by_role("alert")).to_contain_text("The next review date must be a real date, like 27 3 2027")
     look(page, "review-refused")
     next_review = review_day_after(now())  # the date the form suggested
     page.get_by_label("Day").fill(str(next_review.day))
