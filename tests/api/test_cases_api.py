@@ -27,7 +27,8 @@ def test_case_json_has_the_fields_the_council_relies_on(client, phone, token, at
     with at("2026-11-27 18:30"):
         report_everything(phone)
     case = the_case()
-    reply = get(client, f"/api/v1/cases/{case.reference}", token)
+    with at("2026-11-28 09:00"):
+        reply = get(client, f"/api/v1/cases/{case.reference}", token)
     assert reply.status_code == 200
     body = reply.get_json()
     assert body["reference"] == case.reference and body["status"] == "open" and body["channel"] == "phone"

@@ -105,7 +105,8 @@ def test_the_website_reads_back_only_the_reference_status_and_deadline(client, t
 def test_the_case_reads_back_through_the_read_api_as_a_web_report(client, token, manager_token, at):
     with at("2026-11-27 18:30"):
         location = post(client, full_report(), token).headers["Location"]
-    case = client.get(location, headers={"Authorization": f"Bearer {manager_token}"}).get_json()
+    with at("2026-11-28 09:00"):
+        case = client.get(location, headers={"Authorization": f"Bearer {manager_token}"}).get_json()
     assert case["channel"] == "web" and case["kind"] == "hate_crime" and case["status"] == "open"
     assert case["caller_phone"] == MOBILE and case["callback_phone"] == OTHER_MOBILE
     assert case["strands"] == ["religion", "disability"] and case["risk_level"] == "medium"
