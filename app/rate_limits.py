@@ -1,8 +1,9 @@
 """One way to build a Flask-Limiter for this app: counts in the project's Redis (memory when TESTING).
 
 When Redis cannot be reached the limits fall back to this process's memory, and any other error in
-counting lets the request through: a broken counter must not turn the app into 500s. The API and the
-console's sign-in each build their own limiter (their own key prefix) and limit only their own views.
+counting lets the request through: a broken counter must not turn the app into 500s. The API, the
+console's sign-in and the survey share the app's one limiter (`app_limiter`), each with limits on its own
+views under scopes of its own: one limiter is one check before each request, not one per part of the app.
 """
 
 from __future__ import annotations
@@ -27,8 +28,14 @@ def storage_uri(config: Any) -> str:
     return "redis+unix://" + url.removeprefix("unix://") if url.startswith("unix://") else url
 
 
-def make_limiter(app: Flask, key_prefix: str) -> Limiter:
-    """A limiter with no limits of its own yet: the caller applies its limits to its own blueprints."""
+def app_limiter(app: Flask) -> Limiter:
+    """The app's one limiter, built on first use; each part of the app applies its limits to its own views."""
+    if "limiter" not in app.extensions:
+        app.extensions["limiter"] = _make_limiter(app)
+    return app.extensions["limiter"]  # type: ignore[no-any-return]
+
+
+def _make_limiter(app: Flask) -> Limiter:
     uri = storage_uri(app.config)
     return Limiter(
         client_address,
@@ -36,7 +43,7 @@ def make_limiter(app: Flask, key_prefix: str) -> Limiter:
         storage_uri=uri,
         # Seconds, so a Redis that hangs costs a request one second before the in-memory fallback.
         storage_options={"socket_connect_timeout": 1, "socket_timeout": 1} if uri.startswith("redis") else {},
-        key_prefix=key_prefix,
+        key_prefix="hate-crime-line",
         strategy="moving-window",  # the last minute, whatever the clock says: no double allowance at :00
         headers_enabled=True,
         swallow_errors=True,

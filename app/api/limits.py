@@ -12,7 +12,7 @@ from flask import Blueprint, Flask, Response
 from flask_limiter import Limiter
 
 from app.api.auth import authenticated_staff, bearer_token
-from app.rate_limits import make_limiter, storage_uri
+from app.rate_limits import app_limiter, storage_uri
 
 __all__ = ["init_app", "storage_uri"]
 
@@ -35,20 +35,22 @@ def refused_token(response: Response) -> bool:
 
 
 def init_app(app: Flask, blueprints: Iterable[Blueprint]) -> Limiter:
-    """One limiter per app; the limits are settings (see the README's Settings)."""
-    limiter = make_limiter(app, "api-limits")
-    per_address = limiter.shared_limit(app.config["API_LIMIT_PER_ADDRESS"], scope="address")
+    """The API's limits on the app's limiter; the limits are settings (see the README's Settings)."""
+    limiter = app_limiter(app)
+    per_address = limiter.shared_limit(app.config["API_LIMIT_PER_ADDRESS"], scope="api-address")
     per_token = limiter.shared_limit(
-        app.config["API_LIMIT_PER_TOKEN"], scope="token", key_func=token_key, exempt_when=no_token
+        app.config["API_LIMIT_PER_TOKEN"], scope="api-token", key_func=token_key, exempt_when=no_token
     )
     # Counted only when the token is refused; once over, guesses from that address wait. A valid token is
     # never held back by someone else's guessing: behind a proxy that hides addresses (TRUSTED_PROXY_COUNT
     # unset) every caller shares one address, and the website's reports must still get through.
     failed_tokens = limiter.shared_limit(
-        app.config["API_FAILED_TOKEN_LIMIT"], scope="failed-token", deduct_when=refused_token, exempt_when=valid_token
+        app.config["API_FAILED_TOKEN_LIMIT"],
+        scope="api-failed-token",
+        deduct_when=refused_token,
+        exempt_when=valid_token,
     )
     for blueprint in blueprints:
         for limit in (per_address, per_token, failed_tokens):
             limit(blueprint)
-    app.extensions["api_limiter"] = limiter
     return limiter

@@ -14,7 +14,7 @@ from flask import Blueprint, Flask, Response, make_response, render_template, re
 from flask_limiter import RequestLimit
 
 from app.console.forms import SignInForm
-from app.rate_limits import make_limiter
+from app.rate_limits import app_limiter
 
 _REFUSED = "hate_crime_line.sign_in_refused"
 SIGN_IN_ENDPOINT = "console_public.sign_in"
@@ -51,7 +51,7 @@ def locked_out(limit: RequestLimit) -> Response:
 
 
 def init_app(app: Flask, blueprint: Blueprint) -> None:
-    limiter = make_limiter(app, "console-sign-in")
+    limiter = app_limiter(app)
     per_account = limiter.shared_limit(
         app.config["SIGN_IN_LIMIT_PER_ACCOUNT"],
         scope="sign-in-account",
@@ -71,4 +71,3 @@ def init_app(app: Flask, blueprint: Blueprint) -> None:
     )
     per_account(blueprint)
     per_address(blueprint)
-    app.extensions["sign_in_limiter"] = limiter

@@ -12,10 +12,8 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     """After the console's: the pages use its GOV.UK templates and static assets."""
-    from app.rate_limits import make_limiter
+    from app.rate_limits import app_limiter
     from app.survey.pages import bp, too_many_requests
 
     app.register_blueprint(bp)
-    limiter = make_limiter(app, "survey")
-    limiter.limit(app.config["SURVEY_LIMIT_PER_ADDRESS"], on_breach=too_many_requests)(bp)
-    app.extensions["survey_limiter"] = limiter
+    app_limiter(app).limit(app.config["SURVEY_LIMIT_PER_ADDRESS"], on_breach=too_many_requests)(bp)

@@ -91,6 +91,17 @@ def test_the_sixth_refused_sign_in_to_one_account_locks_it_even_with_the_right_p
     assert sign_in(browser, colleague.email).status_code == 302, "another account is not locked"
 
 
+def test_an_address_locked_out_of_the_api_for_guessing_tokens_can_still_sign_in(browser, account):
+    """The API, the sign-in form and the survey share one limiter; each part's limits stay its own."""
+    address = {"REMOTE_ADDR": "192.0.2.1"}  # the address sign_in() uses
+    guesses = [
+        browser.get("/api/v1/cases/HC-123456", headers={"Authorization": f"Bearer guess-{n}"}, environ_base=address)
+        for n in range(11)
+    ]
+    assert [guess.status_code for guess in guesses] == [401] * 10 + [429]
+    assert sign_in(browser, account("officer").email).status_code == 302
+
+
 def test_guessing_across_many_accounts_from_one_address_is_stopped_too(make_app, account):
     """SIGN_IN_LIMIT_PER_ADDRESS (20 per 15 minutes by default) set to 3 here, to keep the test quick."""
     strict = make_app(SIGN_IN_LIMIT_PER_ADDRESS="3 per 15 minutes")

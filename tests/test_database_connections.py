@@ -1,0 +1,60 @@
+"""Pooled PostgreSQL connections: a dead one left idle is replaced unseen; one in steady use is not pinged."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import Engine, create_engine
+from sqlalchemy.exc import DBAPIError
+
+from app.extensions import ping_after_idle
+
+
+@pytest.fixture
+def postgres_url(database_url: str) -> str:
+    if not database_url.startswith("postgresql"):
+        pytest.skip("needs PostgreSQL (DATABASE_URL)")
+    return database_url
+
+
+def pooled_engine(url: str, idle_seconds: float) -> Engine:
+    engine = create_engine(url, pool_size=1, max_overflow=0, hide_parameters=True)
+    ping_after_idle(engine, idle_seconds)
+    return engine
+
+
+def backend_pid(engine: Engine) -> int:
+    with engine.connect() as connection:
+        return int(connection.exec_driver_sql("SELECT pg_backend_pid()").scalar_one())
+
+
+def kill_backend(url: str, pid: int) -> None:
+    """What a database restart or an idle-session timeout does to a pooled connection."""
+    admin = create_engine(url)
+    try:
+        with admin.begin() as connection:
+            connection.exec_driver_sql(f"SELECT pg_terminate_backend({pid})")
+    finally:
+        admin.dispose()
+
+
+def test_a_connection_that_died_while_idle_is_replaced_before_a_request_uses_it(postgres_url):
+    engine = pooled_engine(postgres_url, idle_seconds=0)
+    try:
+        first = backend_pid(engine)
+        kill_backend(postgres_url, first)
+        assert backend_pid(engine) != first  # no error reached the caller
+    finally:
+        engine.dispose()
+
+
+def test_a_connection_in_steady_use_is_not_pinged_so_a_sudden_death_fails_once_then_the_pool_renews(postgres_url):
+    engine = pooled_engine(postgres_url, idle_seconds=3600)
+    try:
+        first = backend_pid(engine)
+        kill_backend(postgres_url, first)
+        with pytest.raises(DBAPIError) as failed:
+            backend_pid(engine)
+        assert failed.value.connection_invalidated
+        assert backend_pid(engine) != first
+    finally:
+        engine.dispose()
