@@ -8,10 +8,15 @@ views under scopes of its own: one limiter is one check before each request, not
 
 from __future__ import annotations
 
+import logging
+import time
 from typing import Any
 
-from flask import Flask, request
+from flask import Flask, Response, request
 from flask_limiter import Limiter
+from redis.exceptions import RedisError
+
+log = logging.getLogger(__name__)
 
 
 def client_address() -> str:
@@ -31,8 +36,27 @@ def storage_uri(config: Any) -> str:
 def app_limiter(app: Flask) -> Limiter:
     """The app's one limiter, built on first use; each part of the app applies its limits to its own views."""
     if "limiter" not in app.extensions:
-        app.extensions["limiter"] = _make_limiter(app)
+        limiter = _make_limiter(app)
+        app.after_request(_retry_after(limiter))
+        app.extensions["limiter"] = limiter
     return app.extensions["limiter"]  # type: ignore[no-any-return]
+
+
+def _retry_after(limiter: Limiter) -> Any:
+    """`Retry-After` (seconds) on a refusal only: Flask-Limiter's own headers cost every request a Redis read."""
+
+    def add_retry_after(response: Response) -> Response:
+        breached = limiter.current_limit if response.status_code == 429 else None
+        if breached is not None:
+            try:
+                wait = breached.reset_at - time.time()
+            except RedisError:  # the counts' store failed: the limit's whole window is a safe answer
+                log.warning("rate limit: could not read when the window resets")
+                wait = breached.limit.get_expiry()
+            response.headers["Retry-After"] = str(max(1, int(wait)))
+        return response
+
+    return add_retry_after
 
 
 def _make_limiter(app: Flask) -> Limiter:
@@ -45,7 +69,7 @@ def _make_limiter(app: Flask) -> Limiter:
         storage_options={"socket_connect_timeout": 1, "socket_timeout": 1} if uri.startswith("redis") else {},
         key_prefix="hate-crime-line",
         strategy="moving-window",  # the last minute, whatever the clock says: no double allowance at :00
-        headers_enabled=True,
+        headers_enabled=False,  # Retry-After is added on a refusal (above)
         swallow_errors=True,
         in_memory_fallback_enabled=True,
     )

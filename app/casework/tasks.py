@@ -171,17 +171,29 @@ def open_task_counts(session: Session) -> dict[int, int]:
 
 
 def _choose(session: Session, case: Case) -> int | None:
-    officers = session.scalars(select(StaffMember).where(StaffMember.role == "officer", StaffMember.active)).all()
-    loads = open_task_counts(session)
+    """The assignment rule over every active officer; one query (each case's report asks it)."""
+    loads = (
+        select(Task.assignee_id, func.count().label("open_tasks"))
+        .where(Task.status == "open", Task.assignee_id.is_not(None))
+        .group_by(Task.assignee_id)
+        .subquery()
+    )
+    officers = session.execute(
+        select(
+            StaffMember.id,
+            StaffMember.patch,
+            StaffMember.working_days,
+            StaffMember.works_from,
+            StaffMember.works_until,
+            func.coalesce(loads.c.open_tasks, 0),
+        )
+        .outerjoin(loads, loads.c.assignee_id == StaffMember.id)
+        .where(StaffMember.role == "officer", StaffMember.active)
+    ).all()
     instant = now()
     candidates = [
-        Candidate(
-            o.id,
-            frozenset(o.patch),
-            is_on_duty(o.working_days, o.works_from, o.works_until, instant),
-            loads.get(o.id, 0),
-        )
-        for o in officers
+        Candidate(officer_id, frozenset(patch), is_on_duty(days, works_from, works_until, instant), int(open_tasks))
+        for officer_id, patch, days, works_from, works_until, open_tasks in officers
     ]
     return choose_officer(case.postcode_district, candidates)
 

@@ -12,9 +12,9 @@ import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, time
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import func, select
+from sqlalchemy import Table, func, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -206,10 +206,12 @@ def _record_new_call(session: Session, call_sid: str, from_number: str | None) -
     dialect = session.get_bind().dialect.name
     insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
     started = now()
+    # A Core insert: the ORM's bulk-insert layer around it was a third of this webhook's time.
+    calls = cast(Table, PhoneCall.__table__)
     session.execute(
-        insert(PhoneCall)
+        insert(calls)
         .values(call_sid=call_sid, from_phone=sender_number(from_number), started_at=started, last_step_at=started)
-        .on_conflict_do_nothing(index_elements=[PhoneCall.call_sid])
+        .on_conflict_do_nothing(index_elements=[calls.c.call_sid])
     )
 
 

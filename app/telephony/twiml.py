@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Response, url_for
+from flask import Response, current_app, url_for
 from twilio.twiml.voice_response import Gather, VoiceResponse
 
 from app.calendar import spoken_day_and_time
@@ -106,12 +106,29 @@ def connect(response: VoiceResponse, flows: Flows, number: str) -> None:
 def render(flows: Flows, outcome: Outcome) -> Response:
     response = VoiceResponse()
     if isinstance(outcome, Ask):
+        if not outcome.step.reads_back:
+            return Response(_same_every_time(flows, outcome), mimetype="text/xml")
         _ask(response, flows, outcome)
     elif isinstance(outcome, Finished):
         _finish(response, flows, outcome)
     elif isinstance(outcome, Connect):
         connect(response, flows, outcome.number)
     return xml(response)
+
+
+def _same_every_time(flows: Flows, ask: Ask) -> str:
+    """A question that reads nothing back is the same TwiML for every caller: built once per app and kept.
+
+    Most webhooks answer with one (the greeting, each next question), and building it is a tenth of
+    their time. Kept per app (its PUBLIC_BASE_URL is in the URLs) and per loaded set of flows.
+    """
+    built: dict[tuple[int, str, int, str, str], tuple[Flows, str]] = current_app.extensions.setdefault("asked", {})
+    key = (id(flows), ask.step.address, ask.attempt, ask.retry_message, ask.before)
+    if key not in built or built[key][0] is not flows:
+        response = VoiceResponse()
+        _ask(response, flows, ask)
+        built[key] = (flows, str(response))
+    return built[key][1]
 
 
 def apology(flows: Flows, contact_centre_open: bool) -> Response:
