@@ -15,12 +15,12 @@ from datetime import datetime, time
 from functools import lru_cache
 from typing import Any, cast
 
-from sqlalchemy import Table, func, select
+from sqlalchemy import Table, func, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.sql.dml import Insert
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.dml import Insert
 
 from app.calendar import LONDON, is_within_hours, london_date
 from app.casework import service
@@ -28,13 +28,15 @@ from app.casework.contact import may_text_now
 from app.casework.models import Case, PhoneCall
 from app.casework.report import Report
 from app.clock import now
-from app.intake.engine import MAX_ATTEMPTS, Ask, Collect, Given, Next, move_on, take_turn
+from app.intake.engine import MAX_ATTEMPTS, Ask, Collect, Given, move_on, take_turn
 from app.phones import sender_number
 from ivr_flows import Flows, Step
 
 log = logging.getLogger(__name__)
 
 REPORT_FLOWS = {"report": "hate_crime", "graffiti": "graffiti"}
+# The calls table itself, for the two statements every webhook makes (Core: no ORM unit of work).
+CALLS = cast(Table, PhoneCall.__table__)
 
 
 @dataclass(frozen=True)
@@ -85,31 +87,29 @@ def answer(
     given: Given,
 ) -> Outcome:
     """Record the caller's answer to `step` and decide what comes next (the engine decides; this keeps it)."""
-    call = _call(session, call_sid, from_number)
-    call.last_step_at = now()
-    turn = take_turn(flows, step, attempt, call.answers, given)
+    progress = _progress(session, call_sid, from_number)
+    turn = take_turn(flows, step, attempt, progress.answers, given)
     if turn.understood and step.type == "record" and given.recording:
         service.record_recording(session, call_sid, step.purpose or step.id, _recording_details(given.recording))
-    call.answers = turn.answers  # a new dict, so the JSON column is saved
     if not turn.understood and attempt >= MAX_ATTEMPTS:
         log.info("call %s: no answer to %s after %s attempts", call_sid, step.address, attempt)
-    return _follow(session, flows, centre, call, turn.next)
+    following = turn.next
+    if isinstance(following, Collect):  # phone answers are never joined: straight on
+        following = move_on(flows, following.step, turn.answers)
+    if isinstance(following, Ask):
+        # From a report's first question on, a hang-up leaves an incomplete report.
+        flow = following.step.flow if following.step.flow in REPORT_FLOWS else progress.flow
+        _keep_progress(session, progress.id, turn.answers, flow)
+        session.commit()
+        return following
+    call = session.get(PhoneCall, progress.id, populate_existing=True)
+    assert call is not None
+    call.answers, call.last_step_at = turn.answers, now()
+    return _perform(session, flows, centre, call, following.action)
 
 
 def _recording_details(recording: Mapping[str, Any]) -> dict[str, Any]:
     return {key: recording.get(key) for key in ("recording_sid", "url", "duration_seconds")}
-
-
-def _follow(session: Session, flows: Flows, centre: ContactCentre, call: PhoneCall, following: Next) -> Outcome:
-    """Ask the next question, or do what the flow hands over to."""
-    if isinstance(following, Collect):  # phone answers are never joined: straight on
-        following = move_on(flows, following.step, call.answers)
-    if isinstance(following, Ask):
-        if following.step.flow in REPORT_FLOWS:
-            call.flow = following.step.flow  # from here on, a hang-up leaves an incomplete report
-        session.commit()
-        return following
-    return _perform(session, flows, centre, call, following.action)
 
 
 def _perform(session: Session, flows: Flows, centre: ContactCentre, call: PhoneCall, action: str) -> Outcome:
@@ -206,16 +206,41 @@ def _case_update(session: Session, call: PhoneCall) -> Outcome:
 def _record_new_call(session: Session, call_sid: str, from_number: str | None) -> None:
     """One round trip for the commonest webhook: insert the call, or nothing when Twilio retries it."""
     started = now()
-    values = {"call_sid": call_sid, "from_phone": sender_number(from_number), "started_at": started}
-    session.execute(_new_call_insert(session.get_bind().dialect.name), {**values, "last_step_at": started})
+    values = {
+        "call_sid": call_sid,
+        "from_phone": sender_number(from_number),
+        "started_at": started,
+        "last_step_at": started,
+    }
+    session.execute(_new_call_insert(session.get_bind().dialect.name), values)
 
 
 @lru_cache(maxsize=2)
 def _new_call_insert(dialect: str) -> Insert:
     """Built once per dialect: a Core insert (the ORM's insert layer was a third of this webhook's time)."""
-    calls = cast(Table, PhoneCall.__table__)
     insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
-    return insert(calls).on_conflict_do_nothing(index_elements=[calls.c.call_sid])
+    return insert(CALLS).on_conflict_do_nothing(index_elements=[CALLS.c.call_sid])
+
+
+@dataclass(frozen=True)
+class _Progress:
+    id: int
+    answers: dict[str, Any]
+    flow: str | None
+
+
+def _progress(session: Session, call_sid: str, from_number: str | None) -> _Progress:
+    """Where the call is (plain columns, not the ORM row: each answered question reads and writes it)."""
+    row = session.execute(select(CALLS.c.id, CALLS.c.answers, CALLS.c.flow).where(CALLS.c.call_sid == call_sid)).first()
+    if row is None:  # the call's first webhook never reached us: start its row now
+        call = _call(session, call_sid, from_number)
+        return _Progress(call.id, dict(call.answers or {}), call.flow)
+    return _Progress(row.id, dict(row.answers or {}), row.flow)
+
+
+def _keep_progress(session: Session, call_id: int, answers: dict[str, Any], flow: str | None) -> None:
+    """The answers so far, and the flow, saved with one UPDATE."""
+    session.execute(update(CALLS).where(CALLS.c.id == call_id).values(answers=answers, flow=flow, last_step_at=now()))
 
 
 def _call(session: Session, call_sid: str, from_number: str | None) -> PhoneCall:
