@@ -8,9 +8,9 @@ from __future__ import annotations
 from typing import Any
 
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput, GovTextArea, GovTextInput
-from wtforms import Field, HiddenField, StringField, SubmitField, TextAreaField
-from wtforms.validators import Length, ValidationError
+from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput
+from wtforms import Field, HiddenField, SubmitField
+from wtforms.validators import ValidationError
 
 from app.casework.models import Case
 from app.casework.notes import AGENCIES, DETAILS_MAX, NOTE_MAX
@@ -24,7 +24,7 @@ from app.casework.preferences import (
     NameAndAddress,
     problems,
 )
-from app.console.form_fields import YES_NO, Choice, as_answer, as_bool, stripped
+from app.console.form_fields import YES_NO, Choice, as_answer, as_bool, text
 from app.messaging.templates import STAFF_TEXTS
 
 KINDS = [
@@ -34,12 +34,7 @@ KINDS = [
 
 
 class NoteForm(FlaskForm):
-    note = TextAreaField(
-        "Note",
-        widget=GovTextArea(),
-        filters=[stripped],
-        validators=[Length(max=NOTE_MAX, message=f"The note must be {NOTE_MAX} characters or fewer")],
-    )
+    note = text("Note", NOTE_MAX, "The note", area=True)
     add_note = SubmitField("Add note", widget=GovSubmitInput())
 
     def validate_note(self, field: Field) -> None:
@@ -57,58 +52,37 @@ class SignpostingForm(FlaskForm):
         required=False,
         description="A referral needs their consent. Signposting does not.",
     )
-    details = StringField(
-        "Details (optional)",
-        widget=GovTextInput(),
-        description="For example, the number you gave them or the agency's reference",
-        filters=[stripped],
-        validators=[Length(max=DETAILS_MAX, message=f"Details must be {DETAILS_MAX} characters or fewer")],
+    details = text(
+        "Details (optional)", DETAILS_MAX, "Details", "For example, the number you gave them or the agency's reference"
     )
     log_signposting = SubmitField("Log signposting or referral", widget=GovSubmitInput())
 
 
 class ContactPreferencesForm(FlaskForm):
     contact_method = Choice("How do they want us to contact them?", list(METHODS.items()), "Select a contact method")
-    safe_times = StringField(
+    safe_times = text(
         "When is it safe to contact them? (optional)",
-        widget=GovTextInput(),
-        description="For example, weekdays after 6pm, never on Saturdays",
-        filters=[stripped],
-        validators=[Length(max=SAFE_TIMES_MAX, message=f"Safe times must be {SAFE_TIMES_MAX} characters or fewer")],
+        SAFE_TIMES_MAX,
+        "Safe times",
+        "For example, weekdays after 6pm, never on Saturdays",
     )
     safe_to_text = Choice("Is it safe to text them?", YES_NO, "Select whether it is safe to text them")
     needs_adjustment = Choice(
         "Do they need an interpreter or other adjustment?", YES_NO, "Select whether they need an adjustment"
     )
-    adjustments = StringField(
+    adjustments = text(
         "What do they need? (optional)",
-        widget=GovTextInput(),
-        description="For example, an Urdu interpreter, or British Sign Language",
-        filters=[stripped],
-        validators=[
-            Length(
-                max=ADJUSTMENTS_MAX,
-                message=f"The interpreter or adjustment must be {ADJUSTMENTS_MAX} characters or fewer",
-            )
-        ],
+        ADJUSTMENTS_MAX,
+        "The interpreter or adjustment",
+        "For example, an Urdu interpreter, or British Sign Language",
     )
-    resident_name = StringField(
-        "Resident's name (optional)",
-        widget=GovTextInput(),
-        description="As it goes on a letter to them",
-        filters=[stripped],
-        validators=[Length(max=RESIDENT_NAME_MAX, message=f"The name must be {RESIDENT_NAME_MAX} characters or fewer")],
-    )
-    postal_address = TextAreaField(
+    resident_name = text("Resident's name (optional)", RESIDENT_NAME_MAX, "The name", "As it goes on a letter to them")
+    postal_address = text(
         "Postal address (optional)",
-        widget=GovTextArea(),
-        description="For letters: each part on its own line, with the postcode",
-        filters=[stripped],
-        validators=[
-            Length(
-                max=POSTAL_ADDRESS_MAX, message=f"The postal address must be {POSTAL_ADDRESS_MAX} characters or fewer"
-            )
-        ],
+        POSTAL_ADDRESS_MAX,
+        "The postal address",
+        "For letters: each part on its own line, with the postcode",
+        area=True,
     )
     save_preferences = SubmitField("Save contact preferences", widget=GovSubmitInput())
 

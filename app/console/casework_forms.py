@@ -9,40 +9,21 @@ from datetime import date
 from typing import Any
 
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovSubmitInput, GovTextArea, GovTextInput
-from wtforms import SelectField, StringField, SubmitField, TextAreaField
+from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovSubmitInput
+from wtforms import SelectField, SubmitField
 from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # new in WTForms 3.3: no stub yet
-from wtforms.form import BaseForm
 from wtforms.validators import StopValidation
 
 from app.casework.action_plans import WHAT_MAX, WHO_MAX, PlanItemDraft
 from app.casework.interventions import CATEGORIES, NOTE_MAX, OTHER_MAX, STATUSES, InterventionDraft, kind_label
 from app.casework.models import Witness
 from app.casework.witnesses import CONTACT_MAX, NAME_MAX, RELATIONSHIP_MAX, WitnessDetails
-from app.console.form_fields import YES_NO, Choice, DayMonthYear, as_answer, as_bool, stripped
-
-
-def _text(label: str, longest: int, what: str) -> StringField:
-    message = f"{what} must be {longest} characters or fewer"
-    return StringField(label, widget=GovTextInput(), filters=[stripped], validators=[_at_most(longest, message)])
-
-
-def _at_most(longest: int, message: str) -> Any:
-    def check(_form: BaseForm, field: Any) -> None:
-        if len(field.data or "") > longest:
-            raise StopValidation(message)
-
-    return check
+from app.console.form_fields import YES_NO, Choice, DayMonthYear, as_answer, as_bool, text
 
 
 class PlanItemForm(FlaskForm):
-    what = TextAreaField(
-        "What will be done",
-        widget=GovTextArea(),
-        filters=[stripped],
-        validators=[_at_most(WHAT_MAX, f"What will be done must be {WHAT_MAX} characters or fewer")],
-    )
-    who = _text("Who will do it", WHO_MAX, "Who will do it")
+    what = text("What will be done", WHAT_MAX, "What will be done", area=True)
+    who = text("Who will do it", WHO_MAX, "Who will do it")
     due_on = DayMonthYear("Due by", "The date it is due by")
     agreed = Choice("Has the resident agreed the plan with this item?", YES_NO, "Select whether the resident agreed")
     add_item = SubmitField("Add to the plan", widget=GovSubmitInput())
@@ -66,20 +47,13 @@ class DueDateForm(FlaskForm):
 
 
 class WitnessForm(FlaskForm):
-    name = _text("Name", NAME_MAX, "The name")
-    contact = StringField(
-        "How to contact them (optional)",
-        widget=GovTextInput(),
-        description="A phone number, email or address",
-        filters=[stripped],
-        validators=[_at_most(CONTACT_MAX, f"Contact details must be {CONTACT_MAX} characters or fewer")],
-    )
-    relationship_to_resident = StringField(
+    name = text("Name", NAME_MAX, "The name")
+    contact = text("How to contact them (optional)", CONTACT_MAX, "Contact details", "A phone number, email or address")
+    relationship_to_resident = text(
         "Relationship to the resident (optional)",
-        widget=GovTextInput(),
-        description="For example, neighbour, friend, shop owner",
-        filters=[stripped],
-        validators=[_at_most(RELATIONSHIP_MAX, f"The relationship must be {RELATIONSHIP_MAX} characters or fewer")],
+        RELATIONSHIP_MAX,
+        "The relationship",
+        "For example, neighbour, friend, shop owner",
     )
     statement_taken = Choice("Has a statement been taken?", YES_NO, "Select whether a statement has been taken")
     consent_to_contact = Choice(
@@ -119,7 +93,7 @@ KIND_CHOICES = [SelectChoice("", "Choose one")] + [
 
 class InterventionForm(FlaskForm):
     kind = SelectField("What was considered or used", choices=KIND_CHOICES, widget=GovSelect(), validate_choice=False)
-    other = _text("If another legal power, which one", OTHER_MAX, "The other legal power")
+    other = text("If another legal power, which one", OTHER_MAX, "The other legal power")
     status = Choice(
         "Was it considered or used?",
         [(name, label) for name, label in STATUSES.items() if name in ("considered", "used")],
@@ -128,12 +102,7 @@ class InterventionForm(FlaskForm):
         description="Leave this for a multi-agency meeting (attended) or an ASB Case Review (requested)",
     )
     on = DayMonthYear("Date", "The date")
-    note = TextAreaField(
-        "Note (optional)",
-        widget=GovTextArea(),
-        filters=[stripped],
-        validators=[_at_most(NOTE_MAX, f"The note must be {NOTE_MAX} characters or fewer")],
-    )
+    note = text("Note (optional)", NOTE_MAX, "The note", area=True)
     record_intervention = SubmitField("Record it", widget=GovSubmitInput())
 
     def draft(self) -> InterventionDraft:

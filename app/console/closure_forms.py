@@ -14,7 +14,7 @@ from app.calendar import LONDON, london_date
 from app.casework.contact_log import DIRECTIONS, METHODS, NOTE_MAX, OUTCOMES, Contact
 from app.casework.lifecycle import CLOSURE_REASONS, REASON_TEXT_MAX
 from app.clock import now
-from app.console.form_fields import YES_NO, Choice, as_bool, stripped
+from app.console.form_fields import YES_NO, Choice, as_bool, stripped, text
 
 # '14:30' (today), or '27/11/2026 14:30' (also with dashes or dots); London time.
 _WHEN = re.compile(r"(?:(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})\s+)?(\d{1,2})[:.](\d{2})")
@@ -81,12 +81,12 @@ class ClosureForm(FlaskForm):
     reason = Choice(
         "Why is the case closing?", list(CLOSURE_REASONS.items()), "Select why the case is closing", required=False
     )
-    reason_text = TextAreaField(
+    reason_text = text(
         "More about the reason (optional)",
-        widget=GovTextArea(),
-        description="It is printed in the closure letter to the resident",
-        filters=[stripped],
-        validators=[Length(max=REASON_TEXT_MAX, message=f"The reason must be {REASON_TEXT_MAX} characters or fewer")],
+        REASON_TEXT_MAX,
+        "The reason",
+        "It is printed in the closure letter to the resident",
+        area=True,
     )
     propose = SubmitField("Propose closure", widget=GovSubmitInput())
     withdraw = SubmitField("Keep the case open", widget=GovSubmitInput())

@@ -6,10 +6,10 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from govuk_frontend_wtf.wtforms_widgets import GovDateInput, GovRadioInput
-from wtforms import DateField, Field, RadioField
+from govuk_frontend_wtf.wtforms_widgets import GovDateInput, GovRadioInput, GovTextArea, GovTextInput
+from wtforms import DateField, Field, RadioField, StringField, TextAreaField
 from wtforms.form import BaseForm
-from wtforms.validators import StopValidation
+from wtforms.validators import Length, StopValidation
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
 # The phone line's risk questions may go unanswered (None), which the risk rules treat on purpose.
@@ -19,6 +19,14 @@ YES_NO_NOT_ANSWERED = [*YES_NO, ("not_answered", "Not answered")]
 def stripped(words: Any) -> Any:
     """Surrounding spaces off what was typed (nothing typed stays as it is)."""
     return words.strip() if isinstance(words, str) else words
+
+
+def text(label: str, longest: int, what: str, hint: str = "", area: bool = False) -> Field:
+    """Trimmed text (a text area if `area`) of at most `longest` characters: "<what> must be N characters or fewer"."""
+    kind = TextAreaField if area else StringField
+    widget = GovTextArea() if area else GovTextInput()
+    too_long = Length(max=longest, message=f"{what} must be {longest} characters or fewer")
+    return kind(label, widget=widget, description=hint, filters=[stripped], validators=[too_long])
 
 
 def as_bool(answer: str | None) -> bool | None:

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput, GovTextArea, GovTextInput
-from wtforms import Field, StringField, SubmitField, TextAreaField
+from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput, GovTextInput
+from wtforms import Field, StringField, SubmitField
 from wtforms.validators import Length, ValidationError
 
-from app.console.form_fields import YES_NO, YES_NO_NOT_ANSWERED, Choice, as_bool, stripped
+from app.console.form_fields import YES_NO, YES_NO_NOT_ANSWERED, Choice, as_bool, stripped, text
 from app.intake.report_form import DESCRIPTION_MAX, LOCATION_MAX, OCCURRED_MAX
 from app.intake.staff_report import HOW, StaffAnswers, read_postcode
 from app.phones import to_e164
@@ -34,13 +34,6 @@ def _risk(label: str, message: str, hint: str = "") -> Choice:
     return Choice(label, YES_NO_NOT_ANSWERED, message, description=hint)
 
 
-def _text(label: str, longest: int, what: str, hint: str = "", area: bool = False) -> Field:
-    kind = TextAreaField if area else StringField
-    widget = GovTextArea() if area else GovTextInput()
-    too_long = Length(max=longest, message=f"{what} must be {longest} characters or fewer")
-    return kind(label, widget=widget, description=hint, filters=[stripped], validators=[too_long])
-
-
 class TakeReportForm(FlaskForm):
     how = Choice("How did the report reach you?", list(HOW.items()), "Select how the report reached you")
     danger_now = _risk(
@@ -60,15 +53,15 @@ class TakeReportForm(FlaskForm):
         "Do they need an interpreter, or any other help to talk to us?",
         "Select whether they need an interpreter or other help",
     )
-    adjustments = _text(
+    adjustments = text(
         "What do they need? (optional)",
         ADJUSTMENTS_MAX,
         "What they need",
         "For example, an Urdu interpreter, British Sign Language, or large print letters",
     )
     strand = Choice("Was it because of", STRANDS, "Select what they think it was because of")
-    description = _text("What happened", DESCRIPTION_MAX, "What happened", area=True)
-    location = _text(
+    description = text("What happened", DESCRIPTION_MAX, "What happened", area=True)
+    location = text(
         "Where it happened (optional)", LOCATION_MAX, "Where it happened", "A street, a place or a bus route"
     )
     postcode = StringField(
@@ -78,8 +71,8 @@ class TakeReportForm(FlaskForm):
         filters=[stripped],
         validators=[Length(max=POSTCODE_MAX, message=NOT_A_POSTCODE)],
     )
-    occurred = _text("When it happened (optional)", OCCURRED_MAX, "When it happened", "For example, last Friday night")
-    callback_phone = _text(
+    occurred = text("When it happened (optional)", OCCURRED_MAX, "When it happened", "For example, last Friday night")
+    callback_phone = text(
         "Phone number for the officer to call back",
         PHONE_MAX,
         "Phone number",

@@ -6,13 +6,13 @@ from datetime import date
 from typing import Any
 
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovSubmitInput, GovTextArea
-from wtforms import Field, SelectField, SubmitField, TextAreaField
+from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovSubmitInput
+from wtforms import Field, SelectField, SubmitField
 from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # newer than types-WTForms 3.2
-from wtforms.validators import Length, ValidationError
+from wtforms.validators import ValidationError
 
 from app.casework.reassignment import OfficerChoice
-from app.console.form_fields import DayMonthYear, stripped
+from app.console.form_fields import DayMonthYear, text
 
 LONGEST_NOTES = 4000
 KEEP_OFFICER = ""
@@ -21,20 +21,14 @@ KEEP_OFFICER = ""
 class ReviewForm(FlaskForm):
     """What the manager found and decided, when the next review is, and whether another officer takes the case."""
 
-    notes = TextAreaField(
+    notes = text(
         "What you found",
-        widget=GovTextArea(),
-        filters=[stripped],
-        description="Progress against the action plan, contact with the resident, risk",
-        validators=[Length(max=LONGEST_NOTES, message=f"Notes must be {LONGEST_NOTES} characters or fewer")],
+        LONGEST_NOTES,
+        "Notes",
+        "Progress against the action plan, contact with the resident, risk",
+        area=True,
     )
-    decisions = TextAreaField(
-        "What you decided",
-        widget=GovTextArea(),
-        filters=[stripped],
-        description="Actions for the officer, and by when",
-        validators=[Length(max=LONGEST_NOTES, message=f"Decisions must be {LONGEST_NOTES} characters or fewer")],
-    )
+    decisions = text("What you decided", LONGEST_NOTES, "Decisions", "Actions for the officer, and by when", area=True)
     next_review = DayMonthYear("Next review date", "The next review date")
     officer = SelectField("Officer", widget=GovSelect(), validate_choice=False)
     submit = SubmitField("Record the review", widget=GovSubmitInput())

@@ -5,14 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSelect, GovSubmitInput, GovTextArea
-from wtforms import Field, RadioField, SelectField, SubmitField, TextAreaField
+from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSelect, GovSubmitInput
+from wtforms import Field, RadioField, SelectField, SubmitField
 from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # newer than types-WTForms 3.2
-from wtforms.validators import Length, ValidationError
+from wtforms.validators import ValidationError
 
 from app.casework.reassignment import OfficerChoice
 from app.casework.tasks import RISK_ASSESSMENT_CALLBACK, outcomes_for
-from app.console.form_fields import stripped
+from app.console.form_fields import text
 
 SPOKE = "spoke_to_resident"
 # Every outcome the API understands, in the order an officer reads them, in words.
@@ -40,19 +40,14 @@ class CompleteTaskForm(FlaskForm):  # type: ignore[misc]
         validate_choice=False,
         description="Only if you spoke to the resident",
     )
-    reasons = TextAreaField(
+    reasons = text(
         "Why this risk level",
-        widget=GovTextArea(),
-        filters=[stripped],
-        description="What the resident told you that makes the risk standard, medium or high",
-        validators=[Length(max=LONGEST_NOTE, message=f"Reasons must be {LONGEST_NOTE} characters or fewer")],
+        LONGEST_NOTE,
+        "Reasons",
+        "What the resident told you that makes the risk standard, medium or high",
+        area=True,
     )
-    note = TextAreaField(
-        "Notes (optional)",
-        widget=GovTextArea(),
-        filters=[stripped],
-        validators=[Length(max=LONGEST_NOTE, message=f"Notes must be {LONGEST_NOTE} characters or fewer")],
-    )
+    note = text("Notes (optional)", LONGEST_NOTE, "Notes", area=True)
     submit = SubmitField("Complete task", widget=GovSubmitInput())
 
     def __init__(self, kind: str, *args: Any, **kwargs: Any) -> None:
