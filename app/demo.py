@@ -71,8 +71,13 @@ DEMO_ADDRESS = "27 Coventry Road\nSmall Heath\nBirmingham\nB10 0AA"
 DEMO_DESCRIPTION = "DEMO CASE (seeded by flask seed-demo): shouting and a leaflet through the door."
 
 
+def seeded_case(session: Session, description: str) -> Case | None:
+    """A demo case, found by the description only the seed writes."""
+    return session.scalars(select(Case).where(Case.description == description)).first()
+
+
 def demo_case(session: Session) -> Case | None:
-    return session.scalars(select(Case).where(Case.description == DEMO_DESCRIPTION)).first()
+    return seeded_case(session, DEMO_DESCRIPTION)
 
 
 def seed_demo(session: Session, base_url: str) -> str:
@@ -135,7 +140,7 @@ DEMO_CLOSED_ADDRESS = "Flat 2, 14 Coventry Road\nBirmingham\nB10 0AA"
 
 
 def demo_closed_case(session: Session) -> Case | None:
-    return session.scalars(select(Case).where(Case.description == DEMO_CLOSED_DESCRIPTION)).first()
+    return seeded_case(session, DEMO_CLOSED_DESCRIPTION)
 
 
 def seed_demo_closed_case(session: Session, base_url: str) -> Case:

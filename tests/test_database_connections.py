@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+
 import pytest
 from sqlalchemy import Engine, create_engine
 from sqlalchemy.exc import DBAPIError
@@ -16,10 +18,20 @@ def postgres_url(database_url: str) -> str:
     return database_url
 
 
-def pooled_engine(url: str, idle_seconds: float) -> Engine:
-    engine = create_engine(url, pool_size=1, max_overflow=0, hide_parameters=True)
-    ping_after_idle(engine, idle_seconds)
-    return engine
+@pytest.fixture
+def pooled_engine(postgres_url: str) -> Iterator[Callable[[float], Engine]]:
+    """`pooled_engine(idle_seconds)`: an engine of one pooled connection, pinged after that long idle."""
+    engines: list[Engine] = []
+
+    def make(idle_seconds: float) -> Engine:
+        engine = create_engine(postgres_url, pool_size=1, max_overflow=0, hide_parameters=True)
+        ping_after_idle(engine, idle_seconds)
+        engines.append(engine)
+        return engine
+
+    yield make
+    for engine in engines:
+        engine.dispose()
 
 
 def backend_pid(engine: Engine) -> int:
@@ -37,24 +49,20 @@ def kill_backend(url: str, pid: int) -> None:
         admin.dispose()
 
 
-def test_a_connection_that_died_while_idle_is_replaced_before_a_request_uses_it(postgres_url):
-    engine = pooled_engine(postgres_url, idle_seconds=0)
-    try:
-        first = backend_pid(engine)
-        kill_backend(postgres_url, first)
-        assert backend_pid(engine) != first  # no error reached the caller
-    finally:
-        engine.dispose()
+def test_a_connection_that_died_while_idle_is_replaced_before_a_request_uses_it(postgres_url, pooled_engine):
+    engine = pooled_engine(0)
+    first = backend_pid(engine)
+    kill_backend(postgres_url, first)
+    assert backend_pid(engine) != first  # no error reached the caller
 
 
-def test_a_connection_in_steady_use_is_not_pinged_so_a_sudden_death_fails_once_then_the_pool_renews(postgres_url):
-    engine = pooled_engine(postgres_url, idle_seconds=3600)
-    try:
-        first = backend_pid(engine)
-        kill_backend(postgres_url, first)
-        with pytest.raises(DBAPIError) as failed:
-            backend_pid(engine)
-        assert failed.value.connection_invalidated
-        assert backend_pid(engine) != first
-    finally:
-        engine.dispose()
+def test_a_connection_in_steady_use_is_not_pinged_so_a_sudden_death_fails_once_then_the_pool_renews(
+    postgres_url, pooled_engine
+):
+    engine = pooled_engine(3600)
+    first = backend_pid(engine)
+    kill_backend(postgres_url, first)
+    with pytest.raises(DBAPIError) as failed:
+        backend_pid(engine)
+    assert failed.value.connection_invalidated
+    assert backend_pid(engine) != first
