@@ -12,6 +12,7 @@ is audited in the commit that makes it. The closure letter and survey are in `ap
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import ColumnElement
 from sqlalchemy.orm import Session
@@ -196,8 +197,14 @@ def reopen_case(session: Session, case: Case, staff: StaffMember, address: str |
     _check(case, staff, "reopen")
     with changes_audited(session, staff, CASE_REOPENED, address):
         instant = now()
-        case.status, case.reopened_at = REOPENED, instant
-        case.closure_proposed_at = case.closure_agreed_by_id = None
+        mark_reopened(case, instant)
         case.next_update_due = instant + UPDATE_INTERVAL
-        case.next_review_due, case.review_reminded_at = review_due(instant), None
         session.commit()
+
+
+def mark_reopened(case: Case, instant: datetime) -> None:
+    """Open again from `instant`, by hand or by a further report: an earlier proposal to close, and a manager's
+    agreement to it, no longer count (closing again needs both again), and the manager's review clock restarts."""
+    case.status, case.reopened_at = REOPENED, instant
+    case.closure_proposed_at = case.closure_agreed_by_id = None
+    case.next_review_due, case.review_reminded_at = review_due(instant), None

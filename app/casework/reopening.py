@@ -20,10 +20,9 @@ from app.audit.records import CASE_REOPENED
 from app.calendar import next_working_day_deadline
 from app.casework.closure import REOPEN_WITHIN
 from app.casework.contact import may_text_now, record_contact
-from app.casework.lifecycle import CLOSED, REOPENED
+from app.casework.lifecycle import CLOSED, mark_reopened
 from app.casework.models import Case, Incident, Recording, Task
 from app.casework.report import Report
-from app.casework.reviews import review_due
 from app.casework.risk import assess_risk
 from app.casework.tasks import GRAFFITI_REMOVAL, RISK_ASSESSMENT_CALLBACK, add_task
 from app.messaging import templates
@@ -94,10 +93,9 @@ def reopen_for_report(session: Session, report: Report, received_at: datetime) -
     incident = Incident(case_id=case.id, received_at=received_at, channel=report.channel, phone=report.caller_phone)
     case.incidents.append(incident)
     session.flush()
-    case.status, case.reopened_at = REOPENED, received_at
+    mark_reopened(case, received_at)
     _take_report(case, incident, report)
     record_contact(case, received_at)  # the fortnightly clock runs again from the new report
-    case.next_review_due, case.review_reminded_at = review_due(received_at), None  # and the manager's review
     task = add_task(
         session,
         case,
@@ -119,7 +117,16 @@ def reopen_for_report(session: Session, report: Report, received_at: datetime) -
 
 def _audited(case: Case) -> dict[str, object]:
     """What reopening may change on the case, as the audit log keeps it."""
-    fields = ("status", "reopened_at", "risk_level", "priority", "duty_officer_flag", "safe_to_text")
+    fields = (
+        "status",
+        "reopened_at",
+        "closure_proposed_at",
+        "closure_agreed_by_id",
+        "risk_level",
+        "priority",
+        "duty_officer_flag",
+        "safe_to_text",
+    )
     return {name: plain(getattr(case, name)) for name in fields}
 
 

@@ -14,6 +14,8 @@ from app.casework.models import Case
 from app.casework.notes import NotAllowed
 from app.casework.oversight import dashboard_counts
 from app.casework.progress import due_case_ids
+from app.casework.report import Report
+from app.casework.service import open_case
 from app.extensions import db
 from app.messaging.models import OutboundMessage, PhoneOptOut
 from app.staff.accounts import create_staff
@@ -143,6 +145,26 @@ def test_a_high_risk_case_needs_a_managers_agreement(officer, manager):
     close(case, officer)
     assert case.status == "closed"
     assert "case_closure_agreed" in audit_actions(case)
+
+
+def test_a_high_risk_case_reopened_by_a_further_report_needs_a_managers_agreement_again(officer, manager, at):
+    with at("2026-11-30 10:00"):
+        case = report(officer=officer, risk_answers={"danger_now": True})
+        discussed(case, officer)
+        lifecycle.propose_closure(db.session(), case, officer, ADDRESS)
+        lifecycle.agree_closure(db.session(), case, manager, ADDRESS)
+        close(case, officer)
+    further = Report(
+        kind="hate_crime", channel="sms", caller_phone=case.caller_phone, risk_answers={"danger_now": True}
+    )
+    with at("2026-12-01 10:00"):
+        reopened = open_case(db.session(), further, received_at=london("2026-12-01 10:00"))
+        assert reopened.id == case.id and reopened.status == "reopened"
+        assert (reopened.closure_proposed_at, reopened.closure_agreed_by_id) == (None, None)
+        discussed(reopened, officer)
+        lifecycle.propose_closure(db.session(), reopened, officer, ADDRESS)
+        with pytest.raises(NotAllowed, match="high-risk case: a manager must agree"):
+            close(reopened, officer)
 
 
 def test_a_manager_closes_a_high_risk_case_without_a_separate_agreement(officer, manager):
