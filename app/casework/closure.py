@@ -22,6 +22,7 @@ from app.casework.letters import addressed_to, render_letter
 from app.casework.lifecycle import CLOSED, closing_refusal, closure_evidence, mark_closed
 from app.casework.models import Case, SurveyResponse
 from app.casework.notes import NotAllowed
+from app.casework.surveys import SURVEY_TEXT
 from app.messaging import templates
 from app.messaging.outbox import queue_text
 from app.staff.models import StaffMember
@@ -31,7 +32,6 @@ SHORT_CODE_ALPHABET = "ABCDEFGHJKMNPQRTUVWXYZ2346789"
 SHORT_CODE_LENGTH = 8
 TOKEN_BYTES = 16  # 128 random bits: a link nobody can guess, short enough for a text
 REOPEN_WITHIN = timedelta(days=28)
-SURVEY_TEXT = "closure_survey"
 # Each reason on the fixed list, as the letter tells the resident.
 LETTER_REASONS = {
     "resolved": "The problem you reported has been resolved",
@@ -39,7 +39,7 @@ LETTER_REASONS = {
     "no_further_action": "There is nothing further we can do at present",
     "referred_to_police": "Your case has been passed to the police, who will contact you",
     "not_contactable": "We have not been able to contact you, despite trying several times",
-}  # the outbox's purpose, which a reply of 1 to 5 is matched against
+}
 
 
 def survey_link(base_url: str, token: str) -> str:

@@ -21,6 +21,8 @@ from app.casework.models import Case, SurveyResponse
 from app.messaging import models as m
 from app.messaging.models import OutboundMessage
 
+SURVEY_TEXT = "closure_survey"  # the outbox purpose of the closure text, which a reply of 1 to 5 answers
+
 SATISFACTION = {
     1: "Very dissatisfied",
     2: "Dissatisfied",
@@ -104,11 +106,12 @@ def score_in_reply(body: str) -> int | None:
 def survey_awaiting_text_reply(session: Session, phone: str, at: datetime) -> SurveyResponse | None:
     """The unanswered survey of this number's closed case whose closure text went in the last 28 days.
 
-    The closure text is the case's text to this number sent since it closed; with none (texts not safe,
-    or sent too long ago) a number from this phone is not a survey answer.
+    The closure text is the case's survey text to this number (outbox purpose SURVEY_TEXT); with none (texts
+    not safe, or sent too long ago) a number from this phone is not a survey answer.
     """
     closure_text_sent = exists().where(
         OutboundMessage.case_id == Case.id,
+        OutboundMessage.purpose == SURVEY_TEXT,
         OutboundMessage.to_phone == phone,
         OutboundMessage.created_at >= Case.closed_at,
         OutboundMessage.created_at >= at - TEXT_REPLY_WINDOW,

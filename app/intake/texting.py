@@ -216,12 +216,13 @@ def _converse(session: Session, flows: Flows, phone: str, message: InboundMessag
         return Handled(flows.start_of(flow).prompt, f"start_{flow}")
     if conversation is not None:
         return _answer(session, flows, conversation, message.body)
-    if (survey := answer_by_text(session, phone, message.body, message.received_at)) is not None:
-        return Handled(templates.survey_thanks(), "survey_answer", session.get(Case, survey.case_id))
+    # A resident with an open case is answering its officer, whatever they typed: never taken as a survey score.
     case = resident_texts.case_to_reply_to(session, phone)
     if case is not None:
         resident_texts.tell_officer(session, case, message)
         return Handled(flows.message("added_to_case", reference=case.reference), resident_texts.RESIDENT_MESSAGE, case)
+    if (survey := answer_by_text(session, phone, message.body, message.received_at)) is not None:
+        return Handled(templates.survey_thanks(), "survey_answer", session.get(Case, survey.case_id))
     if len(message.body.strip()) >= DESCRIPTION_MIN_LENGTH:
         return _answer(session, flows, _start(session, flows, message, "report"), message.body)
     return Handled(flows.message("menu"), "menu")

@@ -1,18 +1,20 @@
-"""Closed cases with their surveys, as the closure step leaves them (the rows written directly)."""
+"""Closed cases with their surveys, as the closure step leaves them (the case's closing fields written directly)."""
 
 from __future__ import annotations
 
-import secrets
 from datetime import datetime
 from typing import Any
 
+from app.casework.closure import survey_for, survey_link
 from app.casework.models import Case, SurveyResponse
 from app.casework.reopening import CLOSED
 from app.casework.report import Report
 from app.casework.service import open_case
+from app.casework.surveys import SURVEY_TEXT
 from app.extensions import db
+from app.messaging import templates
 from app.messaging.outbox import queue_text
-from tests.conftest import RESIDENT
+from tests.conftest import PUBLIC_BASE_URL, RESIDENT
 
 RISK_ANSWERS = {"danger_now": False, "happened_before": False, "unsafe_at_home": False, "support_needs": False}
 
@@ -46,22 +48,12 @@ def closed_case(
 
 
 def with_survey(case: Case, closure_text_at: datetime | None = None) -> SurveyResponse:
-    """The case's survey; with `closure_text_at`, the closure text (with its link) sent to the resident then."""
-    survey = SurveyResponse(
-        case_id=case.id,
-        token=secrets.token_urlsafe(32),
-        short_code=secrets.token_hex(4).upper(),
-        created_at=case.closed_at,
-    )
-    db.session.add(survey)
+    """The case's survey as closing makes it; with `closure_text_at`, the closure text (with its link) sent then."""
+    survey = survey_for(db.session(), case)
+    survey.created_at = case.closed_at
     if closure_text_at is not None:
-        text = queue_text(
-            db.session(),
-            to=str(case.callback_phone),
-            body="Birmingham City Council: your case is closed. Tell us what you think, or reply 1 to 5.",
-            purpose="closure",
-            case_id=case.id,
-        )
+        body = templates.closure_survey(case.reference, survey_link(PUBLIC_BASE_URL, survey.token))
+        text = queue_text(db.session(), to=str(case.callback_phone), body=body, purpose=SURVEY_TEXT, case_id=case.id)
         text.created_at = closure_text_at
     db.session.commit()
     return survey

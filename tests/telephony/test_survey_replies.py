@@ -8,6 +8,7 @@ from sqlalchemy import select
 from app.casework.models import Case, SurveyResponse
 from app.extensions import db
 from app.messaging.models import InboundMessage, OutboundMessage, PhoneOptOut
+from app.messaging.outbox import queue_text
 from tests.casework.closed_cases import closed_case, with_survey
 from tests.conftest import RESIDENT, london
 
@@ -110,3 +111,29 @@ def test_a_number_inside_a_new_report_conversation_answers_the_conversation(text
         texter.send("4")
     assert first is not None
     assert stored(survey).answered_at is None
+
+
+def test_a_number_from_a_resident_with_an_open_case_goes_to_its_officer_not_the_survey(texter, survey, at):
+    """The closed case's survey waits, but a '2' may be an answer to the officer of the case still open."""
+    open_one = closed_case(OPENED, CLOSED)
+    open_one.status, open_one.closed_at = "open", None
+    db.session.commit()
+    with at("2026-11-21 09:30"):
+        reply = texter.send("2")
+    assert open_one.reference in reply and stored(survey).satisfaction is None
+    text = db.session.scalars(select(InboundMessage)).one()
+    assert text.case_id == open_one.id
+
+
+def test_a_later_text_on_the_closed_case_is_not_the_closure_text(texter, app, at):
+    """Only the text with the survey link makes a reply of 1 to 5 a survey answer."""
+    case = closed_case(OPENED, CLOSED)
+    survey = with_survey(case)
+    later = queue_text(
+        db.session(), to=RESIDENT, body="A text from your officer.", purpose="staff_text", case_id=case.id
+    )
+    later.created_at = CLOSURE_TEXT
+    db.session.commit()
+    with at("2026-11-21 09:30"):
+        texter.send("4")
+    assert stored(survey).satisfaction is None
