@@ -106,6 +106,19 @@ def test_an_officer_splits_on_their_own_case_and_sees_the_new_one(browser, signe
     assert landed.status_code == 200
 
 
+def test_an_officer_with_only_a_task_on_the_case_sees_it_but_may_not_split_it(browser, signed_in, reopened, at):
+    """Splitting can close the case again: a closure decision, for its named officer and managers only."""
+    officer = signed_in("officer")
+    first_task(db.session.get(Case, reopened.id)).assignee_id = officer.id
+    db.session.commit()
+    with at("2026-11-10 11:00"):
+        shown = browser.get(f"/console/cases/{reopened.reference}")
+        assert shown.status_code == 200 and split_form(shown) is None
+        address = f"/console/cases/{reopened.reference}/incidents/{reopened.incidents[0].id}/split"
+        assert browser.post(address, data={"csrf_token": csrf_token(shown)}).status_code == 403
+    assert db.session.get(Case, reopened.id).incidents != []
+
+
 def test_a_split_needs_the_forms_csrf_token(browser, signed_in, reopened):
     signed_in("manager")
     address = f"/console/cases/{reopened.reference}/incidents/{reopened.incidents[0].id}/split"
