@@ -27,6 +27,7 @@ from app.casework.risk import assess_risk
 from app.casework.tasks import GRAFFITI_REMOVAL, RISK_ASSESSMENT_CALLBACK, add_task
 from app.messaging import templates
 from app.messaging.outbox import queue_text
+from app.staff.access import EVERY_CASE
 from app.staff.models import StaffMember
 
 log = logging.getLogger(__name__)
@@ -46,7 +47,7 @@ def recently_closed_case(session: Session, report: Report, received_at: datetime
     The resident is matched on a number that vouches for them (`_vouched_numbers`) against either number on
     the case. Enquiries never reopen a case.
     """
-    phones = {phone for phone in _vouched_numbers(report) if phone}
+    phones = {phone for phone in _vouched_numbers(session, report) if phone}
     if report.kind == "enquiry" or not phones:
         return None
     query = (
@@ -63,13 +64,15 @@ def recently_closed_case(session: Session, report: Report, received_at: datetime
     return session.scalars(query).first()
 
 
-def _vouched_numbers(report: Report) -> tuple[str | None, ...]:
+def _vouched_numbers(session: Session, report: Report) -> tuple[str | None, ...]:
     """The numbers that show the report is the resident's own, since reopening tells the reporter the case's
-    reference: the number Twilio saw them call or text from, or any number staff took the report with (staff
-    may read the case anyway). A number typed into the website or keyed in on a call could be anybody's, so
-    such a report opens a case of its own."""
+    reference: the number Twilio saw them call or text from, or any number staff who may read every case
+    took the report with (an officer reads only their own cases, so their report opens a case of its own).
+    A number typed into the website or keyed in on a call could be anybody's, so such a report opens a case
+    of its own too."""
     if report.channel == "staff":
-        return (report.caller_phone, report.callback_phone)
+        taker = session.get(StaffMember, report.taken_by_id) if report.taken_by_id else None
+        return (report.caller_phone, report.callback_phone) if taker and taker.role in EVERY_CASE else ()
     if report.channel in ("phone", "sms"):
         return (report.caller_phone,)
     return ()

@@ -13,6 +13,7 @@ from app.casework.report import Report
 from app.casework.service import first_task, open_case
 from app.extensions import db
 from app.messaging.models import OutboundMessage
+from app.staff.accounts import create_staff
 from tests.casework.closed_cases import RISK_ANSWERS, closed_case
 from tests.conftest import RESIDENT, london
 
@@ -69,14 +70,23 @@ def test_at_29_days_a_report_opens_a_new_case(closed, at):
     assert db.session.scalar(select(func.count()).select_from(Incident)) == 0
 
 
-def test_staff_taking_a_report_match_the_resident_on_the_callback_number_they_give(closed, at):
+@pytest.mark.parametrize("role", ["contact_centre", "manager"])
+def test_staff_who_read_every_case_match_the_resident_on_the_callback_number_they_give(closed, at, role):
+    taker = create_staff(db.session(), f"{role}@birmingham.gov.uk", "Taker", role)
+    report = new_report(channel="staff", caller_phone=None, callback_phone=RESIDENT, taken_by_id=taker.id)
     with at("2026-11-10 10:00"):
-        case = open_case(
-            db.session(),
-            new_report(channel="staff", caller_phone=None, callback_phone=RESIDENT),
-            london("2026-11-10 10:00"),
-        )
+        case = open_case(db.session(), report, london("2026-11-10 10:00"))
     assert case.id == closed.id
+
+
+def test_an_officer_taking_a_report_opens_a_case_of_its_own_not_one_they_cannot_read(closed, at):
+    """Reopening would tell them the reference of a case they cannot open, and hide the report they took."""
+    officer = create_staff(db.session(), "asha.patel@birmingham.gov.uk", "Asha Patel", "officer")
+    report = new_report(channel="staff", caller_phone=None, callback_phone=RESIDENT, taken_by_id=officer.id)
+    with at("2026-11-10 10:00"):
+        case = open_case(db.session(), report, london("2026-11-10 10:00"))
+    assert case.id != closed.id and case.taken_by_id == officer.id
+    assert db.session.get(Case, closed.id).status == "closed"
 
 
 @pytest.mark.parametrize(
