@@ -42,9 +42,14 @@ LETTER_REASONS = {
 }
 
 
+def survey_page(base_url: str) -> str:
+    """The public survey's address, where the letter's short code is typed in."""
+    return f"{base_url.rstrip('/')}/survey"
+
+
 def survey_link(base_url: str, token: str) -> str:
     """The public survey page for `token`, as an absolute address for letters and texts."""
-    return f"{base_url.rstrip('/')}/survey/{token}"
+    return f"{survey_page(base_url)}/{token}"
 
 
 def _unused(session: Session, column: InstrumentedAttribute[str], make: Callable[[], str]) -> str:
@@ -111,7 +116,7 @@ def closure_letter(case: Case, base_url: str) -> bytes:
         reason_text=case.closed_reason_text,
         reopen_by=case.closed_at + REOPEN_WITHIN,
         survey_link=survey_link(base_url, case.survey.token),
-        survey_page=f"{base_url.rstrip('/')}/survey",
+        survey_page=survey_page(base_url),
         discussed=closure_evidence(case).discussed,
         short_code=case.survey.short_code,
     )

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import exists, func, select, update
+from sqlalchemy import exists, select, update
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Session
 
@@ -68,7 +68,8 @@ def survey_by_short_code(session: Session, code: str) -> SurveyResponse | None:
     typed = "".join(code.split()).upper()
     if not typed or len(typed) > 12:
         return None
-    return session.scalars(select(SurveyResponse).where(func.upper(SurveyResponse.short_code) == typed)).first()
+    # Codes are stored in capitals (closure.SHORT_CODE_ALPHABET): compared as stored, so the unique index serves.
+    return session.scalars(select(SurveyResponse).where(SurveyResponse.short_code == typed)).first()
 
 
 def record_survey_answer(
@@ -90,7 +91,6 @@ def record_survey_answer(
         session.rollback()
         return False
     session.commit()
-    session.refresh(survey)
     return True
 
 
