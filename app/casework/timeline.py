@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from app.audit.log import AuditEntry, case_changes
 from app.casework.call_steps import answered_steps, words
 from app.casework.contact_log import contact_title
+from app.casework.lifecycle import CLOSURE_REASONS
 from app.casework.models import Case, PhoneCall
 from app.casework.notes import note_detail, note_title
 from app.messaging.history import messages_for_case
@@ -27,7 +28,12 @@ from app.staff.models import StaffMember
 
 # What the timeline shows of the audit log: changes to these fields of the case (staff ids read as names).
 # A closure's reason is shown with the change of status it came with (app/casework/lifecycle.py).
-CASE_CHANGES = {"status": "Status", "officer": "Officer", "closed_reason": "Reason for closing"}
+CASE_CHANGES = {
+    "status": "Status",
+    "officer": "Officer",
+    "closed_reason": "Reason for closing",
+    "closed_reason_text": "More about the reason",
+}
 STATUS_TITLES = {"closure_proposed": "Closure proposed", "closed": "Case closed", "reopened": "Case reopened"}
 LATEST_CHANGE_EVENTS = 500  # the audit events that changed anything, newest first: enough for any real case
 
@@ -136,8 +142,15 @@ def _change_title(event: AuditEntry) -> str:
 
 def _change_detail(event: AuditEntry) -> str:
     """'Status: open → closed', one line a field; a field that was empty reads 'none'."""
-    shown = {None: "none"}
     return "\n".join(
-        f"{CASE_CHANGES[c.field]}: {shown.get(c.old, words(str(c.old)))} → {shown.get(c.new, words(str(c.new)))}"
-        for c in event.changes
+        f"{CASE_CHANGES[c.field]}: {_shown(c.field, c.old)} → {_shown(c.field, c.new)}" for c in event.changes
     )
+
+
+def _shown(field: str, value: object) -> str:
+    """A changed value as staff read it: a closure reason as the fixed list words it, typed text as typed."""
+    if value is None:
+        return "none"
+    if field == "closed_reason":
+        return CLOSURE_REASONS.get(str(value), words(str(value)))
+    return str(value) if field == "closed_reason_text" else words(str(value))

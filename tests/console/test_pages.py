@@ -266,12 +266,15 @@ def test_the_timeline_shows_the_cases_officer_and_status_changes_old_to_new_and_
         path = f"/console/cases/{phone_case.reference}/officer"
         browser.post(path, data={"csrf_token": csrf_token(browser.get(path)), "officer": str(ben.id)})
     with at("2026-06-16 09:10"), changes_audited(db.session(), manager, "case_closed", None):
-        db.session.get(Case, phone_case.id).status = "closed"  # as closing a case will, through the audit recorder
+        closing = db.session.get(Case, phone_case.id)  # as closing a case does, through the audit recorder
+        closing.status, closing.closed_reason, closing.closed_reason_text = "closed", "resident_asked", "Moved away."
         db.session.commit()
     with at("2026-06-16 09:20"):
         timeline = timeline_of(browser.get(f"/console/cases/{phone_case.reference}"))
     assert "Officer changed by Mo Khan (manager) Tue 16 Jun 2026 at 9am Officer: Asha Patel → Ben Jones" in timeline
     assert "Case closed by Mo Khan (manager) Tue 16 Jun 2026 at 9:10am Status: open → closed" in timeline
+    assert "Reason for closing: none → The resident asked us to close it" in timeline
+    assert "More about the reason: none → Moved away." in timeline
     assert "viewed" not in timeline.lower() and "Opened the case page" not in timeline, "views are not changes"
 
 
