@@ -63,9 +63,25 @@ def audit_log(session: Session, case_id: int | None, staff_id: int | None, numbe
     return page_of(_entries(session, query), number)
 
 
+# How many reads are looked at for each one shown: a run of one person's same read counts once.
+READS_PER_VIEW_SHOWN = 10
+
+
 def case_views(session: Session, case_id: int, limit: int) -> list[AuditEntry]:
-    """The latest `limit` reads of the case (its page, the API, a recording played), newest first."""
-    return _entries(session, _events().where(AuditEvent.case_id == case_id, AuditEvent.action.in_(VIEWS)).limit(limit))
+    """The latest `limit` reads of the case (its page, the API, a recording played), newest first.
+
+    A run of the same read by the same person shows once, at its latest: a recording played and sought
+    through is audited part by part, and would otherwise push every other view off the list.
+    """
+    query = _events().where(AuditEvent.case_id == case_id, AuditEvent.action.in_(VIEWS))
+    shown: list[AuditEntry] = []
+    for entry in _entries(session, query.limit(limit * READS_PER_VIEW_SHOWN)):
+        if shown and (shown[-1].staff_email, shown[-1].action) == (entry.staff_email, entry.action):
+            continue
+        shown.append(entry)
+        if len(shown) == limit:
+            break
+    return shown
 
 
 def case_changes(session: Session, case_id: int, fields: tuple[str, ...], limit: int) -> list[AuditEntry]:

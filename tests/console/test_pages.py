@@ -305,13 +305,30 @@ def test_a_manager_sees_who_viewed_the_case_newest_first_and_an_officer_does_not
 def test_a_long_history_of_views_adds_no_queries_to_the_case_page_and_only_the_latest_are_listed(
     app, browser, signed_in, phone_case, at
 ):
+    officer = phone_case.officer
     manager = signed_in("manager")
     path = f"/console/cases/{phone_case.reference}"
     with at("2026-06-15 12:00"), statements_sent(app) as before:
         browser.get(path)
-    record(db.session(), manager, "console_read_case", [phone_case.id] * 100, None)
+    for _ in range(50):  # the manager and the case's officer in turn
+        record(db.session(), manager, "console_read_case", [phone_case.id], None)
+        record(db.session(), officer, "console_read_case", [phone_case.id], None)
     db.session.commit()
     with at("2026-06-15 12:05"), statements_sent(app) as after:
         shown = browser.get(path)
     assert len(after) == len(before)
     assert len(views_table(shown) or []) == 20
+
+
+def test_a_recording_played_part_by_part_is_one_line_of_who_viewed_not_twenty(browser, signed_in, phone_case, at):
+    """Playing and seeking fetch the recording in parts, each audited; the list shows the play once."""
+    with at("2026-06-15 11:00"):
+        record(db.session(), phone_case.officer, "console_play_recording", [phone_case.id] * 30, None)
+        db.session.commit()
+    signed_in("manager", name="Mo Khan")
+    with at("2026-06-15 12:00"):
+        shown = browser.get(f"/console/cases/{phone_case.reference}")
+    assert views_table(shown) == [
+        ["Mon 15 Jun 2026 at 12pm", "Mo Khan", "Manager", "Opened the case page"],
+        ["Mon 15 Jun 2026 at 11am", "Asha Patel", "Officer", "Played a recording"],
+    ]
