@@ -7,7 +7,7 @@ import logging
 from sqlalchemy.orm import Session
 
 from app.audit.records import commit_hooks, record_change
-from app.casework.lifecycle import CLOSED, REOPENED
+from app.casework.lifecycle import CLOSED, REOPENED, stop_work
 from app.casework.models import Case, Incident
 from app.casework.reopening import incident_callback
 from app.casework.report import Report
@@ -30,7 +30,8 @@ def split_incident(session: Session, case: Case, incident: Incident, staff: Staf
 
     The new case is opened as any report is (a reference, a callback due by the next working day's
     deadline from when the report arrived, assignment). The callback the report had added to `case` is
-    cancelled as split off, and a case that this report alone reopened goes back to closed.
+    cancelled as split off, and a case that this report alone reopened goes back to closed, with whatever
+    else opened on it since cancelled as closing does.
     """
     report = Report(
         kind=case.kind,
@@ -56,6 +57,7 @@ def split_incident(session: Session, case: Case, incident: Incident, staff: Staf
     if case.status == REOPENED and not any(other.received_at >= incident.received_at for other in case.incidents):
         changes["status"] = [case.status, CLOSED]
         case.status = CLOSED
+        stop_work(case, staff, now())  # closed again as closing leaves it: no open tasks, no updates due
     opened: list[Case] = []
 
     def collect(flushed: Session, _context: object) -> None:

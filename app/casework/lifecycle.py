@@ -184,12 +184,17 @@ def mark_closed(session: Session, case: Case, staff: StaffMember, reason: str, r
     instant = now()
     case.status, case.closed_at, case.closed_by_id = CLOSED, instant, staff.id
     case.closed_reason, case.closed_reason_text = reason, (reason_text or "").strip() or None
+    stop_work(case, staff, instant)
+    session.flush()
+
+
+def stop_work(case: Case, staff: StaffMember, instant: datetime) -> None:
+    """What closing stops: the case's open tasks, cancelled, and the fortnightly updates."""
     case.next_update_due = None
     for task in case.tasks:
         if task.status == "open":
             task.status, task.outcome = "cancelled", "case_closed"
             task.completed_at, task.completed_by_id = instant, staff.id
-    session.flush()
 
 
 def reopen_case(session: Session, case: Case, staff: StaffMember, address: str | None) -> None:

@@ -9,6 +9,7 @@ from app.audit.models import AuditEvent
 from app.casework.models import Case, Incident, Task
 from app.casework.report import Report
 from app.casework.service import first_task, open_case
+from app.casework.tasks import add_task
 from app.extensions import db
 from tests.casework.closed_cases import RISK_ANSWERS, closed_case
 from tests.conftest import RESIDENT, london
@@ -93,6 +94,24 @@ def test_a_manager_splits_the_report_into_a_new_case(browser, signed_in, reopene
         landed = browser.get(done.headers["Location"])
     assert heading(landed) == f"Case {new_case.reference}"
     assert f"split from case {old.reference}" in text_of(page(landed))
+
+
+def test_a_case_closed_again_by_a_split_keeps_no_open_work(browser, signed_in, reopened, at):
+    """A task added while it was reopened is cancelled and no fortnightly update falls due, as closing leaves it."""
+    signed_in("manager")
+    case = db.session.get(Case, reopened.id)
+    later = add_task(db.session(), case, "follow_up_call", "officer", london("2026-11-12 17:00"))
+    db.session.commit()
+    with at("2026-11-10 11:00"):
+        shown = browser.get(f"/console/cases/{reopened.reference}")
+        browser.post(split_form(shown)["action"], data={"csrf_token": csrf_token(shown)})
+    db.session.expire_all()
+    old = db.session.get(Case, reopened.id)
+    assert old.status == "closed" and old.next_update_due is None
+    assert (db.session.get(Task, later.id).status, db.session.get(Task, later.id).outcome) == (
+        "cancelled",
+        "case_closed",
+    )
 
 
 def test_an_officer_splits_on_their_own_case_and_sees_the_new_one(browser, signed_in, reopened, at):
