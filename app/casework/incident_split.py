@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import logging
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.audit.records import commit_hooks, record_change
 from app.casework.lifecycle import CLOSED, REOPENED, stop_work
-from app.casework.models import Case, Incident
+from app.casework.models import Case, Incident, PhoneCall
 from app.casework.reopening import incident_callback
 from app.casework.report import Report
 from app.casework.service import open_case
@@ -25,13 +26,24 @@ def incident_on(case: Case, incident_id: int) -> Incident | None:
     return next((incident for incident in case.incidents if incident.id == incident_id), None)
 
 
+def _call_of(session: Session, case: Case, incident: Incident) -> PhoneCall | None:
+    """The call that made a phone incident: a call's report is received at the call's start."""
+    if incident.channel != "phone":
+        return None
+    same_phone = PhoneCall.from_phone == incident.phone if incident.phone else PhoneCall.from_phone.is_(None)
+    query = select(PhoneCall).where(
+        PhoneCall.case_id == case.id, PhoneCall.started_at == incident.received_at, same_phone
+    )
+    return session.scalars(query).first()
+
+
 def split_incident(session: Session, case: Case, incident: Incident, staff: StaffMember, address: str | None) -> Case:
     """Open a new case from `incident` and take it off `case`; commits, audited on both cases.
 
     The new case is opened as any report is (a reference, a callback due by the next working day's
     deadline from when the report arrived, assignment). The callback the report had added to `case` is
-    cancelled as split off, and a case that this report alone reopened goes back to closed, with whatever
-    else opened on it since cancelled as closing does.
+    cancelled as split off, a call's recordings go with its report, and a case that this report alone
+    reopened goes back to closed, with whatever else opened on it since cancelled as closing does.
     """
     report = Report(
         kind=case.kind,
@@ -46,6 +58,7 @@ def split_incident(session: Session, case: Case, incident: Incident, staff: Staf
         taken_by_id=staff.id,
         taken_how=SPLIT_OFF,
         confirm_by_text=False,
+        call_sid=call.call_sid if (call := _call_of(session, case, incident)) else None,  # its recordings go too
     )
     callback = incident_callback(case, incident)
     if callback is not None and callback.status == "open":
@@ -75,5 +88,8 @@ def split_incident(session: Session, case: Case, incident: Incident, staff: Staf
 
     with commit_hooks(session, collect, add_events, lambda _rolled_back: opened.clear()):
         new_case = open_case(session, report, incident.received_at, may_reopen=False)  # commits
+    if call is not None:
+        call.case_id = new_case.id
+        session.commit()
     log.info("an incident of case %s split into case %s", case.reference, new_case.reference)
     return new_case

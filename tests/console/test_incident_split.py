@@ -6,11 +6,13 @@ import pytest
 from sqlalchemy import func, select
 
 from app.audit.models import AuditEvent
+from app.casework.incident_split import split_incident
 from app.casework.models import Case, Incident, Task
 from app.casework.report import Report
 from app.casework.service import first_task, open_case
 from app.casework.tasks import add_task
 from app.extensions import db
+from app.staff.accounts import create_staff
 from tests.casework.closed_cases import RISK_ANSWERS, closed_case
 from tests.conftest import RESIDENT, london
 from tests.console.conftest import csrf_token, heading, page, text_of
@@ -167,3 +169,20 @@ def test_a_report_taken_by_staff_within_28_days_reopens_the_case(app, browser, s
     event = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "case_reopened")).one()
     assert (event.staff_id, event.role) == (member.id, "contact_centre")
     assert db.session.scalar(select(func.count()).select_from(Task).where(Task.status == "open")) == 1
+
+
+def test_a_report_by_phone_split_off_takes_its_recording_with_it(app, phone, at):
+    """The new case says its account is 'in the recording': the recording must be on it."""
+    from tests.telephony.test_report_call import report_everything
+
+    closed = closed_case(OPENED, CLOSED)
+    manager = create_staff(db.session(), "mo.manager@birmingham.gov.uk", "Mo Manager", "manager")
+    with at("2026-11-10 10:00"):
+        report_everything(phone)
+    case = db.session.get(Case, closed.id)
+    assert case.recordings, "the call's recording went on the case it reopened"
+    with at("2026-11-10 11:00"):
+        new_case = split_incident(db.session(), case, case.incidents[0], manager, None)
+    db.session.expire_all()
+    assert [recording.case_id for recording in db.session.get(Case, new_case.id).recordings] == [new_case.id]
+    assert db.session.get(Case, closed.id).recordings == []
