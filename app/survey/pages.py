@@ -55,7 +55,8 @@ def unavailable(error: Exception) -> ResponseReturnValue:
     if isinstance(error, HTTPException):
         return error
     db.session.rollback()
-    log.error("survey page failed (%s): the resident was asked to try again", type(error).__name__)
+    # With its traceback: the engine hides statements' parameters, so no answer or link is in it.
+    log.exception("survey page failed (%s): the resident was asked to try again", type(error).__name__)
     return render_template("survey/unavailable.html", title="Sorry, there is a problem"), 503
 
 
