@@ -54,11 +54,14 @@ def register_security(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from app import api, console, dev_texts, survey
+    from app.rate_limits import never_limit
     from app.telephony.sms import bp as sms_bp
     from app.telephony.voice import bp as voice_bp
 
     app.register_blueprint(voice_bp)
     app.register_blueprint(sms_bp)
+    # Twilio signs every webhook, and a refusal would lose a caller's or texter's words: never limited.
+    never_limit(app, {voice_bp.name, sms_bp.name})
     api.init_app(app)  # with its rate limits, which cover the API only
     dev_texts.init_app(app)
     console.init_app(app)  # the staff pages, with their sign-in, CSRF and sign-in limits

@@ -6,7 +6,7 @@ import logging
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -31,10 +31,13 @@ log = logging.getLogger(__name__)
 UPDATE_CALLBACK = "update_callback"
 
 
+_CASE_WITH_DIGITS = select(Case.id).where(Case.reference_digits == bindparam("digits"))
+
+
 def _unused_digits(session: Session) -> str:
     while True:
         digits = random_digits()
-        if session.scalar(select(Case.id).where(Case.reference_digits == digits)) is None:
+        if session.scalar(_CASE_WITH_DIGITS, {"digits": digits}) is None:
             return digits
 
 

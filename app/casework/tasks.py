@@ -170,26 +170,30 @@ def open_task_counts(session: Session) -> dict[int, int]:
     return {assignee_id: int(count) for assignee_id, count in counted if assignee_id is not None}
 
 
+_OPEN_TASKS_BY_ASSIGNEE = (
+    select(Task.assignee_id, func.count().label("open_tasks"))
+    .where(Task.status == "open", Task.assignee_id.is_not(None))
+    .group_by(Task.assignee_id)
+    .subquery()
+)
+# Built once: every report asks it, and building it cost more than PostgreSQL takes to answer it.
+_OFFICERS_AND_LOADS = (
+    select(
+        StaffMember.id,
+        StaffMember.patch,
+        StaffMember.working_days,
+        StaffMember.works_from,
+        StaffMember.works_until,
+        func.coalesce(_OPEN_TASKS_BY_ASSIGNEE.c.open_tasks, 0),
+    )
+    .outerjoin(_OPEN_TASKS_BY_ASSIGNEE, _OPEN_TASKS_BY_ASSIGNEE.c.assignee_id == StaffMember.id)
+    .where(StaffMember.role == "officer", StaffMember.active)
+)
+
+
 def _choose(session: Session, case: Case) -> int | None:
     """The assignment rule over every active officer; one query (each case's report asks it)."""
-    loads = (
-        select(Task.assignee_id, func.count().label("open_tasks"))
-        .where(Task.status == "open", Task.assignee_id.is_not(None))
-        .group_by(Task.assignee_id)
-        .subquery()
-    )
-    officers = session.execute(
-        select(
-            StaffMember.id,
-            StaffMember.patch,
-            StaffMember.working_days,
-            StaffMember.works_from,
-            StaffMember.works_until,
-            func.coalesce(loads.c.open_tasks, 0),
-        )
-        .outerjoin(loads, loads.c.assignee_id == StaffMember.id)
-        .where(StaffMember.role == "officer", StaffMember.active)
-    ).all()
+    officers = session.execute(_OFFICERS_AND_LOADS).all()
     instant = now()
     candidates = [
         Candidate(officer_id, frozenset(patch), is_on_duty(days, works_from, works_until, instant), int(open_tasks))

@@ -15,7 +15,7 @@ from datetime import datetime, time
 from functools import lru_cache
 from typing import Any, cast
 
-from sqlalchemy import Table, func, select, update
+from sqlalchemy import Table, bindparam, func, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -71,6 +71,7 @@ class ContactCentre:
 
 def start_call(session: Session, flows: Flows, call_sid: str, from_number: str | None) -> Outcome:
     """A new call (or Twilio retrying the first webhook): greet and ask the main menu."""
+    _each_statement_committed(session)
     _record_new_call(session, call_sid, from_number)
     session.commit()
     return Ask(flows.start_of("main"))
@@ -87,6 +88,7 @@ def answer(
     given: Given,
 ) -> Outcome:
     """Record the caller's answer to `step` and decide what comes next (the engine decides; this keeps it)."""
+    _each_statement_committed(session)  # most answers are one read and one write
     progress = _progress(session, call_sid, from_number)
     turn = take_turn(flows, step, attempt, progress.answers, given)
     if turn.understood and step.type == "record" and given.recording:
@@ -102,10 +104,24 @@ def answer(
         _keep_progress(session, progress.id, turn.answers, flow)
         session.commit()
         return following
+    session.commit()  # what follows (a case opened, a callback asked for) is one transaction of its own
     call = session.get(PhoneCall, progress.id, populate_existing=True)
     assert call is not None
     call.answers, call.last_step_at = turn.answers, now()
     return _perform(session, flows, centre, call, following.action)
+
+
+def _each_statement_committed(session: Session) -> None:
+    """Until the session next commits, each statement commits as it runs: no BEGIN and COMMIT round trips.
+
+    A new call is one INSERT and most answers one SELECT and one UPDATE, each atomic on its own;
+    in a transaction, PostgreSQL would need two more round trips for the same work (a third of a new
+    call's time there). Anything of several statements runs after a commit, in a transaction again:
+    the pool resets the connection on its return. A session already in a transaction (a test's,
+    sharing its thread) is left as it is.
+    """
+    if not session.in_transaction():
+        session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
 
 
 def _recording_details(recording: Mapping[str, Any]) -> dict[str, Any]:
@@ -222,6 +238,11 @@ def _new_call_insert(dialect: str) -> Insert:
     return insert(CALLS).on_conflict_do_nothing(index_elements=[CALLS.c.call_sid])
 
 
+# Built once (each answered question runs both): building and keying a statement cost as much as running it.
+_PROGRESS_OF_CALL = select(CALLS.c.id, CALLS.c.answers, CALLS.c.flow).where(CALLS.c.call_sid == bindparam("call_sid"))
+_KEEP_PROGRESS = update(CALLS).where(CALLS.c.id == bindparam("call_id"))
+
+
 @dataclass(frozen=True)
 class _Progress:
     id: int
@@ -231,7 +252,7 @@ class _Progress:
 
 def _progress(session: Session, call_sid: str, from_number: str | None) -> _Progress:
     """Where the call is (plain columns, not the ORM row: each answered question reads and writes it)."""
-    row = session.execute(select(CALLS.c.id, CALLS.c.answers, CALLS.c.flow).where(CALLS.c.call_sid == call_sid)).first()
+    row = session.execute(_PROGRESS_OF_CALL, {"call_sid": call_sid}).first()
     if row is None:  # the call's first webhook never reached us: start its row now
         call = _call(session, call_sid, from_number)
         return _Progress(call.id, dict(call.answers or {}), call.flow)
@@ -240,7 +261,7 @@ def _progress(session: Session, call_sid: str, from_number: str | None) -> _Prog
 
 def _keep_progress(session: Session, call_id: int, answers: dict[str, Any], flow: str | None) -> None:
     """The answers so far, and the flow, saved with one UPDATE."""
-    session.execute(update(CALLS).where(CALLS.c.id == call_id).values(answers=answers, flow=flow, last_step_at=now()))
+    session.execute(_KEEP_PROGRESS, {"call_id": call_id, "answers": answers, "flow": flow, "last_step_at": now()})
 
 
 def _call(session: Session, call_sid: str, from_number: str | None) -> PhoneCall:

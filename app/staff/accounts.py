@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import time
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from app.phones import can_receive_texts, to_e164
@@ -199,14 +199,18 @@ def issue_token(session: Session, email: str) -> str:
     return token
 
 
+# One round trip, built once: every API request asks it.
+_TOKEN_WITH_ITS_STAFF = (
+    select(ApiToken)
+    .options(joinedload(ApiToken.staff))
+    .where(ApiToken.token_hash == bindparam("token_hash"), ApiToken.revoked_at.is_(None))
+)
+
+
 def staff_for_token(session: Session, token: str) -> StaffMember | None:
     if not token:
         return None
-    found = session.scalars(
-        select(ApiToken)
-        .options(joinedload(ApiToken.staff))  # one round trip: every API request asks this
-        .where(ApiToken.token_hash == _hash(token), ApiToken.revoked_at.is_(None))
-    ).first()
+    found = session.scalars(_TOKEN_WITH_ITS_STAFF, {"token_hash": _hash(token)}).first()
     return found.staff if found and found.staff.active else None
 
 

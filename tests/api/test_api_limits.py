@@ -7,6 +7,8 @@ import pytest
 from app.api.limits import storage_uri
 from app.extensions import db
 from app.staff.accounts import create_staff, issue_token
+from tests.conftest import RESIDENT
+from tests.phone import Phone, Texter
 
 CRM_ADDRESS = {"REMOTE_ADDR": "192.0.2.10"}
 PROBER_ADDRESS = {"REMOTE_ADDR": "198.51.100.66"}
@@ -75,6 +77,17 @@ def test_twilio_webhooks_are_never_limited(client, call_from, token):
     assert lookup(client, "guess-again", address={"REMOTE_ADDR": "127.0.0.1"}).status_code == 429
     calls = [call_from(f"+4479111{n:05d}").dial() for n in range(150)]
     assert all(call.response.status_code == 200 and call.hears("999") for call in calls)
+
+
+def test_a_limit_for_every_view_still_leaves_twilio_webhooks_alone(make_app, settings):
+    """Someone adding a default limit (RATELIMIT_DEFAULT) for the whole app must not silence the phone line."""
+    app = make_app(RATELIMIT_DEFAULT="2/minute")
+    client = app.test_client()
+    assert [client.get("/").status_code for _ in range(3)] == [200, 200, 429], "the default limit is in force"
+    phones = [Phone(client, settings["PUBLIC_BASE_URL"], settings["TWILIO_AUTH_TOKEN"], RESIDENT) for _ in range(4)]
+    assert all(phone.dial().hears("999") for phone in phones)
+    texter = Texter(client, settings["PUBLIC_BASE_URL"], settings["TWILIO_AUTH_TOKEN"], RESIDENT)
+    assert all(texter.send("HELP") for _ in range(4)), "every text is answered"
 
 
 def test_every_worker_shares_the_counts_through_redis(make_app, redis_url, token):
