@@ -43,12 +43,23 @@ def app_limiter(app: Flask) -> Limiter:
 
 
 def never_limit(app: Flask, blueprints: set[str]) -> None:
-    """Requests to these blueprints skip the limiter's check before each request (they carry no limits).
+    """Requests to these blueprints (which carry no limits) never reach the limiter's check.
 
-    Flask-Limiter resolves every request's limits, even where none apply: about a tenth of a Twilio
-    webhook's time here. A request filter is asked first and ends that search.
+    Flask-Limiter checks every request of the app before its view, resolving and evaluating limits even
+    where none apply, and even when a request filter exempts the request: about 0.05 ms, a twentieth of
+    a Twilio webhook here. Its check is wrapped so those blueprints skip it; were the check not where
+    Flask-Limiter puts it, the app would fail to start rather than run unlimited.
     """
-    app_limiter(app).request_filter(lambda: request.blueprint in blueprints)
+    limiter = app_limiter(app)
+    checks = app.before_request_funcs[None]
+    position = checks.index(limiter._check_request_limit)  # ValueError if Flask-Limiter changes how it hooks in
+    check = checks[position]
+
+    def check_unless_never_limited() -> None:
+        if request.blueprint not in blueprints:
+            check()
+
+    checks[position] = check_unless_never_limited
 
 
 def _retry_after(limiter: Limiter) -> Any:
