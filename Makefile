@@ -30,8 +30,9 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check app workers tests ivr_flows devtools migrations benchmarks
 	$(BIN)/mypy  # strict, on app workers ivr_flows: [tool.mypy] in pyproject.toml
 
-bench: $(STAMP)
+bench: $(STAMP)  # the webhooks and the API under wrk, then the background sends (both on DATABASE_URL if set)
 	$(BIN)/python -m benchmarks.webhooks
+	$(BIN)/python -m benchmarks.background_sends
 
 bench-sends: $(STAMP)  # PostgreSQL via DATABASE_URL (a scratch database: its tables are emptied), else SQLite
 	$(BIN)/python -m benchmarks.background_sends

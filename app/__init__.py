@@ -55,13 +55,18 @@ def register_security(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from app import api, console, dev_texts, survey
     from app.rate_limits import never_limit
+    from app.security import BrowserSessions
     from app.telephony.sms import bp as sms_bp
     from app.telephony.voice import bp as voice_bp
 
-    app.register_blueprint(voice_bp)
-    app.register_blueprint(sms_bp)
+    twilio_webhooks = (voice_bp, sms_bp)
+    for webhooks in twilio_webhooks:
+        app.register_blueprint(webhooks)
     # Twilio signs every webhook, and a refusal would lose a caller's or texter's words: never limited.
-    never_limit(app, {voice_bp.name, sms_bp.name})
+    never_limit(app, {webhooks.name for webhooks in twilio_webhooks})
+    # Nor do they (or the bearer-token API) keep a cookie session: only browsers do.
+    webhook_paths = tuple(str(webhooks.url_prefix) for webhooks in twilio_webhooks)
+    app.session_interface = BrowserSessions(sessionless_paths=(*webhook_paths, "/api/"))
     api.init_app(app)  # with its rate limits, which cover the API only
     dev_texts.init_app(app)
     console.init_app(app)  # the staff pages, with their sign-in, CSRF and sign-in limits

@@ -51,9 +51,9 @@ def never_limit(app: Flask, blueprints: set[str]) -> None:
     Flask-Limiter puts it, the app would fail to start rather than run unlimited.
     """
     limiter = app_limiter(app)
+    check = limiter._check_request_limit
     checks = app.before_request_funcs[None]
-    position = checks.index(limiter._check_request_limit)  # ValueError if Flask-Limiter changes how it hooks in
-    check = checks[position]
+    position = checks.index(check)  # ValueError if Flask-Limiter changes how it hooks in
 
     def check_unless_never_limited() -> None:
         if request.blueprint not in blueprints:

@@ -1,4 +1,5 @@
-"""Security headers on every response, set in one place: a Content-Security-Policy with a nonce per request.
+"""Security headers on every response, set in one place: a Content-Security-Policy with a nonce per request;
+and the cookie session, opened only for browsers (`BrowserSessions`).
 
 A page may run only scripts and styles from this site, plus inline ones carrying this request's
 nonce (`csp_nonce()` in templates). Nothing may frame the app, and the console's pages (personal
@@ -77,6 +78,5 @@ class BrowserSessions(SecureCookieSessionInterface):
 
 
 def init_app(app: Flask) -> None:
-    app.session_interface = BrowserSessions(sessionless_paths=("/twilio/", "/api/"))
     app.after_request(add_security_headers)
     app.jinja_env.globals["csp_nonce"] = csp_nonce

@@ -160,22 +160,20 @@ def _owner_of_case(case: Case) -> int | None:
     return next((t.assignee_id for t in case.tasks if t.assignee_id and t.kind in CALL_KINDS), None)
 
 
-def open_task_counts(session: Session) -> dict[int, int]:
-    """Each member of staff's open tasks, counted (the assignment rule's load, the reassign list's figure)."""
-    counted = session.execute(
-        select(Task.assignee_id, func.count())
-        .where(Task.status == "open", Task.assignee_id.is_not(None))
-        .group_by(Task.assignee_id)
-    ).all()
-    return {assignee_id: int(count) for assignee_id, count in counted if assignee_id is not None}
-
-
 _OPEN_TASKS_BY_ASSIGNEE = (
     select(Task.assignee_id, func.count().label("open_tasks"))
     .where(Task.status == "open", Task.assignee_id.is_not(None))
     .group_by(Task.assignee_id)
-    .subquery()
 )
+
+
+def open_task_counts(session: Session) -> dict[int, int]:
+    """Each member of staff's open tasks, counted (the assignment rule's load, the reassign list's figure)."""
+    counted = session.execute(_OPEN_TASKS_BY_ASSIGNEE).all()
+    return {assignee_id: int(count) for assignee_id, count in counted if assignee_id is not None}
+
+
+_LOADS = _OPEN_TASKS_BY_ASSIGNEE.subquery()
 # Built once: every report asks it, and building it cost more than PostgreSQL takes to answer it.
 _OFFICERS_AND_LOADS = (
     select(
@@ -184,9 +182,9 @@ _OFFICERS_AND_LOADS = (
         StaffMember.working_days,
         StaffMember.works_from,
         StaffMember.works_until,
-        func.coalesce(_OPEN_TASKS_BY_ASSIGNEE.c.open_tasks, 0),
+        func.coalesce(_LOADS.c.open_tasks, 0),
     )
-    .outerjoin(_OPEN_TASKS_BY_ASSIGNEE, _OPEN_TASKS_BY_ASSIGNEE.c.assignee_id == StaffMember.id)
+    .outerjoin(_LOADS, _LOADS.c.assignee_id == StaffMember.id)
     .where(StaffMember.role == "officer", StaffMember.active)
 )
 
