@@ -27,7 +27,7 @@ from redis import Redis
 from redis.exceptions import RedisError
 from rq import Queue
 from rq.exceptions import DuplicateJobError
-from rq.job import JobStatus
+from rq.job import Job, JobStatus
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
@@ -67,9 +67,12 @@ class JobRequest:
     args: tuple[Any, ...]
     job_id: str
     at: datetime | None = None  # run no earlier than this (needs a worker running --with-scheduler)
-    # The id of a job that does this one's work too while it waits in the queue (a send job sends every
-    # text that is due): joined instead of queueing a job per row, or this job itself takes that id.
+    # The Redis key that names the latest job doing this one's work too while it waits in the queue (a
+    # send job sends every text that is due): while that job waits, this request joins it instead of
+    # queueing a job per row; once it has started, this request's job is queued and becomes the latest.
     covered_by: str | None = None
+    # Carries on work already under way: queued ahead of every waiting job, never joining one.
+    next_in_line: bool = False
 
 
 def enqueue_after_commit(
@@ -98,42 +101,33 @@ def enqueue(connection: Redis, requests: list[JobRequest]) -> int:
     queue = Queue(QUEUE_NAME, connection=connection)
     added = 0
     for request in requests:
-        if request.covered_by is not None:
-            joined = _join_waiting_job(queue, request, request.covered_by)
-            if joined is not None:
-                added += joined
-                continue
+        joins = request.covered_by is not None and not request.next_in_line
+        if joins and _still_waiting(connection, connection.get(str(request.covered_by))):
+            continue  # that job starts after this request's rows were committed: it will do this work too
         try:
             call = (RUN_JOB, request.name.value, *request.args)
             options = {"job_id": request.job_id, "unique": True, "job_timeout": JOB_TIMEOUT_SECONDS}
             if request.at is None:
-                queue.enqueue(*call, **options)
+                queue.enqueue(*call, **options, at_front=request.next_in_line)
             else:
                 queue.enqueue_at(request.at, *call, **options)
             added += 1
         except DuplicateJobError:
             continue
+        if request.covered_by is not None:
+            connection.set(request.covered_by, request.job_id, ex=COVERING_JOB_KEPT_SECONDS)
     return added
 
 
-def _join_waiting_job(queue: Queue, request: JobRequest, shared_id: str) -> int | None:
-    """Queue `request` under `shared_id` (1), or find a job under that id still waiting (0: it will do this
-    work too, since this request's rows were committed before it starts); None when that job has started
-    or ended, so the request needs a job of its own."""
-    try:
-        queue.enqueue(
-            RUN_JOB,
-            request.name.value,
-            *request.args,
-            job_id=shared_id,
-            unique=True,
-            result_ttl=0,
-            job_timeout=JOB_TIMEOUT_SECONDS,
-        )
-        return 1
-    except DuplicateJobError:
-        waiting = queue.fetch_job(shared_id)
-        return 0 if waiting is not None and waiting.get_status(refresh=True) == JobStatus.QUEUED else None
+COVERING_JOB_KEPT_SECONDS = 3600  # a job still queued after an hour has been lost: later requests queue their own
+
+
+def _still_waiting(connection: Redis, job_id: bytes | str | None) -> bool:
+    """True while the job `job_id` waits in the queue (one read: RQ's record of its status)."""
+    if job_id is None:
+        return False
+    status = connection.hget(Job.key_for(job_id.decode() if isinstance(job_id, bytes) else job_id), "status")
+    return status in (JobStatus.QUEUED, JobStatus.QUEUED.encode())
 
 
 def enqueue_now(redis_url: str, requests: list[JobRequest]) -> int:

@@ -31,16 +31,23 @@ def twilio_gateway() -> TwilioGateway:
 def send_text(message_id: int) -> str:
     """Send one outbox row, then drain: send the texts that are due next, for up to DRAIN_SECONDS.
 
-    A burst of texts is then sent by the jobs that run first, each text claimed
-    one at a time as before (never sent twice; at most the one in hand is
-    `uncertain` after a crash), and the jobs of texts already sent end at once:
-    RQ's cost per job is paid far less than once per text. Twilio's 21610
+    A burst of texts is sent by a few jobs: a text queued while a send job
+    waits joins that job instead of queueing its own (app/jobs.py), and each
+    job sends every due text, claimed one at a time (never sent twice; at most
+    the one in hand is `uncertain` after a crash): RQ's cost per job is paid
+    far less than once per text. Twilio's 21610
     (the number has opted out) is recorded as an opt-out, and a text to a
     resident that failed for good (refused, or out of retries) or whose fate
     is unknown becomes a phone task for the officer.
     """
     status_callback = public_url(current_app.url_map.bind("").build("sms.message_status"))
-    outcome = deliver(db.session(), message_id, twilio_gateway(), status_callback)
+    try:
+        outcome = deliver(db.session(), message_id, twilio_gateway(), status_callback)
+    except TemporarySendError:
+        # The texts that joined this job while it waited are still tried (until Twilio's next hiccup):
+        # one text that keeps failing never holds back the others.
+        drain_due_texts(status_callback, time.monotonic() + DRAIN_SECONDS)
+        raise
     follow_up(message_id, outcome)
     drain_due_texts(status_callback, time.monotonic() + DRAIN_SECONDS)
     return outcome
@@ -71,8 +78,10 @@ def drain_due_texts(status_callback: str, until: float) -> int:
 
 def follow_up(message_id: int, outcome: str) -> None:
     """A text in doubt becomes a phone task (and Twilio's 21610 an opt-out)."""
+    if outcome not in IN_DOUBT:
+        return
     message = db.session.get(OutboundMessage, message_id)
-    if message is None or outcome not in IN_DOUBT:
+    if message is None:
         return
     if message.error_code == OPTED_OUT_CODE:
         texting.number_opted_out(db.session(), message.to_phone, "twilio_21610")

@@ -28,6 +28,7 @@ from app.casework.contact import may_text_now
 from app.casework.models import Case, PhoneCall
 from app.casework.report import Report
 from app.clock import now
+from app.extensions import each_statement_committed
 from app.intake.engine import MAX_ATTEMPTS, Ask, Collect, Given, move_on, take_turn
 from app.phones import sender_number
 from ivr_flows import Flows, Step
@@ -71,7 +72,7 @@ class ContactCentre:
 
 def start_call(session: Session, flows: Flows, call_sid: str, from_number: str | None) -> Outcome:
     """A new call (or Twilio retrying the first webhook): greet and ask the main menu."""
-    _each_statement_committed(session)
+    each_statement_committed(session)
     _record_new_call(session, call_sid, from_number)
     session.commit()
     return Ask(flows.start_of("main"))
@@ -88,7 +89,7 @@ def answer(
     given: Given,
 ) -> Outcome:
     """Record the caller's answer to `step` and decide what comes next (the engine decides; this keeps it)."""
-    _each_statement_committed(session)  # most answers are one read and one write
+    each_statement_committed(session)  # most answers are one read and one write
     progress = _progress(session, call_sid, from_number)
     turn = take_turn(flows, step, attempt, progress.answers, given)
     if turn.understood and step.type == "record" and given.recording:
@@ -109,19 +110,6 @@ def answer(
     assert call is not None
     call.answers, call.last_step_at = turn.answers, now()
     return _perform(session, flows, centre, call, following.action)
-
-
-def _each_statement_committed(session: Session) -> None:
-    """Until the session next commits, each statement commits as it runs: no BEGIN and COMMIT round trips.
-
-    A new call is one INSERT and most answers one SELECT and one UPDATE, each atomic on its own;
-    in a transaction, PostgreSQL would need two more round trips for the same work (a third of a new
-    call's time there). Anything of several statements runs after a commit, in a transaction again:
-    the pool resets the connection on its return. A session already in a transaction (a test's,
-    sharing its thread) is left as it is.
-    """
-    if not session.in_transaction():
-        session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
 
 
 def _recording_details(recording: Mapping[str, Any]) -> dict[str, Any]:

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime, timedelta
-from typing import Any, TypeVar, cast
+from typing import TypeVar
 
-from sqlalchemy import CursorResult, select, update
+from sqlalchemy import ColumnElement, select, update
 from sqlalchemy.orm import Session
 
 from app.clock import now
+from app.extensions import each_statement_committed
 from app.jobs import JobName, JobRequest
 from app.messaging import models as m
 from app.messaging.models import OutboundEmail, OutboundMessage
@@ -37,18 +38,7 @@ def job_id(kind: str, row_id: int, attempt: int) -> str:
 
 def claim(session: Session, model: type[RowT], row_id: int) -> RowT | None:
     """Take a due row for sending; None if another job has it, it is done, or it is not due yet."""
-    # An UPDATE's result is a CursorResult (the ORM types it only as a Result).
-    claimed = cast(
-        "CursorResult[Any]",
-        session.execute(
-            update(model)
-            .where(model.id == row_id, model.status == m.RETRYABLE, model.next_attempt_at <= now())
-            .values(status=m.CLAIMED, claimed_at=now(), attempts=model.attempts + 1)
-            .execution_options(synchronize_session=False)
-        ),
-    ).rowcount
-    session.commit()
-    return session.get(model, row_id, populate_existing=True) if claimed else None
+    return _claim(session, model, model.id == row_id, model.next_attempt_at <= now())
 
 
 def claim_next_due(session: Session, model: type[RowT]) -> RowT | None:
@@ -65,15 +55,22 @@ def claim_next_due(session: Session, model: type[RowT]) -> RowT | None:
         .with_for_update(skip_locked=True)
         .scalar_subquery()
     )
-    claimed = session.scalars(
+    return _claim(session, model, model.id == candidate)
+
+
+def _claim(session: Session, model: type[RowT], *which: ColumnElement[bool]) -> RowT | None:
+    """Claim the row `which` picks if it is still waiting to be sent: one UPDATE, committed as it runs, that
+    returns the row loaded. From there until the session commits, each statement commits as it runs too
+    (the opt-out check, the outcome): a row's send is three round trips to the database, not six."""
+    session.commit()  # what the session held before is its own business: the claim is committed on its own
+    each_statement_committed(session)
+    return session.scalars(
         update(model)
-        .where(model.id == candidate, model.status == m.RETRYABLE)
+        .where(*which, model.status == m.RETRYABLE)
         .values(status=m.CLAIMED, claimed_at=now(), attempts=model.attempts + 1)
         .returning(model)
         .execution_options(populate_existing=True)
     ).first()
-    session.commit()
-    return claimed
 
 
 def schedule_retry(row: Row, code: str | None) -> None:

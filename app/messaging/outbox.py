@@ -6,6 +6,7 @@ Claims, retries and sweeps work as described in app/messaging/delivery.py.
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from datetime import datetime
 
 from sqlalchemy import select
@@ -46,16 +47,15 @@ def send_job_id(message_id: int, attempt: int) -> str:
     return job_id("text", message_id, attempt)
 
 
-def shared_send_job_id() -> str:
-    """The send job that every text queued this minute joins while it waits: it sends all that are due.
-
-    A minute's id, so a job that failed (and is kept by RQ) stops texts joining it for a minute at most.
-    """
-    return f"send-texts-{now():%Y%m%d%H%M}"
+# Names the latest send job queued: texts queued while it waits join it (it sends every text that is due).
+LATEST_SEND_JOB = "outbox:latest-send-job"
 
 
 def next_due_text(session: Session) -> JobRequest | None:
-    """A send job for the longest-waiting due text, to carry on where a job's time ran out; None if none."""
+    """A send job for the longest-waiting due text, to carry on where a job's time ran out; None if none.
+
+    It goes ahead of every waiting job (a waiting send job may be far back in the queue) and texts queued
+    while it waits join it."""
     row = session.execute(
         select(OutboundMessage.id, OutboundMessage.attempts)
         .where(OutboundMessage.status == m.RETRYABLE, OutboundMessage.next_attempt_at <= now())
@@ -63,7 +63,11 @@ def next_due_text(session: Session) -> JobRequest | None:
         .limit(1)
     ).first()
     session.commit()
-    return None if row is None else JobRequest(JobName.SEND_TEXT, (row.id,), send_job_id(row.id, row.attempts))
+    if row is None:
+        return None
+    return JobRequest(
+        JobName.SEND_TEXT, (row.id,), send_job_id(row.id, row.attempts), covered_by=LATEST_SEND_JOB, next_in_line=True
+    )
 
 
 def _record(session: Session, to: str, body: str, purpose: str, case_id: int | None, status: str) -> OutboundMessage:
@@ -98,7 +102,7 @@ def queue_text(
             JobName.SEND_TEXT,
             message.id,
             job_id=send_job_id(message.id, 0),
-            covered_by=shared_send_job_id(),
+            covered_by=LATEST_SEND_JOB,
         )
     log.info("outbox: text %s (%s) for case id %s is %s", message.id, purpose, case_id, message.status)
     return message
@@ -178,4 +182,7 @@ def record_delivery_status(session: Session, sid: str, status: str, error_code: 
 
 def due_for_sending(session: Session, as_of: datetime) -> list[JobRequest]:
     """Send jobs for texts that are due: never queued (Redis was down) or waiting to retry."""
-    return due_jobs(session, OutboundMessage, JobName.SEND_TEXT, "text", as_of)
+    return [
+        replace(job, covered_by=LATEST_SEND_JOB)
+        for job in due_jobs(session, OutboundMessage, JobName.SEND_TEXT, "text", as_of)
+    ]

@@ -182,14 +182,29 @@ def test_a_text_queued_while_the_send_job_runs_gets_a_job_of_its_own(app, redis,
     second = a_text("+447911000099")
     assert sorted(job.id for job in queue.get_jobs()) == sorted([shared.id, f"send-text-{second.id}-0"])
     assert first.id != second.id
+    a_text("+447911000098")
+    assert queue.count == 2, "the next text joins the second's job, which is waiting"
+    run_worker(app, redis)
+    assert len(twilio_api.sent) == 3
+
+
+def test_texts_that_joined_a_job_are_sent_when_its_own_text_fails_for_now(app, redis, twilio_api):
+    own, joined = a_text(), a_text("+447911000099")
+    assert Queue("default", connection=redis).count == 1
+    twilio_api.fail_next(500)
+    run_worker(app, redis)
+    assert reload(own).status == "pending" and reload(own).attempts == 1, "waits for its retry"
+    assert reload(joined).status == "queued" and [m["To"] for m in twilio_api.sent] == [joined.to_phone]
 
 
 def test_a_send_job_out_of_time_hands_the_rest_to_a_job_for_the_next_text(app, redis, twilio_api):
     texts = [a_text(f"+4479110000{n:02d}") for n in range(3)]
     Queue("default", connection=redis).empty()
+    waiting = Queue("default", connection=redis).enqueue("app.background.registry.run_job", "outbox")
     assert drain_due_texts(f"{PUBLIC_BASE_URL}/twilio/sms/status", until=0.0) == 0, "no time left at all"
-    [carry_on] = Queue("default", connection=redis).get_jobs()
-    assert carry_on.id == f"send-text-{texts[0].id}-0"
+    carry_on, _ = Queue("default", connection=redis).get_jobs()
+    assert carry_on.id == f"send-text-{texts[0].id}-0", "ahead of the jobs already waiting"
+    waiting.delete()
     run_worker(app, redis)
     assert len(twilio_api.sent) == 3
 
