@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import time
 from datetime import datetime
 
 from flask import current_app
@@ -10,6 +12,9 @@ from app.background.context import job
 from app.casework import progress, tasks
 from app.casework.tasks import Contact, Teams
 from app.extensions import db
+from app.jobs import JobName, JobRequest, enqueue_now
+
+log = logging.getLogger(__name__)
 
 
 def teams() -> Teams:
@@ -23,10 +28,52 @@ def teams() -> Teams:
     )
 
 
+DRAIN_SECONDS = 5.0  # after its own task, a job tells the owners of other untold tasks for at most this long
+
+
 @job
 def assign_task(task_id: int) -> bool:
-    """Give a new task its owner and tell them (and the duty manager for high risk)."""
-    return tasks.assign(db.session(), task_id, teams())
+    """Give a new task its owner and tell them (and the duty managers for high risk), then do the same for
+    every other task whose owner has not been told, for up to DRAIN_SECONDS: tasks added while this job
+    waited joined it rather than each queueing a job of its own (app/jobs.py)."""
+    told = tasks.assign(db.session(), task_id, teams())
+    tell_untold_owners(time.monotonic() + DRAIN_SECONDS)
+    return told
+
+
+def tell_untold_owners(until: float) -> int:
+    """Assign untold tasks, oldest first, until none is left or `until` (monotonic) passes; returns how many.
+
+    A task that cannot be assigned (an error) is logged by id and passed over: its own job, or the sweep a
+    minute on, tries it again where the failure shows. When time runs out with tasks still untold, a job
+    for the next one carries on ahead of the queue.
+    """
+    session = db.session()
+    passed_over: set[int] = set()
+    told = 0
+    while time.monotonic() < until:
+        task_id = tasks.next_untold_task(session, passed_over)
+        if task_id is None:
+            session.commit()
+            return told
+        try:
+            told += tasks.assign(session, task_id, teams())
+        except Exception:
+            session.rollback()
+            passed_over.add(task_id)
+            log.exception("task %s: its owner could not be told; left for its own job or the sweep", task_id)
+    waiting = tasks.next_untold_task(session, passed_over)
+    session.commit()
+    if waiting is not None:
+        carry_on = JobRequest(
+            JobName.ASSIGN_TASK,
+            (waiting,),
+            f"assign-task-{waiting}-next",
+            covered_by=tasks.LATEST_ASSIGN_JOB,
+            next_in_line=True,
+        )
+        enqueue_now(str(current_app.config["REDIS_URL"]), [carry_on])
+    return told
 
 
 @job

@@ -137,6 +137,9 @@ Index(
     postgresql_where=(Task.kind == "text_flood") & (Task.status == "open"),
 )
 Index("ix_tasks_open_remind", Task.status, Task.remind_at)
+# Open tasks whose owner has not been told yet, oldest first: what an assign job takes next.
+UNTOLD = (Task.status == "open") & Task.notified_at.is_(None)
+Index("ix_tasks_untold", Task.created_at, Task.id, sqlite_where=UNTOLD, postgresql_where=UNTOLD)
 
 
 class CaseNote(Base):

@@ -14,8 +14,7 @@ from sqlalchemy.orm import Session
 
 from app.casework.models import Case, Task
 from app.casework.named_officer import announce_new_officer
-from app.casework.tasks import GRAFFITI_REMOVAL, TaskError, open_task_counts
-from app.jobs import JobName, enqueue_after_commit
+from app.casework.tasks import GRAFFITI_REMOVAL, TaskError, open_task_counts, tell_owner_after_commit
 from app.staff.models import StaffMember
 
 
@@ -67,7 +66,7 @@ def reassign_case(session: Session, case: Case, to: StaffMember) -> list[Task]:
     ]
     for task in moved:
         task.assignee_id, task.notified_at = to.id, None
-        enqueue_after_commit(session, JobName.ASSIGN_TASK, task.id, job_id=f"assign-task-{task.id}-to-{to.id}")
+        tell_owner_after_commit(session, task, f"assign-task-{task.id}-to-{to.id}")
     case.officer_id = to.id
     announce_new_officer(session, case)
     session.commit()

@@ -8,6 +8,7 @@ before queuing a text, so two schedulers or a retried job never send twice.
 from __future__ import annotations
 
 import logging
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, cast
@@ -27,7 +28,7 @@ from app.calendar import (
 from app.casework.assignment import Candidate, choose_officer, is_on_duty
 from app.casework.contact import may_text, record_contact
 from app.casework.lifecycle import REACHED
-from app.casework.models import Case, ContactLogEntry, Task
+from app.casework.models import UNTOLD, Case, ContactLogEntry, Task
 from app.casework.named_officer import announce_new_officer, introduce_officer
 from app.clock import now
 from app.jobs import JobName, enqueue_after_commit
@@ -97,8 +98,18 @@ def add_task(session: Session, case: Case, kind: str, origin: str, due_at: datet
     task = Task(kind=kind, origin=origin, due_at=due_at, phone=case.callback_phone, assignee_id=assignee_id, **fields)
     case.tasks.append(task)  # keeps the case's loaded task list true
     session.flush()
-    enqueue_after_commit(session, JobName.ASSIGN_TASK, task.id, job_id=f"assign-task-{task.id}")
+    tell_owner_after_commit(session, task, f"assign-task-{task.id}")
     return task
+
+
+# Names the latest assign job queued: tasks added while it waits join it (it tells the owners of all untold tasks).
+LATEST_ASSIGN_JOB = "tasks:latest-assign-job"
+
+
+def tell_owner_after_commit(session: Session, task: Task, job_id: str) -> None:
+    """Once the session commits, an assign job tells the task's owner: the job `job_id`, or the assign job
+    already waiting in the queue (each tells every owner not yet told)."""
+    enqueue_after_commit(session, JobName.ASSIGN_TASK, task.id, job_id=job_id, covered_by=LATEST_ASSIGN_JOB)
 
 
 def _claim(session: Session, task_id: int, statement: Update) -> bool:
@@ -291,11 +302,21 @@ def _raise_ownerless(session: Session, task: Task, teams: Teams) -> None:
         log.error("task %s for case %s: no officer and no duty manager to take it", task.id, task.case.reference)
 
 
+def next_untold_task(session: Session, passed_over: Collection[int]) -> int | None:
+    """The longest-waiting open task whose owner has not been told (but those `passed_over`), locked until the
+    session ends so that a second worker telling owners skips it; None if there is none."""
+    return session.scalar(
+        select(Task.id)
+        .where(UNTOLD, Task.id.not_in(passed_over))
+        .order_by(Task.created_at, Task.id)
+        .limit(1)
+        .with_for_update(skip_locked=True)
+    )
+
+
 def untold_task_ids(session: Session, older_than: timedelta = timedelta(minutes=1)) -> list[int]:
     """Open tasks whose owner was never told (the assign job was lost): the sweep assigns them."""
-    query = select(Task.id).where(
-        Task.status == "open", Task.notified_at.is_(None), Task.created_at < now() - older_than
-    )
+    query = select(Task.id).where(UNTOLD, Task.created_at < now() - older_than)
     return list(session.scalars(query))
 
 
@@ -429,7 +450,7 @@ def reassign(session: Session, task_id: int, to: StaffMember) -> Task:
         task.case.officer_id = to.id
         announce_new_officer(session, task.case)
     session.flush()
-    enqueue_after_commit(session, JobName.ASSIGN_TASK, task.id, job_id=f"assign-task-{task.id}-to-{to.id}")
+    tell_owner_after_commit(session, task, f"assign-task-{task.id}-to-{to.id}")
     session.commit()
     return task
 

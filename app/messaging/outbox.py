@@ -54,8 +54,8 @@ LATEST_SEND_JOB = "outbox:latest-send-job"
 def next_due_text(session: Session) -> JobRequest | None:
     """A send job for the longest-waiting due text, to carry on where a job's time ran out; None if none.
 
-    It goes ahead of every waiting job (a waiting send job may be far back in the queue) and texts queued
-    while it waits join it."""
+    It goes ahead of every waiting job (a waiting send job, even the text's own, may be far back in the
+    queue) and texts queued while it waits join it."""
     row = session.execute(
         select(OutboundMessage.id, OutboundMessage.attempts)
         .where(OutboundMessage.status == m.RETRYABLE, OutboundMessage.next_attempt_at <= now())
@@ -66,7 +66,11 @@ def next_due_text(session: Session) -> JobRequest | None:
     if row is None:
         return None
     return JobRequest(
-        JobName.SEND_TEXT, (row.id,), send_job_id(row.id, row.attempts), covered_by=LATEST_SEND_JOB, next_in_line=True
+        JobName.SEND_TEXT,
+        (row.id,),
+        f"{send_job_id(row.id, row.attempts)}-next",
+        covered_by=LATEST_SEND_JOB,
+        next_in_line=True,
     )
 
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from rq import Queue
 from sqlalchemy import select, update
 
+from app.background.tasks import tell_untold_owners
 from app.casework.models import Case, Task
 from app.casework.report import Report
 from app.casework.service import open_case
@@ -239,6 +241,37 @@ def test_a_task_whose_assignment_job_was_lost_is_assigned_by_the_sweep(app, offi
         assert "1 notified" in app.test_cli_runner().invoke(args=["jobs", "run", "reminders"]).output
         run_worker(app, redis)
     assert the_task(case).assignee.email == "a@example.org" and texts_to(twilio_api, OFFICER_A)
+
+
+def test_a_burst_of_reports_waits_for_one_assign_job_that_tells_every_officer_once(
+    app, officers, redis, twilio_api, at
+):
+    """Tasks added while an assign job waits join it, rather than each paying for a job of its own."""
+    with at("2026-11-25 10:00"):
+        cases = [report("B10 0AA") for _ in range(3)] + [report("B12 9XX") for _ in range(2)]
+        queued = [job.id for job in Queue("default", connection=redis).get_jobs()]
+        assert [job_id.split("-")[0] for job_id in queued] == ["assign", "send"], "one job to assign, one to send"
+        run_worker(app, redis)
+    told = texts_to(twilio_api, OFFICER_A) + texts_to(twilio_api, OFFICER_B) + texts_to(twilio_api, OFFICER_C)
+    assert sorted(next(c.reference for c in cases if c.reference in text) for text in told) == sorted(
+        c.reference for c in cases
+    ), "each officer told of each of their tasks once"
+    assert all(the_task(case).notified_at is not None for case in cases)
+    assert [the_task(case).assignee.email for case in cases[:3]] == ["a@example.org"] * 3, "B10 is Asha's patch"
+
+
+def test_an_assign_job_out_of_time_hands_the_rest_to_a_job_ahead_of_the_queue(app, officers, redis, twilio_api, at):
+    with at("2026-11-25 10:00"):
+        cases = [report("B10 0AA") for _ in range(3)]
+        queue = Queue("default", connection=redis)
+        queue.empty()
+        waiting = queue.enqueue("app.background.registry.run_job", "outbox")
+        assert tell_untold_owners(until=0.0) == 0, "no time left at all"
+        carry_on, _ = queue.get_jobs()
+        assert carry_on.id == f"assign-task-{the_task(cases[0]).id}-next"
+        waiting.delete()
+        run_worker(app, redis)
+    assert len(texts_to(twilio_api, OFFICER_A)) == 3
 
 
 def test_staff_create_takes_mobile_patch_manager_and_working_pattern(app):

@@ -203,7 +203,7 @@ def test_a_send_job_out_of_time_hands_the_rest_to_a_job_for_the_next_text(app, r
     waiting = Queue("default", connection=redis).enqueue("app.background.registry.run_job", "outbox")
     assert drain_due_texts(f"{PUBLIC_BASE_URL}/twilio/sms/status", until=0.0) == 0, "no time left at all"
     carry_on, _ = Queue("default", connection=redis).get_jobs()
-    assert carry_on.id == f"send-text-{texts[0].id}-0", "ahead of the jobs already waiting"
+    assert carry_on.id == f"send-text-{texts[0].id}-0-next", "ahead of the jobs already waiting"
     waiting.delete()
     run_worker(app, redis)
     assert len(twilio_api.sent) == 3
