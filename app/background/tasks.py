@@ -58,7 +58,7 @@ def tell_untold_owners(until: float) -> int:
             return told
         try:
             told += tasks.assign(session, task_id, teams())
-        except Exception:
+        except Exception:  # one task that cannot be assigned must not keep the others from their owners
             session.rollback()
             passed_over.add(task_id)
             log.exception("task %s: its owner could not be told; left for its own job or the sweep", task_id)
