@@ -102,7 +102,7 @@ def enqueue(connection: Redis, requests: list[JobRequest]) -> int:
     added = 0
     for request in requests:
         joins = request.covered_by is not None and not request.next_in_line
-        if joins and _still_waiting(connection, connection.get(str(request.covered_by))):
+        if joins and _latest_waits(connection, str(request.covered_by)):
             continue  # that job starts after this request's rows were committed: it will do this work too
         try:
             call = (RUN_JOB, request.name.value, *request.args)
@@ -115,19 +115,24 @@ def enqueue(connection: Redis, requests: list[JobRequest]) -> int:
         except DuplicateJobError:
             continue
         if request.covered_by is not None:
-            connection.set(request.covered_by, request.job_id, ex=COVERING_JOB_KEPT_SECONDS)
+            connection.set(request.covered_by, Job.key_for(request.job_id), ex=COVERING_JOB_KEPT_SECONDS)
     return added
 
 
 COVERING_JOB_KEPT_SECONDS = 3600  # a job still queued after an hour has been lost: later requests queue their own
 
 
-def _still_waiting(connection: Redis, job_id: bytes | str | None) -> bool:
-    """True while the job `job_id` waits in the queue (one read: RQ's record of its status)."""
-    if job_id is None:
-        return False
-    status = connection.hget(Job.key_for(job_id.decode() if isinstance(job_id, bytes) else job_id), "status")
-    return status in (JobStatus.QUEUED, JobStatus.QUEUED.encode())
+def _latest_waits(connection: Redis, latest: str) -> bool:
+    """True while the job that the key `latest` names waits in the queue (two reads: which job, its status)."""
+    job_key = connection.get(latest)  # the key of RQ's record of that job
+    return job_key is not None and connection.hget(job_key, "status") == JobStatus.QUEUED.encode()
+
+
+def carry_on(name: JobName, row_id: int, job_id: str, latest: str) -> JobRequest:
+    """The job for `row_id` that carries on a drain out of time: ahead of every waiting job (the row's own
+    job, if it has one, may be far back in the queue), under an id of its own, and the latest that later
+    requests join."""
+    return JobRequest(name, (row_id,), f"{job_id}-next", covered_by=latest, next_in_line=True)
 
 
 def enqueue_now(redis_url: str, requests: list[JobRequest]) -> int:

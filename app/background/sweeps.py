@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from datetime import timedelta
 
 from flask import current_app
@@ -12,7 +13,7 @@ from rq import Queue
 from rq.registry import clean_registries
 
 from app.background.context import job
-from app.background.tasks import teams
+from app.background.tasks import DRAIN_SECONDS, teams, tell_untold_owners
 from app.calendar import LONDON
 from app.casework import progress, review_recording, tasks
 from app.casework.texts_in_doubt import phone_instead_of_text, unfollowed_texts
@@ -58,15 +59,14 @@ def sweep_outbox() -> int:
 
 @job
 def send_reminders() -> str:
-    """Tell the owners of tasks whose notification job was lost; give ownerless tasks an officer;
-    noon reminders; escalation at the deadline."""
-    lost = tasks.untold_task_ids(db.session())
-    for task_id in lost:
-        tasks.assign(db.session(), task_id, teams())
+    """Tell the owners of tasks whose notification job was lost (a task that cannot be told is logged and
+    passed over: the reminders still go); give ownerless tasks an officer; noon reminders; escalation at the
+    deadline."""
+    told = tell_untold_owners(time.monotonic() + DRAIN_SECONDS)
     assigned, raised = tasks.assign_ownerless(db.session(), teams())
     reminded, escalated = tasks.send_reminders(db.session(), teams())
     return (
-        f"{len(lost)} notified, {assigned} given an officer, {raised} without one raised, "
+        f"{told} notified, {assigned} given an officer, {raised} without one raised, "
         f"{reminded} reminded, {escalated} escalated"
     )
 

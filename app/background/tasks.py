@@ -12,7 +12,7 @@ from app.background.context import job
 from app.casework import progress, tasks
 from app.casework.tasks import Contact, Teams
 from app.extensions import db
-from app.jobs import JobName, JobRequest, enqueue_now
+from app.jobs import JobName, carry_on, enqueue_now
 
 log = logging.getLogger(__name__)
 
@@ -36,17 +36,19 @@ def assign_task(task_id: int) -> bool:
     """Give a new task its owner and tell them (and the duty managers for high risk), then do the same for
     every other task whose owner has not been told, for up to DRAIN_SECONDS: tasks added while this job
     waited joined it rather than each queueing a job of its own (app/jobs.py)."""
-    told = tasks.assign(db.session(), task_id, teams())
-    tell_untold_owners(time.monotonic() + DRAIN_SECONDS)
-    return told
+    try:
+        return tasks.assign(db.session(), task_id, teams())
+    finally:  # even when this task failed: the tasks that joined this job still reach their owners
+        db.session.rollback()
+        tell_untold_owners(time.monotonic() + DRAIN_SECONDS)
 
 
 def tell_untold_owners(until: float) -> int:
     """Assign untold tasks, oldest first, until none is left or `until` (monotonic) passes; returns how many.
 
-    A task that cannot be assigned (an error) is logged by id and passed over: its own job, or the sweep a
-    minute on, tries it again where the failure shows. When time runs out with tasks still untold, a job
-    for the next one carries on ahead of the queue.
+    A task that cannot be assigned (an error) is logged by id and passed over here; its own job and the
+    reminders sweep try it again, and its own job fails where the failure shows. When time runs out with
+    tasks still untold, a job for the next one carries on ahead of the queue.
     """
     session = db.session()
     passed_over: set[int] = set()
@@ -65,14 +67,8 @@ def tell_untold_owners(until: float) -> int:
     waiting = tasks.next_untold_task(session, passed_over)
     session.commit()
     if waiting is not None:
-        carry_on = JobRequest(
-            JobName.ASSIGN_TASK,
-            (waiting,),
-            f"assign-task-{waiting}-next",
-            covered_by=tasks.LATEST_ASSIGN_JOB,
-            next_in_line=True,
-        )
-        enqueue_now(str(current_app.config["REDIS_URL"]), [carry_on])
+        next_job = carry_on(JobName.ASSIGN_TASK, waiting, f"assign-task-{waiting}", tasks.LATEST_ASSIGN_JOB)
+        enqueue_now(str(current_app.config["REDIS_URL"]), [next_job])
     return told
 
 

@@ -314,12 +314,6 @@ def next_untold_task(session: Session, passed_over: Collection[int]) -> int | No
     )
 
 
-def untold_task_ids(session: Session, older_than: timedelta = timedelta(minutes=1)) -> list[int]:
-    """Open tasks whose owner was never told (the assign job was lost): the sweep assigns them."""
-    query = select(Task.id).where(UNTOLD, Task.created_at < now() - older_than)
-    return list(session.scalars(query))
-
-
 def next_attempt_due(failed_at: datetime, failed_attempt: int) -> datetime:
     """Three attempts over two working days: the second by noon on the next working day,
     the third by 5pm that day (or the next working day if that leaves under two hours)."""

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.clock import now
-from app.jobs import JobName, JobRequest, enqueue_after_commit
+from app.jobs import JobName, JobRequest, carry_on, enqueue_after_commit
 from app.messaging import models as m
 from app.messaging.delivery import claim, claim_next_due, due_jobs, job_id, schedule_retry
 from app.messaging.models import OutboundMessage
@@ -52,10 +52,7 @@ LATEST_SEND_JOB = "outbox:latest-send-job"
 
 
 def next_due_text(session: Session) -> JobRequest | None:
-    """A send job for the longest-waiting due text, to carry on where a job's time ran out; None if none.
-
-    It goes ahead of every waiting job (a waiting send job, even the text's own, may be far back in the
-    queue) and texts queued while it waits join it."""
+    """A send job for the longest-waiting due text, to carry on where a job's time ran out; None if none."""
     row = session.execute(
         select(OutboundMessage.id, OutboundMessage.attempts)
         .where(OutboundMessage.status == m.RETRYABLE, OutboundMessage.next_attempt_at <= now())
@@ -65,13 +62,7 @@ def next_due_text(session: Session) -> JobRequest | None:
     session.commit()
     if row is None:
         return None
-    return JobRequest(
-        JobName.SEND_TEXT,
-        (row.id,),
-        f"{send_job_id(row.id, row.attempts)}-next",
-        covered_by=LATEST_SEND_JOB,
-        next_in_line=True,
-    )
+    return carry_on(JobName.SEND_TEXT, row.id, send_job_id(row.id, row.attempts), LATEST_SEND_JOB)
 
 
 def _record(session: Session, to: str, body: str, purpose: str, case_id: int | None, status: str) -> OutboundMessage:

@@ -79,6 +79,22 @@ def test_two_jobs_for_the_same_row_send_one_text(app, redis, twilio_api, setting
     assert len(twilio_api.sent) == 1
 
 
+def test_a_texts_claim_is_committed_before_twilio_is_asked(app, redis, twilio_api):
+    """So a worker killed while Twilio has the text leaves it claimed, never due again (see the next test)."""
+    message = a_text()
+    engine, seen_while_sending = db.engine, []
+    status_of_text = select(OutboundMessage.status).where(OutboundMessage.id == message.id)
+
+    def read_from_another_connection(_text):
+        with engine.connect() as elsewhere:
+            seen_while_sending.append(elsewhere.scalar(status_of_text))
+
+    twilio_api.on_sent = read_from_another_connection
+    run_worker(app, redis)
+    assert seen_while_sending == ["sending"]
+    assert reload(message).status == "queued"
+
+
 def test_a_claim_left_by_a_killed_worker_is_never_resent(app, redis, twilio_api):
     """The worker may have died before or after Twilio took the text: we cannot tell, so we do not resend."""
     message = a_text()
