@@ -44,6 +44,7 @@ class FakeTwilioApi:
             self.recordings.clear()
             self.recordings_fetched.clear()
             self.ranges_asked.clear()
+            self.on_sent = None  # a test's watcher must not outlive it (nor keep its database connections)
 
     def fail_next(self, *statuses: int) -> None:
         """The next requests get these HTTP error statuses, in order."""
