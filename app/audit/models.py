@@ -6,8 +6,9 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import JSON, ForeignKey, Index, String
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.casework.models import Case
 from app.clock import now
 from app.extensions import Base, UTCDateTime
 
@@ -23,6 +24,8 @@ class AuditEvent(Base):
     role: Mapped[str | None] = mapped_column(String(20))
     action: Mapped[str] = mapped_column(String(40))  # e.g. api_read_case, api_list_cases, task_completed
     case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"))
+    # Set only to record a case in the flush that writes it (its id is not known before).
+    case: Mapped[Case | None] = relationship()
     # Fields changed, {"field": [old, new]}; empty for a read.
     changes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     address: Mapped[str | None] = mapped_column(String(64))

@@ -48,46 +48,46 @@ WITNESS_CHANGED = "witness_changed"
 INTERVENTION_RECORDED = "intervention_recorded"
 
 
+def _event(staff: StaffMember, action: str, address: str | None, **about: Any) -> AuditEvent:
+    return AuditEvent(staff_id=staff.id, role=staff.role, action=action, address=address, **about)
+
+
 def record(session: Session, staff: StaffMember, action: str, case_ids: Iterable[int], address: str | None) -> None:
     """Add one event per case to the session; the caller's commit writes them with what they record."""
     for case_id in case_ids:
-        session.add(AuditEvent(staff_id=staff.id, role=staff.role, action=action, case_id=case_id, address=address))
+        session.add(_event(staff, action, address, case_id=case_id))
 
 
 def record_change(
     session: Session, staff: StaffMember, action: str, case_id: int, address: str | None, changes: dict[str, Any]
 ) -> None:
     """Add one event for a change to a case, with what changed as {"field": [old, new]}; the caller commits."""
-    session.add(
-        AuditEvent(staff_id=staff.id, role=staff.role, action=action, case_id=case_id, address=address, changes=changes)
-    )
+    session.add(_event(staff, action, address, case_id=case_id, changes=changes))
 
 
 @contextmanager
 def cases_opened_by(
     session: Session, staff: StaffMember, address: str | None, action: str = API_REPORT_CREATED
 ) -> Iterator[None]:
-    """Record `action` (`api_report_created`) for each case opened inside the block, in the commit that opens it.
+    """Record `action` (`api_report_created`) for each case opened inside the block, in the flush that writes it.
 
-    The case's own commit carries the row, so a case never exists without the record of who
+    The case's own flush carries the row, so a case never exists without the record of who
     opened it (an integration reads back only the cases it opened). A report that reopened a closed
     case (a new `Incident` on it) counts as opening that case.
     """
-    opened: list[Case | Incident] = []
 
-    def collect(flushed: Session, _context: Any) -> None:
-        opened.extend(row for row in flushed.new if isinstance(row, Case | Incident))
+    def add_events(flushing: Session, _context: Any, _instances: Any) -> None:
+        for row in list(flushing.new):
+            if isinstance(row, Case):
+                flushing.add(_event(staff, action, address, case=row))
+            elif isinstance(row, Incident):
+                flushing.add(_event(staff, action, address, case_id=row.case_id))
 
-    def add_events(committing: Session) -> None:
-        case_ids = [row.id if isinstance(row, Case) else row.case_id for row in opened]
-        record(committing, staff, action, case_ids, address)
-        opened.clear()
-
-    def forget(_rolled_back: Session) -> None:
-        opened.clear()
-
-    with commit_hooks(session, collect, add_events, forget):
+    event.listen(session, "before_flush", add_events)
+    try:
         yield
+    finally:
+        event.remove(session, "before_flush", add_events)
 
 
 @contextmanager

@@ -79,13 +79,8 @@ def open_case(session: Session, report: Report, received_at: datetime, *, may_re
     if case.kind != "enquiry":
         record_contact(case, received_at)  # the report itself starts the two-week clock
     session.add(case)
-    try:
-        session.flush()
-    except IntegrityError:
-        session.rollback()
-        if report.call_sid and (existing := find_case_by_call(session, report.call_sid)):
-            return existing
-        raise
+    if report.call_sid and (existing := _opened_meanwhile(session, report.call_sid)):
+        return existing
     kind = GRAFFITI_REMOVAL if case.kind == "graffiti" else RISK_ASSESSMENT_CALLBACK
     task = add_task(
         session,
@@ -102,6 +97,22 @@ def open_case(session: Session, report: Report, received_at: datetime, *, may_re
     session.commit()
     log.info("case %s opened (%s, %s, risk %s)", case.reference, case.kind, case.channel, case.risk_level)
     return case
+
+
+def _opened_meanwhile(session: Session, call_sid: str) -> Case | None:
+    """The case a racing request (a status callback, a retried webhook) opened for this call first, if any.
+
+    Only a call's case is flushed on its own to find this out: the insert would break the call's unique
+    CallSid. Any other case is written by the first task's flush, saving a round of the unit of work.
+    """
+    try:
+        session.flush()
+    except IntegrityError:
+        session.rollback()
+        if existing := find_case_by_call(session, call_sid):
+            return existing
+        raise
+    return None
 
 
 def _take_answers(case: Case, report: Report) -> None:
@@ -126,12 +137,14 @@ def _take_answers(case: Case, report: Report) -> None:
     case.postcode_district = postcode_district(report.location)
 
 
+_CONFIRMATION_OF_CASE = select(OutboundMessage.id).where(
+    OutboundMessage.case_id == bindparam("case_id"), OutboundMessage.purpose == "report_confirmation"
+)
+
+
 def _confirm_by_text(session: Session, case: Case, task: Task) -> None:
     """Where texts are safe, once per case (an incomplete case may already have had it)."""
-    sent = select(OutboundMessage.id).where(
-        OutboundMessage.case_id == case.id, OutboundMessage.purpose == "report_confirmation"
-    )
-    if may_text(case) and session.scalar(sent) is None:
+    if may_text(case) and session.scalar(_CONFIRMATION_OF_CASE, {"case_id": case.id}) is None:
         queue_text(
             session,
             to=str(case.callback_phone),

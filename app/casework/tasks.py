@@ -201,8 +201,13 @@ _OFFICERS_AND_LOADS = (
 
 
 def _choose(session: Session, case: Case) -> int | None:
-    """The assignment rule over every active officer; one query (each case's report asks it)."""
-    officers = session.execute(_OFFICERS_AND_LOADS).all()
+    """The assignment rule over every active officer; one query (each case's report asks it).
+
+    Not flushed first: the loads count open tasks, and every task is flushed as it is added (add_task), so
+    a new case still pending is written with its first task in one flush instead of one each.
+    """
+    with session.no_autoflush:
+        officers = session.execute(_OFFICERS_AND_LOADS).all()
     instant = now()
     candidates = [
         Candidate(officer_id, frozenset(patch), is_on_duty(days, works_from, works_until, instant), int(open_tasks))

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import time
 
 from sqlalchemy import bindparam, select
-from sqlalchemy.orm import Session, joinedload, selectinload
+from sqlalchemy.orm import Session, selectinload
 
 from app.phones import can_receive_texts, to_e164
 from app.staff.models import ROLES, ApiToken, StaffMember
@@ -199,19 +199,18 @@ def issue_token(session: Session, email: str) -> str:
     return token
 
 
-# One round trip, built once: every API request asks it.
-_TOKEN_WITH_ITS_STAFF = (
-    select(ApiToken)
-    .options(joinedload(ApiToken.staff))
-    .where(ApiToken.token_hash == bindparam("token_hash"), ApiToken.revoked_at.is_(None))
+# One round trip, built once: every API request asks it. Only the staff row is loaded (not the token's).
+_STAFF_WITH_LIVE_TOKEN = (
+    select(StaffMember)
+    .join(ApiToken, ApiToken.staff_id == StaffMember.id)
+    .where(ApiToken.token_hash == bindparam("token_hash"), ApiToken.revoked_at.is_(None), StaffMember.active)
 )
 
 
 def staff_for_token(session: Session, token: str) -> StaffMember | None:
     if not token:
         return None
-    found = session.scalars(_TOKEN_WITH_ITS_STAFF, {"token_hash": _hash(token)}).first()
-    return found.staff if found and found.staff.active else None
+    return session.scalars(_STAFF_WITH_LIVE_TOKEN, {"token_hash": _hash(token)}).first()
 
 
 def staff_by_name(session: Session) -> list[StaffMember]:
