@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from typing import Any, cast
 
 from sqlalchemy import CursorResult, Update, func, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from app.calendar import (
     LONDON,
@@ -122,6 +122,10 @@ def _claim(session: Session, task_id: int, statement: Update) -> bool:
     return bool(updated.rowcount)
 
 
+# Whom to tell and what about, in the task's own round trip rather than one more for each.
+_WITH_CASE_AND_ASSIGNEE = (joinedload(Task.case), joinedload(Task.assignee))
+
+
 def assign(session: Session, task_id: int, teams: Teams) -> bool:
     """Tell an open task's owner (choosing one if it has none), once; returns False if already told."""
     claimed = _claim(
@@ -132,7 +136,7 @@ def assign(session: Session, task_id: int, teams: Teams) -> bool:
     if not claimed:
         session.rollback()
         return False
-    task = session.get(Task, task_id, populate_existing=True)
+    task = session.get(Task, task_id, populate_existing=True, options=_WITH_CASE_AND_ASSIGNEE)
     assert task is not None
     case = task.case
     task.remind_at = _noon_reminder(task)

@@ -65,8 +65,14 @@ GSM7_LOOKALIKES = str.maketrans(
 )
 
 
+# Characters that are each a grapheme of their own, whatever comes after them ("\r" may join a "\n").
+STANDALONE = frozenset(GSM7_BASIC | GSM7_EXTENDED) - {"\r"}
+
+
 def graphemes(text: str) -> list[str]:
     """The user-perceived characters of `text`: a letter with its accents, a whole emoji sequence, a flag."""
+    if STANDALONE.issuperset(text):  # most texts: every character its own grapheme, no need to look closer
+        return list(text)
     clusters: list[str] = []
     for char in text:
         if clusters and _extends(clusters[-1], char):
