@@ -6,13 +6,12 @@ Revises: 0007
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 import sqlalchemy as sa
 from alembic import op
 
 import app.extensions
 from app.casework.reviews import review_due
+from app.clock import now
 
 revision = "0008"
 down_revision = "0007"
@@ -252,7 +251,7 @@ def _backfill_review_dates() -> None:
     undated = sa.select(cases.c.id, cases.c.created_at).where(
         cases.c.status == "open", cases.c.next_review_due.is_(None)
     )
-    started = datetime.now(UTC)
+    started = now()  # the app's clock: a test can name the day the migration runs
     dates = [
         {"case_id": case_id, "due": due, "reminded": started if due <= started else None}
         for case_id, due in ((case_id, review_due(opened)) for case_id, opened in connection.execute(undated))

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from alembic import command
 
 from app.casework.reviews import next_review_refusal, review_due
+from app.clock import frozen_at
 from app.migrate import alembic_config
 from tests.conftest import london
 
@@ -86,7 +87,8 @@ def test_the_migration_gives_every_open_case_its_first_review_date(tmp_path) -> 
                     "opened": opened,
                 },
             )
-    command.upgrade(alembic_config(url), "0008")
+    with frozen_at(london("2026-12-14 09:00")):  # the first case's review is still to come, the third's overdue
+        command.upgrade(alembic_config(url), "0008")
     with engine.connect() as connection:
         rows = connection.execute(sa.text("SELECT reference, next_review_due, review_reminded_at FROM cases")).all()
     engine.dispose()
