@@ -142,7 +142,7 @@ def test_the_update_now_texts_the_resident_and_restarts_the_two_weeks(browser, s
         sent = act(browser, textable, "updates")
         shown = browser.get(sent.headers["Location"])  # at the same instant, inside the 30-minute idle limit
     assert sent.status_code == 302
-    assert banner(shown) == ("Success Update sent to the resident. The next one is due by Thu 17 Dec 2026 at 3:30pm")
+    assert banner(shown) == "Success Update sent to the resident. The next one is due by Thu 17 Dec 2026 at 3:30pm"
     [text] = texts_queued()
     assert text.purpose == "progress_update" and "Asha Patel" in text.body and textable.reference in text.body
     case = db.session.get(Case, textable.id)
