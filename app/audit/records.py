@@ -83,11 +83,21 @@ def cases_opened_by(
             elif isinstance(row, Incident):
                 flushing.add(_event(staff, action, address, case_id=row.case_id))
 
-    event.listen(session, "before_flush", add_events)
+    with listening(session, before_flush=add_events):
+        yield
+
+
+@contextmanager
+def listening(session: Session, **hooks: Callable[..., None]) -> Iterator[None]:
+    """Listen on `session` (the Session object itself, never the scoped proxy) for the block only: each
+    keyword names a session event (`before_flush=`, `before_commit=`)."""
+    for name, hook in hooks.items():
+        event.listen(session, name, hook)
     try:
         yield
     finally:
-        event.remove(session, "before_flush", add_events)
+        for name, hook in hooks.items():
+            event.remove(session, name, hook)
 
 
 @contextmanager
@@ -97,20 +107,10 @@ def commit_hooks(
     before_commit: Callable[[Session], None],
     after_rollback: Callable[[Session], None],
 ) -> Iterator[None]:
-    """Listen on `session` (the Session object itself, never the scoped proxy) for the block only:
-    collect what each flush writes, add its audit events just before the commit, forget them on rollback."""
-    hooks: dict[str, Callable[..., None]] = {
-        "after_flush": after_flush,
-        "before_commit": before_commit,
-        "after_rollback": after_rollback,
-    }
-    for name, hook in hooks.items():
-        event.listen(session, name, hook)
-    try:
+    """For the block only: collect what each flush writes, add its audit events just before the commit,
+    forget them on rollback."""
+    with listening(session, after_flush=after_flush, before_commit=before_commit, after_rollback=after_rollback):
         yield
-    finally:
-        for name, hook in hooks.items():
-            event.remove(session, name, hook)
 
 
 def _plain(value: Any) -> Any:
@@ -133,8 +133,5 @@ def changes_recorded(
         changes = {name: [_plain(old), _plain(getattr(case, name))] for name, old in before.items()}
         record_change(committing, staff, action, case.id, address, changes)
 
-    event.listen(session, "before_commit", add_event)
-    try:
+    with listening(session, before_commit=add_event):
         yield
-    finally:
-        event.remove(session, "before_commit", add_event)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -12,7 +13,9 @@ from sqlalchemy import func, select
 from app.casework.models import Case, Task
 from app.extensions import db
 from app.messaging.models import OutboundMessage
-from app.staff.accounts import create_staff, issue_token
+from app.staff.accounts import create_staff, find_staff, issue_token
+from app.staff.changes import AccountDetails, change_staff
+from app.staff.models import ApiToken
 
 MOBILE = "+447911123456"
 OTHER_MOBILE = "+447912345678"
@@ -235,3 +238,22 @@ def test_an_officers_token_cannot_post_reports(client, officer_token):
 def test_the_role_is_checked_before_the_payload(client, officer_token):
     """An account that may not post learns nothing about what a valid report looks like."""
     assert post(client, {"nonsense": True}, officer_token).status_code == 403
+
+
+def test_a_deactivated_integrations_token_is_refused_and_opens_no_case(client, token):
+    website = find_staff(db.session, "website@example.org")
+    admin = create_staff(db.session, "admin@example.org", "An Admin", "admin")
+    change_staff(db.session, website, AccountDetails("integration", active=False), by=admin, address=None)
+    refused = post(client, full_report(), token)
+    assert refused.status_code == 401 and refused.headers["WWW-Authenticate"] == "Bearer"
+    assert count(Case) == 0
+
+
+def test_a_revoked_token_is_refused_while_the_accounts_other_token_still_works(client, token):
+    other = issue_token(db.session, "website@example.org")
+    revoked = db.session.scalars(select(ApiToken).order_by(ApiToken.id)).first()
+    revoked.revoked_at = datetime.now(UTC)
+    db.session.commit()
+    assert post(client, full_report(), token).status_code == 401
+    assert post(client, full_report(), other).status_code == 201
+    assert count(Case) == 1

@@ -121,3 +121,9 @@ def test_the_encoding_is_named_as_twilio_names_it() -> None:
 def test_a_name_is_transliterated_into_gsm7(name: str, safe: str) -> None:
     assert gsm7_safe(name) == safe
     assert is_gsm7(gsm7_safe(name))
+
+
+def test_a_windows_line_break_is_one_character_and_every_other_gsm7_character_its_own():
+    plain = "".join(sorted(set("@£$¥èéùìòÇ\nØøÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./09:;<=>?¡AZÄÖÑÜ§¿azäöñüà^{}\\[~]|€")))
+    assert graphemes(plain) == list(plain)
+    assert graphemes("Call us\r\nHC-123456") == ["C", "a", "l", "l", " ", "u", "s", "\r\n", *"HC-123456"]
