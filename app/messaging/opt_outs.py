@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from app.clock import now
 from app.messaging.models import PhoneOptOut
 
+# Built once: every text queued and every text sent asks it (a column read, not a row loaded into the session).
+_OPTED_OUT = select(PhoneOptOut.opted_out).where(PhoneOptOut.phone == bindparam("phone"))
+
 
 def is_opted_out(session: Session, phone: str | None) -> bool:
     if not phone:
         return False
-    record = session.get(PhoneOptOut, phone)
-    return bool(record and record.opted_out)
+    return bool(session.scalar(_OPTED_OUT, {"phone": phone}))
 
 
 def set_opted_out(session: Session, phone: str, opted_out: bool, source: str) -> None:

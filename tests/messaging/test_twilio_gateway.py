@@ -8,13 +8,14 @@ import threading
 import pytest
 
 from app.messaging.twilio_gateway import TemporarySendError, TwilioGateway, UncertainSendError
+from tests.conftest import ACCOUNT_SID, AUTH_TOKEN
 
 
 def gateway(base_url: str) -> TwilioGateway:
     return TwilioGateway(
         {
-            "TWILIO_ACCOUNT_SID": "AC" + "1" * 32,
-            "TWILIO_AUTH_TOKEN": "token",
+            "TWILIO_ACCOUNT_SID": ACCOUNT_SID,
+            "TWILIO_AUTH_TOKEN": AUTH_TOKEN,
             "TWILIO_API_BASE_URL": base_url,
             "TWILIO_MESSAGING_SERVICE_SID": "",
             "TWILIO_PHONE_NUMBER": "+441214647269",
@@ -54,3 +55,19 @@ def test_a_connection_dropped_after_the_request_is_uncertain():
     finally:
         thread.join(timeout=5)
         server.close()
+
+
+def test_texts_go_through_the_proxy_the_environment_names(monkeypatch, twilio_server, twilio_api):
+    """A council network that reaches Twilio only through its proxy (HTTP_PROXY) still sends texts."""
+    monkeypatch.setenv("HTTP_PROXY", twilio_server.base_url)
+    monkeypatch.delenv("NO_PROXY", raising=False)
+    monkeypatch.delenv("no_proxy", raising=False)
+    sent = gateway("http://twilio.invalid").send_sms("+447911123456", "hello", "https://example.org/status")
+    assert [(text["To"], text["Sid"]) for text in twilio_api.sent] == [("+447911123456", sent.sid)]
+
+
+def test_a_host_the_environment_exempts_from_the_proxy_is_reached_directly(monkeypatch, twilio_server, twilio_api):
+    monkeypatch.setenv("HTTP_PROXY", "http://no-such-proxy.invalid:3128")
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1")
+    gateway(twilio_server.base_url).send_sms("+447911123456", "hello", "https://example.org/status")
+    assert len(twilio_api.sent) == 1
