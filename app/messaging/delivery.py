@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime, timedelta
-from typing import TypeVar
+from typing import TypeVar, cast
 
-from sqlalchemy import ColumnElement, select, update
+from sqlalchemy import BindParameter, ColumnElement, ScalarSelect, Update, bindparam, select, update
 from sqlalchemy.orm import Session
 
 from app.clock import now
@@ -36,41 +36,61 @@ def job_id(kind: str, row_id: int, attempt: int) -> str:
     return f"send-{kind}-{row_id}-{attempt}"
 
 
-def claim(session: Session, model: type[RowT], row_id: int) -> RowT | None:
-    """Take a due row for sending; None if another job has it, it is done, or it is not due yet."""
-    return _claim(session, model, model.id == row_id, model.next_attempt_at <= now())
+# Built once per kind of row, the instant and the row as parameters: every text sent is claimed, and building
+# the statement cost about as much as running it.
+_NOW: BindParameter[datetime] = bindparam("now")
 
 
-def claim_next_due(session: Session, model: type[RowT]) -> RowT | None:
-    """Take the longest-waiting due row for sending in one statement; None if nothing is due.
+def _claiming(model: Model, *which: ColumnElement[bool]) -> Update:
+    """The UPDATE that claims the row `which` picks if it is still waiting to be sent, returning it loaded."""
+    return (
+        update(model)
+        .where(*which, model.status == m.RETRYABLE)
+        .values(status=m.CLAIMED, claimed_at=_NOW, attempts=model.attempts + 1)
+        .returning(model)
+        .execution_options(populate_existing=True)
+    )
 
-    PostgreSQL skips a row another worker is claiming, so two draining
-    workers never queue behind one row; SQLite runs one writer at a time.
-    """
-    candidate = (
+
+def _longest_waiting(model: Model) -> ScalarSelect[int]:
+    return (
         select(model.id)
-        .where(model.status == m.RETRYABLE, model.next_attempt_at <= now())
+        .where(model.status == m.RETRYABLE, model.next_attempt_at <= _NOW)
         .order_by(model.next_attempt_at, model.id)
         .limit(1)
         .with_for_update(skip_locked=True)
         .scalar_subquery()
     )
-    return _claim(session, model, model.id == candidate)
 
 
-def _claim(session: Session, model: type[RowT], *which: ColumnElement[bool]) -> RowT | None:
-    """Claim the row `which` picks if it is still waiting to be sent: one UPDATE, committed as it runs, that
-    returns the row loaded. From there until the session commits, each statement commits as it runs too
-    (the opt-out check, the outcome): a row's send is three round trips to the database, not six."""
+_CLAIM_BY_ID = {
+    model: _claiming(model, model.id == bindparam("row_id"), model.next_attempt_at <= _NOW)
+    for model in (OutboundMessage, OutboundEmail)
+}
+# PostgreSQL skips a row another worker is claiming, so two draining workers never queue behind one row;
+# SQLite runs one writer at a time.
+_CLAIM_NEXT_DUE = {
+    model: _claiming(model, model.id == _longest_waiting(model)) for model in (OutboundMessage, OutboundEmail)
+}
+
+
+def claim(session: Session, model: type[RowT], row_id: int) -> RowT | None:
+    """Take a due row for sending; None if another job has it, it is done, or it is not due yet."""
+    return _claim(session, model, _CLAIM_BY_ID, {"row_id": row_id})
+
+
+def claim_next_due(session: Session, model: type[RowT]) -> RowT | None:
+    """Take the longest-waiting due row for sending in one statement; None if nothing is due."""
+    return _claim(session, model, _CLAIM_NEXT_DUE, {})
+
+
+def _claim(session: Session, model: type[RowT], claims: dict[Model, Update], params: dict[str, object]) -> RowT | None:
+    """Run a claim: one UPDATE, committed as it runs, that returns the row loaded (or None). From there until
+    the session commits, each statement commits as it runs too (the opt-out check, the outcome): a row's
+    send is three round trips to the database, not six."""
     session.commit()  # what the session held before is its own business: the claim is committed on its own
     each_statement_committed(session)
-    return session.scalars(
-        update(model)
-        .where(*which, model.status == m.RETRYABLE)
-        .values(status=m.CLAIMED, claimed_at=now(), attempts=model.attempts + 1)
-        .returning(model)
-        .execution_options(populate_existing=True)
-    ).first()
+    return cast("RowT | None", session.scalars(claims[model], {**params, "now": now()}).first())
 
 
 def schedule_retry(row: Row, code: str | None) -> None:
