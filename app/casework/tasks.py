@@ -311,16 +311,16 @@ def _raise_ownerless(session: Session, task: Task, teams: Teams) -> None:
         log.error("task %s for case %s: no officer and no duty manager to take it", task.id, task.case.reference)
 
 
+# Built once: a drain asks it before every task it tells (and rebuilt only when a task has been passed over).
+_NEXT_UNTOLD = (
+    select(Task.id).where(UNTOLD).order_by(Task.created_at, Task.id).limit(1).with_for_update(skip_locked=True)
+)
+
+
 def next_untold_task(session: Session, passed_over: Collection[int]) -> int | None:
     """The longest-waiting open task whose owner has not been told (but those `passed_over`), locked until the
     session ends so that a second worker telling owners skips it; None if there is none."""
-    return session.scalar(
-        select(Task.id)
-        .where(UNTOLD, Task.id.not_in(passed_over))
-        .order_by(Task.created_at, Task.id)
-        .limit(1)
-        .with_for_update(skip_locked=True)
-    )
+    return session.scalar(_NEXT_UNTOLD.where(Task.id.not_in(passed_over)) if passed_over else _NEXT_UNTOLD)
 
 
 def next_attempt_due(failed_at: datetime, failed_attempt: int) -> datetime:

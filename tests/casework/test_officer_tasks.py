@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import logging
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
 from rq import Queue
-from sqlalchemy import select, update
+from sqlalchemy import select, text, update
 
 from app.background.tasks import tell_untold_owners
 from app.casework.models import Case, Task
@@ -272,6 +276,49 @@ def test_an_assign_job_out_of_time_hands_the_rest_to_a_job_ahead_of_the_queue(ap
         waiting.delete()
         run_worker(app, redis)
     assert len(texts_to(twilio_api, OFFICER_A)) == 3
+
+
+@contextmanager
+def database_refusing_to_update(task_id: int) -> Iterator[None]:
+    """The database itself refuses any change to this one task (a trigger), as a broken row would."""
+    if db.engine.dialect.name == "postgresql":
+        statements = [
+            "CREATE FUNCTION refuse_task() RETURNS trigger AS $$ BEGIN "
+            f"IF OLD.id = {task_id} THEN RAISE EXCEPTION 'refused'; END IF; RETURN NEW; END $$ LANGUAGE plpgsql",
+            "CREATE TRIGGER refuse_task BEFORE UPDATE ON tasks FOR EACH ROW EXECUTE FUNCTION refuse_task()",
+        ]
+        undo = ["DROP TRIGGER refuse_task ON tasks", "DROP FUNCTION refuse_task()"]
+    else:
+        statements = [
+            f"CREATE TRIGGER refuse_task BEFORE UPDATE ON tasks WHEN OLD.id = {task_id} "
+            "BEGIN SELECT RAISE(ABORT, 'refused'); END"
+        ]
+        undo = ["DROP TRIGGER refuse_task"]
+    with db.engine.begin() as connection:
+        for statement in statements:
+            connection.execute(text(statement))
+    try:
+        yield
+    finally:
+        with db.engine.begin() as connection:
+            for statement in undo:
+                connection.execute(text(statement))
+
+
+def test_a_task_whose_owner_cannot_be_told_is_passed_over_and_the_next_owner_is_told(
+    app, officers, redis, twilio_api, at, caplog
+):
+    with at("2026-11-25 10:00"):
+        stuck, fine = report("B10 0AA"), report("B10 0AA")
+        stuck_id = the_task(stuck).id
+        db.session.commit()
+        with database_refusing_to_update(stuck_id), caplog.at_level(logging.ERROR):
+            assert tell_untold_owners(until=time.monotonic() + 5) == 1, "the second task told; the first passed over"
+        assert f"task {stuck_id}: its owner could not be told" in caplog.text
+        assert the_task(fine).notified_at is not None and the_task(stuck).notified_at is None
+        run_worker(app, redis)  # the stuck task's own job, now that the database takes it
+    told = texts_to(twilio_api, OFFICER_A)
+    assert [fine.reference in body for body in told] == [True, False] and stuck.reference in told[1]
 
 
 def test_staff_create_takes_mobile_patch_manager_and_working_pattern(app):
