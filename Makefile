@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-requirements
 
-.PHONY: run serve test lint bench bench-sends bench-progress assets clean
+.PHONY: run serve test lint bench bench-sends bench-instructions bench-progress assets clean
 
 $(STAMP): requirements.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed")'
@@ -36,6 +36,9 @@ bench: $(STAMP)  # the webhooks and the API under wrk, then the background sends
 
 bench-sends: $(STAMP)  # PostgreSQL via DATABASE_URL (a scratch database: its tables are emptied), else SQLite
 	$(BIN)/python -m benchmarks.background_sends
+
+bench-instructions: $(STAMP)  # needs valgrind: instructions per request, floor to api (DATABASE_URL as for bench)
+	$(BIN)/python -m benchmarks.instructions
 
 bench-progress: $(STAMP)  # needs PostgreSQL (a scratch database named bench_*)
 	$(BIN)/python -m benchmarks.progress_selection
