@@ -53,8 +53,8 @@ def _never_connected(error: requests.exceptions.ConnectionError) -> bool:
 def _http_client(base_url: str) -> TwilioHttpClient:
     """An HTTP client that reads the environment's proxy and CA bundle settings once, as requests would.
 
-    requests reads them again for every request (scanning the whole environment twice), a sixth of a
-    worker's CPU for each text sent; the environment a worker starts with is the one it keeps.
+    requests reads them again for every request, scanning the whole environment twice: a quarter of the
+    Python calls a text sent made. The environment a worker starts with is the one it keeps.
     """
     http_client = TwilioHttpClient(timeout=HTTP_TIMEOUT_SECONDS, proxy=get_environ_proxies(base_url))
     session = http_client.session
