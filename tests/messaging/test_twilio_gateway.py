@@ -57,17 +57,23 @@ def test_a_connection_dropped_after_the_request_is_uncertain():
         server.close()
 
 
+def proxies_in_the_environment(monkeypatch: pytest.MonkeyPatch, **settings: str) -> None:
+    """Exactly these proxy settings (any the machine has, in either case, are taken away first)."""
+    for name in ("http_proxy", "https_proxy", "all_proxy", "no_proxy"):
+        monkeypatch.delenv(name, raising=False)
+        monkeypatch.delenv(name.upper(), raising=False)
+    for name, value in settings.items():
+        monkeypatch.setenv(name, value)
+
+
 def test_texts_go_through_the_proxy_the_environment_names(monkeypatch, twilio_server, twilio_api):
     """A council network that reaches Twilio only through its proxy (HTTP_PROXY) still sends texts."""
-    monkeypatch.setenv("HTTP_PROXY", twilio_server.base_url)
-    monkeypatch.delenv("NO_PROXY", raising=False)
-    monkeypatch.delenv("no_proxy", raising=False)
+    proxies_in_the_environment(monkeypatch, HTTP_PROXY=twilio_server.base_url)
     sent = gateway("http://twilio.invalid").send_sms("+447911123456", "hello", "https://example.org/status")
     assert [(text["To"], text["Sid"]) for text in twilio_api.sent] == [("+447911123456", sent.sid)]
 
 
 def test_a_host_the_environment_exempts_from_the_proxy_is_reached_directly(monkeypatch, twilio_server, twilio_api):
-    monkeypatch.setenv("HTTP_PROXY", "http://no-such-proxy.invalid:3128")
-    monkeypatch.setenv("NO_PROXY", "127.0.0.1")
+    proxies_in_the_environment(monkeypatch, HTTP_PROXY="http://no-such-proxy.invalid:3128", NO_PROXY="127.0.0.1")
     gateway(twilio_server.base_url).send_sms("+447911123456", "hello", "https://example.org/status")
     assert len(twilio_api.sent) == 1
