@@ -37,7 +37,6 @@ import sys
 import tempfile
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -47,13 +46,19 @@ from twilio.request_validator import RequestValidator
 from benchmarks import floor_app
 from benchmarks.servers import PROJECT_ROOT
 from benchmarks.webhooks import (
+    ANSWER_STEP,
     API_PAYLOAD,
+    API_REPORT,
     API_REPORTS,
     AUTH_TOKEN,
     DEFAULT_REDIS_URL,
-    MAIN_MENU,
+    DIAL_INTO_THE_REPORT,
+    FLOOR,
+    NEW_CALL,
     REPORT_STEP,
+    TWIML,
     VOICE,
+    Scenario,
     app_environment,
     database_url_for,
     empty_database,
@@ -64,34 +69,21 @@ from benchmarks.webhooks import (
     signed,
     twilio_form,
 )
-from benchmarks.wrk import Signed
+from benchmarks.wrk import Expect, Signed
 
 BASE_URL = "http://localhost"  # Flask's test client's host: the URL Twilio signs is the app's public one
 FEW_REQUESTS = 10  # the first run's; the second runs --requests more
 WARM_UP_REQUESTS = 20
 CALLS_IN_THE_STEP = 16  # the step scenario's calls, dialled into the report flow before the warm-up
-DIAL_INTO_THE_REPORT: tuple[tuple[str, dict[str, str]], ...] = (
-    (VOICE, {}),
-    (MAIN_MENU, {"Digits": "1"}),
-)  # a new call, then 1 at the main menu
 TOKEN_VARIABLE = "BENCH_API_TOKEN"
 
-
-@dataclass(frozen=True)
-class Scenario:
-    name: str
-    label: str
-    status: int
-    goal_of_floor: float | None = None
-
-
-SCENARIOS = (
-    Scenario("floor", "signature check, INSERT, commit, static TwiML", 200),
-    Scenario("voice", "POST /twilio/voice (a new call)", 200, 0.8),
-    Scenario("step", "POST .../report/danger_now (Digits=2)", 200, 0.8),
-    Scenario("api", "POST /api/v1/reports (JSON, a new case)", 201, 0.5),
-    Scenario("refused", "POST /api/v1/reports refused (422, nothing written)", 422),
+REFUSED = Scenario(
+    "refused",
+    "POST /api/v1/reports refused (422, nothing written)",
+    Expect(422, "application/json", '"errors"'),
+    distinct=False,
 )
+SCENARIOS = (FLOOR, NEW_CALL, ANSWER_STEP, API_REPORT, REFUSED)  # as make bench loads them, and the refusal
 
 
 # -- the child: one scenario's requests in-process, counted by callgrind ----------------------
@@ -107,15 +99,16 @@ def api_requests(count: int, payload: dict[str, Any]) -> list[Signed]:
     return [Signed(API_REPORTS, "application/json", header, json.dumps(payload))] * count
 
 
-def requests_for(name: str, count: int, post: Callable[[Signed, int], None]) -> list[Signed]:
+def requests_for(name: str, count: int, post: Callable[[Signed, Expect], None]) -> list[Signed]:
     """`count` requests of the scenario, after any untimed set-up it needs (the step's calls)."""
     if name in ("floor", "voice"):
         return twilio_requests((VOICE, twilio_form(new_call_sid())) for _ in range(count))
     if name == "step":
         calls = [new_call_sid() for _ in range(CALLS_IN_THE_STEP)]
-        dialled = ((path, twilio_form(call, **digits)) for call in calls for path, digits in DIAL_INTO_THE_REPORT)
-        for request in twilio_requests(dialled):
-            post(request, 200)
+        for call in calls:
+            for path, digits, leads_to in DIAL_INTO_THE_REPORT:
+                (request,) = twilio_requests(iter([(path, twilio_form(call, **digits))]))
+                post(request, Expect(200, TWIML, leads_to))
         return twilio_requests((REPORT_STEP, twilio_form(calls[i % len(calls)], Digits="2")) for i in range(count))
     if name == "api":
         return api_requests(count, API_PAYLOAD)
@@ -130,21 +123,24 @@ def run_child(name: str, measured: int, most: int) -> None:
     app = floor_app.create_app() if name == "floor" else create_app()
     client = app.test_client()
 
-    def post(request: Signed, status: int) -> None:
+    def post(request: Signed, expect: Expect) -> None:
+        """Send it; a wrong answer (status, Content-Type or body, as wrk checks them) ends the run."""
         headers = {"Content-Type": request.content_type, request.header[0]: request.header[1]}
         response = client.post(request.path, data=request.body, headers=headers)
-        if response.status_code != status:
-            raise SystemExit(f"{name}: HTTP {response.status_code} where {status} was expected")
+        if (response.status_code, response.mimetype) != (expect.status, expect.content_type) or (
+            expect.fragment not in response.get_data(as_text=True)
+        ):
+            raise SystemExit(f"{name}: HTTP {response.status_code} {response.mimetype}, not what {expect} describes")
 
     signed_ahead = requests_for(name, WARM_UP_REQUESTS + most, post)
     for request in signed_ahead[:WARM_UP_REQUESTS]:
-        post(request, scenario.status)
+        post(request, scenario.expect)
     # Whether a full collection of everything loaded so far falls among the measured requests would decide
     # a tenth of the figure: what is left from the set-up is frozen, and each request's own garbage counts.
     gc.collect()
     gc.freeze()
     for request in signed_ahead[WARM_UP_REQUESTS : WARM_UP_REQUESTS + measured]:
-        post(request, scenario.status)
+        post(request, scenario.expect)
 
 
 # -- the parent: two counted runs a scenario, the difference per request ----------------------
@@ -186,7 +182,7 @@ def print_report(results: dict[str, float]) -> None:
     print(f"\n{'scenario':<{width}}  {'instructions':>12}  {'floor/this':>10}  throughput goal")
     for scenario in SCENARIOS:
         count = results[scenario.name]
-        goal = f">= {scenario.goal_of_floor:g}x floor" if scenario.goal_of_floor else ""
+        goal = f">= {scenario.goal.of_floor:g}x floor" if scenario.goal else ""
         ratio = f"x{floor / count:.2f}"
         print(f"{scenario.name:<8}{scenario.label:<{width - 8}}  {count / 1e6:>10.2f} M  {ratio:>10}  {goal}")
     print(

@@ -102,6 +102,11 @@ MAIN_MENU = "/twilio/voice/step/main/menu?attempt=1"
 REPORT_STEP = "/twilio/voice/step/report/danger_now?attempt=1"
 NEXT_REPORT_STEP = "/twilio/voice/step/report/happened_before?attempt=1"
 API_REPORTS = "/api/v1/reports"
+# How the step's calls reach it: each request (path, keys pressed) and the question its answer asks next.
+DIAL_INTO_THE_REPORT: tuple[tuple[str, dict[str, str], str], ...] = (
+    (VOICE, {}, MAIN_MENU),
+    (MAIN_MENU, {"Digits": "1"}, REPORT_STEP),
+)
 API_PAYLOAD = {"caller_phone": RESIDENT, "description": "Abuse shouted in the street", "safe_to_text": False}
 
 # -- requests as Twilio (and the website) send them ----------------------------------
@@ -168,8 +173,8 @@ def start_calls(base_url: str, per_connection: int) -> list[str]:
             started = []
             for _ in range(calls):
                 call_sid = new_call_sid()
-                post(session, VOICE, twilio_form(call_sid), MAIN_MENU)
-                post(session, MAIN_MENU, twilio_form(call_sid, Digits="1"), REPORT_STEP)
+                for path, digits, leads_to in DIAL_INTO_THE_REPORT:
+                    post(session, path, twilio_form(call_sid, **digits), leads_to)
                 started.append(call_sid)
             return started
 

@@ -15,7 +15,6 @@ from twilio.rest import Client
 from urllib3.exceptions import NewConnectionError
 
 HTTP_TIMEOUT_SECONDS = 10
-TWILIO_API = "https://api.twilio.com"  # where the client sends texts unless TWILIO_API_BASE_URL says otherwise
 
 
 class SendError(Exception):
@@ -71,13 +70,10 @@ class TwilioGateway:
     @cached_property
     def _client(self) -> Client:
         """One client per gateway, so its HTTP connection to Twilio is kept alive between texts."""
-        client = Client(
-            self._config["TWILIO_ACCOUNT_SID"],
-            self._config["TWILIO_AUTH_TOKEN"],
-            http_client=_http_client(self._config["TWILIO_API_BASE_URL"] or TWILIO_API),
-        )
+        client = Client(self._config["TWILIO_ACCOUNT_SID"], self._config["TWILIO_AUTH_TOKEN"])
         if self._config["TWILIO_API_BASE_URL"]:
             client.api.base_url = self._config["TWILIO_API_BASE_URL"]
+        client.http_client = _http_client(client.api.base_url)  # the proxy for where the texts go
         return client
 
     def send_sms(self, to: str, body: str, status_callback: str) -> SentMessage:
