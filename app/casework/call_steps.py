@@ -55,10 +55,19 @@ def _answer(step_id: str, value: Any) -> str:
     return words(str(value))
 
 
+_POSITION = {step_id: position for position, step_id in enumerate(CALL_STEPS)}
+
+
+def _asked_order(answer: tuple[str, Any]) -> int:
+    """The steps this module knows in the order the flows ask them, then any other: a database may keep a
+    call's answers in its own order (PostgreSQL's jsonb does), not the order they were given."""
+    return _POSITION.get(answer[0], len(_POSITION))
+
+
 def answered_steps(answers: Mapping[str, Any], allowed: tuple[str, ...] | None) -> list[str]:
     """Each answered step as a line: 'Happened before: yes', or only the question when the role may not hear it."""
     lines = []
-    for step_id, value in answers.items():
+    for step_id, value in sorted(answers.items(), key=_asked_order):
         step = CALL_STEPS.get(step_id, CallStep(words(step_id).capitalize(), step_id))
         may_hear = allowed is None or (step_id in CALL_STEPS and step.field in allowed)
         lines.append(f"{step.label}: {_answer(step_id, value)}" if may_hear else f"{step.label} (answered)")

@@ -95,33 +95,50 @@ def chosen_option(step: Step, given: Given, value: Any) -> Option | None:
     return next((option for option in step.options.values() if option.value == value), None)
 
 
-def take_turn(flows: Flows, step: Step, attempt: int, answers: Mapping[str, Any], given: Given) -> Turn:
-    """Read the input as an answer to `step` and decide what comes next."""
-    understood, value = read_answer(step, given)
+def answers_added(step: Step, attempt: int, given: Given) -> dict[str, Any]:
+    """What one input adds to the answers so far: the step's answer, or None for it once the last attempt is
+    not understood. A store can merge this into what it keeps without reading the answers first."""
+    return _added(step, attempt, *read_answer(step, given))
+
+
+def _added(step: Step, attempt: int, understood: bool, value: Any) -> dict[str, Any]:
     if understood:
-        kept = answers if step.type in {"menu", "record"} else {**answers, step.id: value}
+        return {} if step.type in {"menu", "record"} else {step.id: value}
+    if attempt < MAX_ATTEMPTS or step.on_no_answer or step.type == "menu":
+        return {}
+    return {step.id: None}  # carry on with the answer unknown
+
+
+def take_turn(flows: Flows, step: Step, attempt: int, answers: Mapping[str, Any], given: Given) -> Turn:
+    """Read the input as an answer to `step` and decide what comes next.
+
+    The decision never depends on earlier answers: only what a confirming question reads back does. So
+    `answers` may already hold this input's own (`answers_added`), as a store that merged it first passes.
+    """
+    understood, value = read_answer(step, given)
+    kept = {**answers, **_added(step, attempt, understood, value)}
+    if understood:
         if step.join_within_seconds:
-            return Turn(dict(kept), Collect(step), True)
+            return Turn(kept, Collect(step), True)
         option = chosen_option(step, given, value)
         # Safety advice cannot wait for the end: it comes before the next question.
         before = step.on_yes_say if value is True and step.on_yes_say else ""
         target = option.goto if option and option.goto else step.next
-        return Turn(dict(kept), go_to(flows, target, option.action if option else None, kept, before), True)
+        return Turn(kept, go_to(flows, target, option.action if option else None, kept, before), True)
     if attempt < MAX_ATTEMPTS:
         wrong = bool(given.digits.strip() or (given.text or "").strip())
         retry = step.retry_message if wrong and step.retry_message else "retry"
-        return Turn(dict(answers), Ask(step, attempt + 1, retry_message=retry), False)
-    return Turn(*give_up(flows, step, answers), False)
+        return Turn(kept, Ask(step, attempt + 1, retry_message=retry), False)
+    return Turn(kept, give_up(flows, step, kept), False)
 
 
-def give_up(flows: Flows, step: Step, answers: Mapping[str, Any]) -> tuple[dict[str, Any], Next]:
+def give_up(flows: Flows, step: Step, answers: Mapping[str, Any]) -> Next:
     """No answer after the last attempt: the step's own way on, or carry on with the answer unknown."""
     if step.on_no_answer:
-        return dict(answers), go_to(flows, step.on_no_answer.goto, step.on_no_answer.action, answers)
+        return go_to(flows, step.on_no_answer.goto, step.on_no_answer.action, answers)
     if step.type == "menu":
-        return dict(answers), Act(SILENT_CALLER)
-    kept = {**answers, step.id: None}
-    return kept, go_to(flows, step.next, None, kept)
+        return Act(SILENT_CALLER)
+    return go_to(flows, step.next, None, answers)
 
 
 def move_on(flows: Flows, step: Step, answers: Mapping[str, Any]) -> Ask | Act:

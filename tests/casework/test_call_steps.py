@@ -46,3 +46,11 @@ def test_a_step_the_console_does_not_know_is_named_in_words_and_its_answer_kept_
     answers = {"new_question": "something personal"}
     assert answered_steps(answers, None) == ["New question: something personal"]
     assert answered_steps(answers, fields_for("contact_centre")) == ["New question (answered)"]
+
+
+def test_answers_are_shown_in_the_order_the_flows_ask_them_whatever_order_the_database_keeps():
+    """PostgreSQL keeps a call's answers as jsonb merges them: shorter keys first, not the order given."""
+    as_jsonb_keeps_them = dict(sorted(ANSWERS.items(), key=lambda item: (len(item[0]), item[0])))
+    assert list(as_jsonb_keeps_them) != list(ANSWERS)
+    assert answered_steps(as_jsonb_keeps_them, fields_for("officer")) == answered_steps(ANSWERS, fields_for("officer"))
+    assert answered_steps({"location": "x", **as_jsonb_keeps_them}, None)[-1] == "Location: x", "unknown steps last"

@@ -4,7 +4,17 @@ from __future__ import annotations
 
 import pytest
 
-from app.intake.engine import MAX_ATTEMPTS, Act, Ask, Collect, Given, move_on, read_answer, take_turn
+from app.intake.engine import (
+    MAX_ATTEMPTS,
+    Act,
+    Ask,
+    Collect,
+    Given,
+    answers_added,
+    move_on,
+    read_answer,
+    take_turn,
+)
 from ivr_flows import Flows, phone_flows, text_flows
 
 
@@ -130,3 +140,32 @@ def test_a_free_text_answer_that_more_texts_may_join_is_collected_then_moved_pas
     assert turn.next == Collect(step) and turn.answers == {"description": "They shouted at me"}
     following = move_on(texts, step, turn.answers)
     assert isinstance(following, Ask) and following.step.id == "location"
+
+
+# -- what an input adds, for a store that merges it before reading ---------------------------
+
+
+def test_an_input_adds_its_steps_answer_or_nothing(phone):
+    main, consent = phone.start_of("main"), phone.step("report.referral_consent")
+    assert answers_added(consent, 1, Given(digits="1")) == {"referral_consent": True}
+    assert answers_added(main, 1, Given(digits="1")) == {}, "a menu keeps no answer"
+    assert answers_added(phone.step("report.account"), 1, Given(recording={"recording_sid": "RE" + "a" * 32})) == {}
+    assert answers_added(consent, 1, Given(digits="7")) == {}, "not understood: asked again, nothing kept"
+    assert answers_added(consent, MAX_ATTEMPTS, Given(digits="7")) == {"referral_consent": None}
+    assert answers_added(phone.step("report.callback_number"), MAX_ATTEMPTS, Given()) == {}, "its on_no_answer"
+    assert answers_added(main, MAX_ATTEMPTS, Given()) == {}
+
+
+def test_the_turn_is_the_same_whether_the_answers_already_hold_this_inputs_own(phone):
+    """calls.py merges the answer in the database first and then takes the turn with what it read back."""
+    earlier = {"danger_now": False, "callback_number": "+447912345678"}
+    inputs = [
+        (phone.step("report.happened_before"), 1, Given(digits="1")),
+        (phone.step("report.callback_number"), 1, Given(digits="07911123456#")),
+        (phone.step("report.callback_confirm"), 1, Given(digits="1")),
+        (phone.step("report.referral_consent"), MAX_ATTEMPTS, Given(digits="9")),
+        (phone.start_of("main"), MAX_ATTEMPTS, Given()),
+    ]
+    for step, attempt, given in inputs:
+        merged = {**earlier, **answers_added(step, attempt, given)}
+        assert take_turn(phone, step, attempt, merged, given) == take_turn(phone, step, attempt, earlier, given)

@@ -93,3 +93,27 @@ def test_the_officer_is_told_what_to_arrange_for_the_call(phone):
     task = db.session.scalars(select(Task)).one()
     assert "An interpreter or another adjustment is needed" in task.note
     assert "a visit is requested" in task.note and "phone only: do not text" in task.note
+
+
+def test_an_answer_to_a_call_whose_first_webhook_never_arrived_is_kept(phone):
+    """Twilio's first request lost (a deploy, a timeout): the first answer we hear starts the call's row."""
+    phone._play(f"{phone.base}/twilio/voice/step/report/danger_now", {"Digits": "2"})
+    call = db.session.scalars(select(PhoneCall)).one()
+    assert call.call_sid == phone.call_sid and call.from_phone == RESIDENT
+    assert call.answers == {"danger_now": False} and call.flow == "report"
+    assert phone.hears("Has this happened to you or your household before?")
+
+
+def test_a_number_keyed_again_replaces_the_first_and_the_case_calls_the_second(phone):
+    phone.dial().press("1")
+    for key in FULL_REPORT:
+        phone.press(key)
+    phone.press("1").record().press("2")  # race; a recording; call me on another number
+    phone.press("07912345678#")
+    assert phone.hears("0, 7, 9, 1, 2, 3, 4, 5, 6, 7, 8")
+    phone.press("2").press("07911123456#")  # no, key it again
+    assert phone.hears("0, 7, 9, 1, 1, 1, 2, 3, 4, 5, 6")
+    phone.press("1").press("1").press("2").press("1")  # right; safe to text; no visit; referral
+    call = db.session.scalars(select(PhoneCall)).one()
+    assert call.answers["callback_number"] == "+447911123456"
+    assert the_case().callback_phone == "+447911123456"
