@@ -30,12 +30,14 @@ def csp_nonce() -> str:
     return nonce
 
 
-def content_security_policy(nonce: str) -> str:
+def content_security_policy(nonce: str | None) -> str:
+    """The policy; inline scripts and styles may run only with `nonce` (None: none may)."""
+    inline = f" 'nonce-{nonce}'" if nonce else ""
     return "; ".join(
         (
             "default-src 'self'",
-            f"script-src 'self' 'nonce-{nonce}'",
-            f"style-src 'self' 'nonce-{nonce}'",
+            f"script-src 'self'{inline}",
+            f"style-src 'self'{inline}",
             "img-src 'self' data:",
             "font-src 'self'",
             "connect-src 'self'",
@@ -47,8 +49,13 @@ def content_security_policy(nonce: str) -> str:
     )
 
 
+# For everything but a page (TwiML, JSON, a PDF, a stylesheet): nothing in it is inline, so no nonce to make.
+NO_INLINE_POLICY = content_security_policy(None)
+
+
 def add_security_headers(response: Response) -> Response:
-    response.headers["Content-Security-Policy"] = content_security_policy(csp_nonce())
+    is_page = response.mimetype == "text/html"
+    response.headers["Content-Security-Policy"] = content_security_policy(csp_nonce()) if is_page else NO_INLINE_POLICY
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["X-Frame-Options"] = "DENY"
     # Same-origin: a case reference in a console URL never reaches another site, and Flask-WTF's

@@ -127,3 +127,12 @@ def test_the_assets_are_served_from_the_console_with_arial_and_no_fonts_or_crown
     for link in page(browser.get("/console/sign-in")).find_all(["link", "script"]):
         address = link.get("href") or link.get("src")
         assert address is None or address.startswith("/console/static/"), f"nothing from a CDN: {address}"
+
+
+def test_a_response_that_is_not_a_page_allows_no_inline_script_or_style(phone, client):
+    """TwiML and JSON carry nothing inline: their policy names no nonce, so none can be borrowed from them."""
+    phone.dial()
+    for headers in (phone.response.headers, client.get("/").headers):
+        policy = headers["Content-Security-Policy"]
+        assert "script-src 'self';" in policy and "style-src 'self';" in policy and "nonce" not in policy
+        assert "frame-ancestors 'none'" in policy and "default-src 'self'" in policy
