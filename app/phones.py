@@ -5,12 +5,25 @@ from __future__ import annotations
 import re
 
 import phonenumbers
-from phonenumbers import NumberParseException, PhoneNumberType
+from phonenumbers import NumberParseException, PhoneMetadata, PhoneNumberType
 
 TEXTABLE_TYPES = {PhoneNumberType.MOBILE, PhoneNumberType.FIXED_LINE_OR_MOBILE}
 # What Twilio sends in `From` when the caller withheld their number.
 WITHHELD = {"anonymous", "+266696687", "+7378742833", "+2562533", "+86282452253", "restricted", "private", "unknown"}
 E164 = re.compile(r"^\+[1-9][0-9]{6,14}$")
+
+
+def _uk_patterns() -> str:
+    """phonenumbers' own national-number patterns for UK mobiles and landlines, as one alternation."""
+    uk = PhoneMetadata.metadata_for_region("GB")
+    assert uk is not None and uk.mobile is not None and uk.fixed_line is not None
+    return f"{uk.mobile.national_number_pattern}|{uk.fixed_line.national_number_pattern}"
+
+
+# A UK mobile or landline number in E.164 (not the Channel Islands' or the Isle of Man's, which share +44):
+# valid, and stored as it is. Parsing and validating it costs 40 µs here, a twentieth of a new call's
+# webhook; any other number (another country or type, spaces, a leading 0) is parsed in full.
+_CANONICAL_UK = re.compile(rf"\+44(?:{_uk_patterns()})", re.ASCII)
 
 
 def to_e164(raw: str | None, region: str = "GB") -> str | None:
@@ -21,6 +34,8 @@ def to_e164(raw: str | None, region: str = "GB") -> str | None:
     """
     if not raw:
         return None
+    if _CANONICAL_UK.fullmatch(raw):  # the commonest number there is, and already what we would store
+        return raw
     try:
         number = phonenumbers.parse(raw.strip(), region)
     except NumberParseException:

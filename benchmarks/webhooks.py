@@ -81,7 +81,7 @@ from benchmarks.wrk import Expect, Signed, WrkResult, run_wrk, write_requests
 AUTH_TOKEN = "bench-auth-token-0123456789abcdef"
 SECRET_KEY = "bench-secret-key"
 ACCOUNT_SID = "AC" + "1" * 32
-RESIDENT = "+447911123456"
+RESIDENT = "+447400123456"  # a UK mobile, as most callers have (+447911 1... is a Guernsey one)
 LINE = "+441214647269"
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/14"
 BARE_APP = "benchmarks.bare_app:app"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import phonenumbers
 import pytest
 
 from app.phones import can_receive_texts, to_e164, uk_number_from_keypad
@@ -73,3 +74,25 @@ def test_a_uk_mobile_can_receive_texts() -> None:
 def test_a_birmingham_landline_cannot_receive_texts() -> None:
     """A text to a landline is read aloud to whoever answers, so we never send one."""
     assert not can_receive_texts(BIRMINGHAM_LANDLINE)
+
+
+def test_every_kind_of_plus_44_number_is_judged_as_phonenumbers_judges_it() -> None:
+    """UK mobiles and landlines skip parsing: the answer must still be phonenumbers' own, valid or not.
+
+    Every three-digit start of a national number, at nine, ten and eleven digits, with several endings:
+    UK numbers of every type, the Channel Islands' and the Isle of Man's, and ranges no one uses.
+    """
+    checked = 0
+    for start in range(100, 1000):
+        for length in (9, 10, 11):
+            for ending in ("0000000", "1234567", "5550123", "9876543", "9999999"):
+                raw = f"+44{start}{ending}"[: 3 + length]
+                number = phonenumbers.parse(raw)
+                expected = (
+                    phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+                    if phonenumbers.is_valid_number(number)
+                    else None
+                )
+                assert to_e164(raw) == expected, raw
+                checked += 1
+    assert checked == 900 * 3 * 5
