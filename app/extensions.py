@@ -77,7 +77,7 @@ def each_statement_committed(session: Session) -> None:
     """Until the session next commits, each statement commits as it runs: no BEGIN and COMMIT round trips.
 
     For work that is one statement at a time, each atomic on its own (a new call's INSERT, an answer's
-    SELECT and UPDATE, an outbox row's claim and its outcome): in a transaction, PostgreSQL needs two
+    UPDATE, an outbox row's claim and its outcome): in a transaction, PostgreSQL needs two
     more round trips for the same work. Anything of several statements runs after a commit, in a
     transaction again: the pool resets the connection on its return. A session already in a
     transaction (a test's, sharing its thread) is left as it is.
