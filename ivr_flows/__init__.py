@@ -29,6 +29,7 @@ an unknown placeholder) stops the app from starting, not a caller's call.
 
 from __future__ import annotations
 
+import re
 import string
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -41,6 +42,8 @@ FLOW_DIR = Path(__file__).resolve().parent
 STEP_TYPES = {"menu", "yes_no", "choice", "record", "phone_number", "digits", "free_text", "action"}
 ACTIONS = {"connect_contact_centre", "silent_caller", "finish_report", "finish_graffiti", "case_update"}
 KEYS = set("0123456789*#")
+# A step's id names its answer where answers are kept (a key, a JSON path) and its place in a webhook's URL.
+STEP_ID = re.compile(r"[a-z][a-z0-9_]*")
 MESSAGE_PLACEHOLDERS = {"reference", "deadline", "status", "officer", "next_contact", "allowed", "cases"}
 PROMPT_PLACEHOLDERS = {"number"}  # only in a step that `reads_back` an answer
 
@@ -113,6 +116,7 @@ def _parse_option(raw: Any, where: str) -> Option:
 def _parse_step(flow: str, raw: dict[str, Any]) -> Step:
     where = f"{flow}.{raw.get('id', '?')}"
     _require(isinstance(raw.get("id"), str), where, "every step needs an id")
+    _require(STEP_ID.fullmatch(raw["id"]) is not None, where, "a step id is lower-case letters, digits and _")
     _require(raw.get("type") in STEP_TYPES, where, f"unknown step type {raw.get('type')!r}")
     kind = raw["type"]
     options = {str(k): _parse_option(v, f"{where} key {k}") for k, v in (raw.get("options") or {}).items()}

@@ -152,6 +152,13 @@ def test_unknown_step_type_is_refused(tmp_path: Path) -> None:
         load_flows(directory)
 
 
+@pytest.mark.parametrize("step_id", ['say "hello"', "Danger", "1st", "danger now", "dänger"])
+def test_a_step_id_that_is_not_a_plain_name_is_refused(tmp_path: Path, step_id: str) -> None:
+    """A step's id is a key of the stored answers, a JSON path into them and a part of a webhook's URL."""
+    with pytest.raises(FlowError, match="a step id is"):
+        load_flows(flow_directory(tmp_path, one_step_flow(question(step_id))))
+
+
 def test_goto_to_a_step_that_does_not_exist_is_refused(tmp_path: Path) -> None:
     menu = {"id": "menu", "type": "menu", "prompt": "Press 1.", "options": {"1": {"goto": "nowhere"}}}
     directory = flow_directory(tmp_path, one_step_flow(menu))
