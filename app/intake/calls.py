@@ -16,7 +16,7 @@ from datetime import datetime, time
 from functools import lru_cache
 from typing import Any, cast
 
-from sqlalchemy import JSON, Table, Text, bindparam, func, select, update
+from sqlalchemy import JSON, Table, Text, bindparam, func, literal, select, update
 from sqlalchemy import cast as sql_cast
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
@@ -240,8 +240,9 @@ def _keep_answer(session: Session, call_sid: str, from_number: str | None, added
     UPDATE ... RETURNING: the round trip a read before the write would cost is the busiest webhook's largest."""
     statement = _merge_answer(session.get_bind().dialect.name, bool(added))
     values: dict[str, Any] = {"sid": call_sid, "at": now()}
-    for step_id, value in added.items():  # at most one
-        values.update(path=f'$."{step_id}"', key=step_id, value=json.dumps(value))
+    if added:
+        [(step_id, value)] = added.items()  # one input answers one step
+        values.update(step_id=step_id, value=json.dumps(value))
     row = session.execute(statement, values).first()
     if row is None:  # the call's first webhook never reached us: start its row now
         _call(session, call_sid, from_number)
@@ -255,12 +256,13 @@ def _merge_answer(dialect: str, adds_an_answer: bool) -> Update:
     so its answers' keys come back in jsonb's order, not the order asked: `answered_steps` orders them)."""
     statement = update(CALLS).where(CALLS.c.call_sid == bindparam("sid")).values(last_step_at=bindparam("at"))
     if adds_an_answer:
-        value = bindparam("value", type_=Text)
+        step_id, value = bindparam("step_id", type_=Text), bindparam("value", type_=Text)
         if dialect == "postgresql":
-            added = func.jsonb_build_object(sql_cast(bindparam("key"), Text), sql_cast(value, JSONB))
+            added = func.jsonb_build_object(step_id, sql_cast(value, JSONB))
             statement = statement.values(answers=sql_cast(sql_cast(CALLS.c.answers, JSONB).op("||")(added), JSON))
-        else:
-            statement = statement.values(answers=func.json_set(CALLS.c.answers, bindparam("path"), func.json(value)))
+        else:  # the step's id is a plain name (ivr_flows checks it), so it makes a JSON path as it is
+            path = literal('$."', Text).concat(step_id).concat('"')
+            statement = statement.values(answers=func.json_set(CALLS.c.answers, path, func.json(value)))
     return statement.returning(CALLS.c.id, CALLS.c.answers, CALLS.c.flow)
 
 
