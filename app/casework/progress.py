@@ -3,24 +3,32 @@
 `next_update_due` is the last contact with the resident plus 14 days. On
 working days from 10:00 London, every open case due before the next working
 day's run is contacted by the agreed method: a text where texts are safe,
-otherwise a "progress call due" task for the officer. One ProgressContact row
-per case and due date makes a second run, a second scheduler or a retry a no-op.
+otherwise a "progress call due" task for the officer, due by the end of the
+promised day (the working day before, when that day is not one). One
+ProgressContact row per case and round makes a second run, a second scheduler
+or a retry a no-op.
+
+A round that never reaches the resident (three unanswered calls, then a letter
+or a visit) leaves the clock where it was: the case stays on the managers'
+"no contact" list, and a fortnight after the missed round's due date the next
+round is raised, and so on until somebody reaches them. Only contact resets
+the clock; a round raised is not a round kept.
 """
 
 from __future__ import annotations
 
 import logging
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from app.calendar import LONDON, is_working_day, london_date, next_working_day, next_working_day_deadline
-from app.casework.contact import may_text_now, record_contact
+from app.calendar import LONDON, end_of_day, is_working_day, london_date, next_working_day, next_working_day_deadline
+from app.casework.contact import UPDATE_INTERVAL, may_text_now, record_contact
 from app.casework.lifecycle import is_open, still_open
-from app.casework.models import Case, ProgressContact
-from app.casework.tasks import add_task
+from app.casework.models import Case, ProgressContact, Task
+from app.casework.tasks import CALL_KINDS, LETTER_OR_VISIT, add_task
 from app.clock import now
 from app.messaging import templates
 from app.messaging.outbox import queue_text
@@ -28,6 +36,7 @@ from app.messaging.outbox import queue_text
 log = logging.getLogger(__name__)
 
 DAILY_RUN = time(10, 0)
+LEAST_NOTICE = timedelta(hours=2)  # a call task due sooner than this after it is raised moves to the next working day
 
 
 def selection_cutoff(as_of: datetime) -> datetime | None:
@@ -59,8 +68,11 @@ def contact_for_update(session: Session, case_id: int, selected_at: datetime) ->
         return "not due"
     if case.next_update_due >= cutoff:
         return "not due"
+    round_due = latest_round_due(case.next_update_due, cutoff)
     method = "text" if may_text_now(session, case) else "call_task"
-    session.add(ProgressContact(case_id=case.id, due_at=case.next_update_due, method=method))
+    if method == "call_task" and session.scalar(_OPEN_TASK_TO_REACH_THEM, {"case_id": case.id}) is not None:
+        return "call task open"  # somebody is already trying to reach them: no second task beside it
+    session.add(ProgressContact(case_id=case.id, due_at=round_due, method=method))
     try:
         session.flush()
     except IntegrityError:
@@ -73,13 +85,37 @@ def contact_for_update(session: Session, case_id: int, selected_at: datetime) ->
             session,
             case,
             "progress_call",
-            f"progress:{london_date(case.next_update_due).isoformat()}",
-            next_working_day_deadline(now()),
+            f"progress:{london_date(round_due).isoformat()}",
+            call_due_by(round_due, now()),
             assignee_id=case.officer_id,
         )
     session.commit()
     log.info("case %s: fortnightly update by %s", case.reference, method)
     return method
+
+
+def latest_round_due(next_update_due: datetime, cutoff: datetime) -> datetime:
+    """The due date of the latest round before `cutoff`: rounds fall every fortnight from `next_update_due`
+    until somebody reaches the resident (which moves `next_update_due` itself)."""
+    missed_rounds = (cutoff - next_update_due - timedelta.resolution) // UPDATE_INTERVAL  # rounds due before it
+    return next_update_due + missed_rounds * UPDATE_INTERVAL
+
+
+def call_due_by(round_due: datetime, raised_at: datetime) -> datetime:
+    """When the officer's progress call is due: by 5pm on the promised day, or on the last working day
+    before it; a round already late (or a day nearly over) gets until the end of the next working day."""
+    day = london_date(round_due)
+    while not is_working_day(day):
+        day -= timedelta(days=1)
+    due = end_of_day(day)
+    return due if due - raised_at >= LEAST_NOTICE else next_working_day_deadline(raised_at)
+
+
+# A call (a callback, a progress call, a call instead of a failed text) or the letter or visit after three
+# unanswered calls: each is already an officer's task to reach the resident.
+_OPEN_TASK_TO_REACH_THEM = select(Task.id).where(
+    Task.case_id == bindparam("case_id"), Task.kind.in_([*CALL_KINDS, LETTER_OR_VISIT]), Task.status == "open"
+)
 
 
 def send_update_now(session: Session, case: Case) -> bool:

@@ -43,6 +43,7 @@ log = logging.getLogger(__name__)
 GRAFFITI_REMOVAL = "graffiti_removal"
 RISK_ASSESSMENT_CALLBACK = "risk_assessment_callback"
 CALL_KINDS = {"risk_assessment_callback", "update_callback", "progress_call"}
+LETTER_OR_VISIT = "letter_or_visit"  # after three unanswered calls (or a wrong number)
 MAX_CALL_ATTEMPTS = 3
 OUTCOMES = {
     "call": {"spoke_to_resident", "no_answer", "wrong_number", "resident_declined"},
@@ -432,7 +433,7 @@ def _follow_up(session: Session, task: Task, outcome: str) -> Task | None:
     return add_task(
         session,
         task.case,
-        "letter_or_visit",
+        LETTER_OR_VISIT,
         f"after:{task.id}",
         next_working_day_deadline(now()),
         assignee_id=task.assignee_id,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from app.casework.models import Case, ProgressContact, Task
+from app.casework.oversight import dashboard_counts
 from app.extensions import db
 from app.messaging.models import OutboundMessage, PhoneOptOut
 from app.staff.accounts import create_staff, issue_token
@@ -82,7 +83,56 @@ def test_where_texts_are_not_safe_the_officer_gets_a_progress_call_task(app, off
     assert progress_texts(twilio_api) == []
     [call] = db.session.scalars(select(Task).where(Task.kind == "progress_call")).all()
     assert call.case_id == case.id and call.assignee.email == "a@example.org"
-    assert call.due_at == london("2026-11-26 17:00")
+    assert call.due_at == london("2026-11-25 17:00"), "due on the promised day, not the working day after it"
+
+
+def test_a_progress_call_due_at_the_weekend_is_due_on_the_friday_before(app, officers, redis, twilio_api, at):
+    contacted_case(app, redis, at, safe_to_text=False, spoke_at="2026-11-14 11:00")  # due Saturday 28 November
+    run_progress_updates(app, redis, at, "2026-11-27 10:00")
+    call = db.session.scalars(select(Task).where(Task.kind == "progress_call")).one()
+    assert call.due_at == london("2026-11-27 17:00")
+
+
+def complete_as(app, task: Task, outcome: str, when: str, at) -> None:
+    with at(when):
+        result = app.test_cli_runner().invoke(args=["tasks", "complete", str(task.id), "--outcome", outcome])
+    assert result.exit_code == 0, result.output
+
+
+def no_contact(when: str) -> int:
+    return dashboard_counts(db.session(), london(when))["no-contact"]
+
+
+def test_a_phone_only_resident_nobody_reaches_gets_a_new_round_every_fortnight(app, officers, redis, twilio_api, at):
+    case = contacted_case(app, redis, at, safe_to_text=False)  # due Wednesday 25 November, 14:00
+    run_progress_updates(app, redis, at, "2026-11-25 10:00")
+    for attempt, when in enumerate(("2026-11-25 15:00", "2026-11-26 11:00", "2026-11-26 16:00"), start=1):
+        call = the_task(case, "progress_call")
+        assert call.attempt == attempt
+        complete_as(app, call, "no_answer", when, at)
+    complete_as(app, the_task(case, "letter_or_visit"), "done", "2026-11-27 12:00", at)
+    assert no_contact("2026-11-30 09:00") == 1, "still not reached: the managers see it"
+
+    run_progress_updates(app, redis, at, "2026-12-09 10:00")  # a fortnight after the missed round
+    second = the_task(case, "progress_call")
+    assert second.status == "open" and second.origin == "progress:2026-12-09"
+    assert second.due_at == london("2026-12-09 17:00") and second.assignee.email == "a@example.org"
+    run_progress_updates(app, redis, at, "2026-12-10 10:00")
+    assert len(db.session.scalars(select(Task).where(Task.kind == "progress_call", Task.status == "open")).all()) == 1
+
+    complete_as(app, second, "spoke_to_resident", "2026-12-09 15:00", at)
+    assert no_contact("2026-12-10 09:00") == 0
+    assert db.session.get(Case, case.id).next_update_due == london("2026-12-23 15:00")
+
+
+def test_no_new_round_beside_a_task_still_trying_to_reach_them(app, officers, redis, twilio_api, at):
+    case = contacted_case(app, redis, at, safe_to_text=False)
+    run_progress_updates(app, redis, at, "2026-11-25 10:00")
+    complete_as(app, the_task(case, "progress_call"), "wrong_number", "2026-11-25 15:00", at)  # a letter or visit next
+    run_progress_updates(app, redis, at, "2026-12-09 10:00")
+    assert db.session.scalars(select(Task.kind).where(Task.case_id == case.id, Task.status == "open")).all() == [
+        "letter_or_visit"
+    ]
 
 
 def test_an_opted_out_resident_gets_a_call_task_not_a_text(app, officers, redis, twilio_api, at):
