@@ -14,7 +14,7 @@ from app.calendar import next_working_day_deadline, spoken_day_and_time
 from app.casework.assignment import postcode_district
 from app.casework.contact import may_text, record_contact
 from app.casework.lifecycle import is_open
-from app.casework.models import Case, Recording, Task
+from app.casework.models import Case, PhoneCall, Recording, Task
 from app.casework.references import format_reference, random_digits
 from app.casework.reopening import is_report_task, reopen_for_report
 from app.casework.report import Report
@@ -240,8 +240,7 @@ def record_recording(session: Session, call_sid: str, purpose: str, details: dic
     if recording is None:
         recording = Recording(recording_sid=sid, call_sid=call_sid, purpose=purpose)
         session.add(recording)
-        if case := find_case_by_call(session, call_sid):
-            recording.case_id = case.id
+        recording.case_id = _case_of_call(session, call_sid)
     for attribute in ("url", "duration_seconds", "transcription"):
         if details.get(attribute) is not None:
             setattr(recording, attribute, details[attribute])
@@ -251,6 +250,15 @@ def record_recording(session: Session, call_sid: str, purpose: str, details: dic
         # Twilio's action and status callbacks for one recording raced; merge into the winner.
         session.rollback()
         record_recording(session, call_sid, purpose, details)
+
+
+def _case_of_call(session: Session, call_sid: str) -> int | None:
+    """The case a call made: the call's own record (which also names a closed case the call reopened, whose
+    CallSid is its first call's), else the case opened with this CallSid."""
+    case_id = session.scalar(select(PhoneCall.case_id).where(PhoneCall.call_sid == call_sid))
+    if case_id is None and (case := find_case_by_call(session, call_sid)):
+        case_id = case.id
+    return case_id
 
 
 def find_case_by_reference(session: Session, reference: str) -> Case | None:

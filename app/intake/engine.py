@@ -98,15 +98,18 @@ def chosen_option(step: Step, given: Given, value: Any) -> Option | None:
 def answers_added(step: Step, attempt: int, given: Given) -> dict[str, Any]:
     """What one input adds to the answers so far: the step's answer, or None for it once the last attempt is
     not understood. A store can merge this into what it keeps without reading the answers first."""
-    return _added(step, attempt, *read_answer(step, given))
+    understood, value = read_answer(step, given)
+    return _added(step, attempt, understood, value, chosen_option(step, given, value))
 
 
-def _added(step: Step, attempt: int, understood: bool, value: Any) -> dict[str, Any]:
+def _added(step: Step, attempt: int, understood: bool, value: Any, option: Option | None) -> dict[str, Any]:
     if understood:
+        if step.reads_back and option is not None and option.goto == f"{step.flow}.{step.reads_back}":
+            return {step.reads_back: None}  # "key it again": what was read back is not their answer
         return {} if step.type in {"menu", "record"} else {step.id: value}
-    if attempt < MAX_ATTEMPTS or step.on_no_answer or step.type == "menu":
+    if attempt < MAX_ATTEMPTS or step.type == "menu":
         return {}
-    return {step.id: None}  # carry on with the answer unknown
+    return {step.id: None}  # carry on with the answer unknown (an earlier try's answer is not kept)
 
 
 def take_turn(flows: Flows, step: Step, attempt: int, answers: Mapping[str, Any], given: Given) -> Turn:
@@ -116,11 +119,11 @@ def take_turn(flows: Flows, step: Step, attempt: int, answers: Mapping[str, Any]
     `answers` may already hold this input's own (`answers_added`), as a store that merged it first passes.
     """
     understood, value = read_answer(step, given)
-    kept = {**answers, **_added(step, attempt, understood, value)}
+    option = chosen_option(step, given, value)
+    kept = {**answers, **_added(step, attempt, understood, value, option)}
     if understood:
         if step.join_within_seconds:
             return Turn(kept, Collect(step), True)
-        option = chosen_option(step, given, value)
         # Safety advice cannot wait for the end: it comes before the next question.
         before = step.on_yes_say if value is True and step.on_yes_say else ""
         target = option.goto if option and option.goto else step.next
@@ -128,7 +131,7 @@ def take_turn(flows: Flows, step: Step, attempt: int, answers: Mapping[str, Any]
     if attempt < MAX_ATTEMPTS:
         wrong = bool(given.digits.strip() or (given.text or "").strip())
         retry = step.retry_message if wrong and step.retry_message else "retry"
-        return Turn(kept, Ask(step, attempt + 1, retry_message=retry), False)
+        return Turn(kept, Ask(step, attempt + 1, retry_message=retry, values=read_back(step, kept)), False)
     return Turn(kept, give_up(flows, step, kept), False)
 
 

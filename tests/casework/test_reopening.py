@@ -229,3 +229,18 @@ def test_a_call_whose_status_callback_races_its_last_step_reopens_once(closed, p
     assert case_count() == 1 and len(reopened.incidents) == 1
     assert len([task for task in reopened.tasks if task.status == "open"]) == 1
     assert reopened.incidents[0].risk_answers["danger_now"] is True and reopened.risk_level == "high"
+
+
+def test_a_recording_that_arrives_after_a_hang_up_joins_the_case_the_call_reopened(closed, phone, at):
+    from app.casework.models import Recording
+
+    with at("2026-11-10 10:00"):
+        phone.dial().press("1")
+        for key in "22222":
+            phone.press(key)
+        record = phone.press("1").verb("Record")
+        phone.hang_up()  # the status callback reopens the case before Twilio reports the recording
+        details = {"RecordingSid": "RE" + "b" * 32, "RecordingUrl": "https://api.twilio.com/rec/2"}
+        phone.recording_status(record, {**details, "RecordingDuration": "30"})
+    assert db.session.get(Case, closed.id).status == "reopened" and case_count() == 1
+    assert db.session.scalars(select(Recording)).one().case_id == closed.id

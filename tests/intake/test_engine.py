@@ -103,6 +103,14 @@ def test_a_wrong_answer_is_asked_again_with_why_then_given_up_on(phone):
     assert isinstance(last.next, Ask) and last.next.step.id == "safe_to_text", "its on_no_answer"
 
 
+def test_a_question_that_reads_back_an_answer_reads_it_back_when_asked_again(phone):
+    confirm = phone.step("report.callback_confirm")
+    for given in (Given(digits="3"), Given()):
+        turn = take_turn(phone, confirm, 1, {"callback_number": "+447912345678"}, given)
+        assert isinstance(turn.next, Ask) and turn.next.step is confirm and turn.next.attempt == 2
+        assert turn.next.values == {"number": "0, 7, 9, 1, 2, 3, 4, 5, 6, 7, 8"}
+
+
 def test_a_question_without_an_answer_carries_on_with_it_unknown(texts):
     turn = take_turn(texts, texts.step("report.unsafe_at_home"), MAX_ATTEMPTS, {}, Given(text="dunno"))
     assert turn.answers == {"unsafe_at_home": None}
@@ -152,7 +160,10 @@ def test_an_input_adds_its_steps_answer_or_nothing(phone):
     assert answers_added(phone.step("report.account"), 1, Given(recording={"recording_sid": "RE" + "a" * 32})) == {}
     assert answers_added(consent, 1, Given(digits="7")) == {}, "not understood: asked again, nothing kept"
     assert answers_added(consent, MAX_ATTEMPTS, Given(digits="7")) == {"referral_consent": None}
-    assert answers_added(phone.step("report.callback_number"), MAX_ATTEMPTS, Given()) == {}, "its on_no_answer"
+    assert answers_added(phone.step("report.callback_number"), MAX_ATTEMPTS, Given()) == {"callback_number": None}
+    confirm = phone.step("report.callback_confirm")
+    assert answers_added(confirm, 1, Given(digits="2")) == {"callback_number": None}, "key it again: not that one"
+    assert answers_added(confirm, 1, Given(digits="1")) == {}
     assert answers_added(main, MAX_ATTEMPTS, Given()) == {}
 
 

@@ -113,6 +113,41 @@ def test_a_callback_number_is_read_back_and_can_be_keyed_again(phone):
     assert the_case().callback_phone == "+441214960000"
 
 
+def keyed_and_read_back(phone: Phone, number: str = "07912345678#") -> Phone:
+    phone.dial().press("1")
+    for key in FULL_REPORT:
+        phone.press(key)
+    phone.press("1").record().press("2").press(number)
+    assert phone.hears("You keyed 0, 7, 9, 1, 2, 3, 4, 5, 6, 7, 8.")
+    return phone
+
+
+def test_a_wrong_key_or_silence_at_the_read_back_asks_again_with_the_number(phone, caplog):
+    keyed_and_read_back(phone)
+    phone.press("3")
+    assert phone.hears("didn't catch that") and phone.hears("You keyed 0, 7, 9, 1, 2, 3, 4, 5, 6, 7, 8.")
+    phone.stay_silent()
+    assert phone.hears("You keyed 0, 7, 9, 1, 2, 3, 4, 5, 6, 7, 8. If that is right, press 1")
+    assert not phone.hears("something went wrong") and "Traceback" not in caplog.text
+    phone.press("1").press("1").press("2").press("1")
+    assert the_case().callback_phone == "+447912345678" and not the_case().incomplete_call
+
+
+def test_a_number_the_caller_said_was_wrong_is_never_the_one_called(phone, call_from):
+    keyed_and_read_back(phone).press("2")  # no, key it again
+    for _ in range(3):
+        phone.press("0121#")  # and never manages a whole number
+    assert phone.hears("safe for us to send you text messages")
+    phone.press("1").press("2").press("1")
+    assert the_case().callback_phone == RESIDENT, "the number they are calling from, not the one they rejected"
+
+    dropped = call_from("+447700900123")
+    keyed_and_read_back(dropped).press("2").hang_up()  # "key it again", then the line drops
+    assert db.session.scalars(select(Case).where(Case.caller_phone == "+447700900123")).one().callback_phone == (
+        "+447700900123"
+    )
+
+
 def test_option_3_names_the_officer_who_has_the_callback(officers, phone, call_from, at):
     with at("2026-11-25 10:00"):
         report_everything(phone)
