@@ -331,8 +331,10 @@ def _open_case(session: Session, conversation: TextConversation, complete: bool)
         occurred=answers.get("occurred"),
         confirm_by_text=False,
     )
-    case = service.open_case(session, report, received_at=conversation.started_at)
+    # Finished in the case's own commit: that commit ends the number's lock (_one_at_a_time), and a text
+    # that was waiting on it must not find the last question still open and report all over again.
     conversation.status = "finished" if complete else conversation.status
+    case = service.open_case(session, report, received_at=conversation.started_at)
     conversation.case_id = case.id
     _file_conversation_on(session, conversation, case)
     return case

@@ -45,6 +45,16 @@ def test_two_texts_at_once_from_a_new_number_open_one_conversation(app):
     assert sorted(active) == NEW_NUMBERS, "one active conversation per number"
 
 
+def test_two_texts_at_once_answering_the_last_question_open_one_case(app, texter, redis, twilio_api):
+    from tests.telephony.test_text_reports import TEXT_ANSWERS, report_by_text
+
+    *_, last_question = report_by_text(app, texter, redis, twilio_api, answers=TEXT_ANSWERS[:-1])
+    assert "agencies" in last_question
+    replies = send_at_once(app, [(texter.from_number, "yes"), (texter.from_number, "yes thanks")])
+    assert db.session.scalar(select(func.count()).select_from(Case)) == 1, "one report, one case"
+    assert sum("reference" in (reply or "") for reply in replies) == 1, "one reference given"
+
+
 def test_a_flood_at_once_from_a_new_number_raises_one_alert(app):
     send_at_once(app, [(NEW_NUMBERS[0], f"hello {n}") for n in range(20)])
     assert db.session.scalar(select(func.count()).select_from(InboundMessage)) == 20

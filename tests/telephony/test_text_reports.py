@@ -37,28 +37,27 @@ def answer_the_questions(texter, answers):
     return replies
 
 
-def report_by_text(app, texter, redis, twilio_api):
+TEXT_ANSWERS = (
+    "Outside the shop on Coventry Road",
+    "yesterday about 9pm",
+    "no",
+    "Yes!",
+    " n ",
+    "YEAH",
+    "1",
+    "y",
+    "nope",
+    "yes",  # the last question: may we pass on their details
+)
+
+
+def report_by_text(app, texter, redis, twilio_api, answers=TEXT_ANSWERS):
     assert "tell us what happened" in texter.send("REPORT")
     assert "next question in a minute" in texter.send("Two men shouted abuse at me and my son")
     assert texter.send("then they kicked our door") is None, "joined to the account, no reply"
     after_a_minute(app, redis)
     assert "Where did it happen" in twilio_api.sent[-1]["Body"]
-    replies = answer_the_questions(
-        texter,
-        [
-            "Outside the shop on Coventry Road",
-            "yesterday about 9pm",
-            "no",
-            "Yes!",
-            " n ",
-            "YEAH",
-            "1",
-            "y",
-            "nope",
-            "yes",
-        ],
-    )
-    return replies
+    return answer_the_questions(texter, answers)
 
 
 def test_a_whole_report_by_text_ends_with_a_reference_and_deadline(app, texter, redis, twilio_api, at):
