@@ -51,15 +51,13 @@ def sender_number(raw: str | None) -> str | None:
     Twilio sends E.164 for every phone call and text, including numbers the
     numbering-plan data does not know yet (a new range, Ofcom's drama range):
     those are kept as sent (see `is_recognised`). Only withheld numbers, short
-    codes and alphanumeric sender ids give None.
+    codes and alphanumeric sender ids give None: a sender id is never parsed, because phonenumbers reads
+    letters as keypad digits ("0800FLOWERS" would become a stranger's number).
     """
-    if not raw or raw.strip().lower() in WITHHELD:
+    cleaned = (raw or "").strip()
+    if cleaned.lower() in WITHHELD or not E164.match(cleaned):
         return None
-    known = to_e164(raw)
-    if known is not None:
-        return known
-    cleaned = raw.strip()
-    return cleaned if E164.match(cleaned) else None
+    return to_e164(cleaned) or cleaned
 
 
 UK_NATIONAL = re.compile(r"0[1-9][0-9]{9}")

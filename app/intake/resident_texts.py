@@ -105,8 +105,7 @@ def alert_flood(session: Session, phone: str) -> Case:
 def status_reply(session: Session, flows: Flows, phone: str, argument: str) -> str:
     """Only the sender's own open cases; a reference belonging to anyone else reveals nothing."""
     cases = open_cases(session, phone)
-    if argument:
-        wanted = digits_of(argument)
+    if wanted := digits_of(argument):  # "STATUS please" names no case: all of the sender's own
         cases = [case for case in cases if case.reference_digits == wanted]
     if not cases:
         return flows.message("status_none")

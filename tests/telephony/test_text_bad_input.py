@@ -37,12 +37,15 @@ def test_emoji_and_other_scripts_are_stored_and_answered_in_gsm7(texter, body):
     assert db.session.scalars(select(OutboundMessage)).one().segments <= 2
 
 
-@pytest.mark.parametrize("sender", ["88020", "BIRMCC", "+441214647269", ""])
+# A sender id made of a number and letters is still a sender id: read as keypad digits, "0800FLOWERS" and
+# "0121COUNCIL" would be real numbers belonging to strangers.
+@pytest.mark.parametrize("sender", ["88020", "BIRMCC", "+441214647269", "", "0800FLOWERS", "0121COUNCIL", "07GIFTS"])
 def test_senders_we_cannot_or_must_not_answer_get_no_reply_but_are_stored(text_from, sender):
     assert text_from(sender).send("STOP") is None
     assert text_from(sender).send("hello") is None
     assert stored() == 2
     assert db.session.scalar(select(func.count()).select_from(OutboundMessage)) == 0
+    assert db.session.scalars(select(InboundMessage.from_phone)).all() == [None, None] or sender == "+441214647269"
 
 
 def test_a_retried_delivery_changes_nothing_and_gets_the_same_reply(texter):

@@ -119,6 +119,9 @@ def test_status_lists_only_the_senders_own_open_cases(phone, texter, text_from, 
     assert mine.reference not in nothing and "could not find" in nothing
     assert stranger.send(f"status {mine.reference_digits}") == nothing
     assert mine.reference in texter.send(f"Status {mine.reference.lower()}")
+    for asked in ("Status please", "STATUS update", "status of my case?"):
+        assert mine.reference in texter.send(asked), "words after STATUS that name no case: their own cases"
+    assert "could not find" in stranger.send("status please")
 
 
 # -- texts that reply to a case --------------------------------------------------------------
