@@ -83,7 +83,7 @@ def receive(session: Session, flows: Flows, line: TextLine, inbound: InboundText
     """Store and act on one inbound text; returns the reply (None: no reply). Idempotent on MessageSid."""
     stored = session.scalars(select(InboundMessage).where(InboundMessage.message_sid == inbound.message_sid)).first()
     if stored is not None:
-        return stored.reply
+        return apology(flows, line, inbound) if stored.handled_as == UNHANDLED else stored.reply
     message = _as_stored(inbound)
     session.add(message)
     try:
@@ -97,6 +97,18 @@ def receive(session: Session, flows: Flows, line: TextLine, inbound: InboundText
         session.rollback()
         _keep_unhandled(session, inbound)
         raise
+
+
+def apology(flows: Flows, line: TextLine, inbound: InboundText) -> str | None:
+    """The reply when a text could not be dealt with: a sorry and the 999 advice, told without the database.
+
+    None where no reply may go: a sender we never answer (a sender id, a withheld number, our own), and a
+    STOP, which must get nothing back. Anyone else would otherwise hear nothing at all.
+    """
+    phone = sender_number(inbound.from_raw)
+    if phone is None or phone in line.own_numbers or inbound.opt_out_type or is_opt_out(inbound.body):
+        return None
+    return flows.message("not_taken")
 
 
 def _as_stored(inbound: InboundText, handled_as: str | None = None) -> InboundMessage:

@@ -103,10 +103,15 @@ def message_status() -> Response:
 
 @bp.errorhandler(Exception)
 def no_reply_on_error(error: Exception) -> Response:
-    """Never a 500 to Twilio, and always TwiML: the text is lost only if it was not stored, and we log that."""
+    """Never a 500 to Twilio, and always TwiML: the text is lost only if it was not stored, and we log that.
+
+    A resident whose text failed is told so (and given the 999 advice), never left with silence.
+    """
     if isinstance(error, HTTPException):
         return _xml(None, status=error.code or 400)
     log.exception("SMS webhook %s failed for message %s", request.path, described(_message_sid()))
     with suppress(Exception):
         db.session.rollback()
-    return _xml(None)
+    if request.endpoint != "sms.incoming_text":
+        return _xml(None)
+    return _xml(texting.apology(text_flows(), _text_line(), _inbound_from_form(_message_sid())))

@@ -7,6 +7,8 @@ values longer than a column: these tests mean most when CI runs them there.
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 from sqlalchemy import select
 
 from app.casework.models import Attachment
@@ -59,17 +61,32 @@ def test_a_text_of_nothing_but_a_nul_byte_gets_the_options(text_from):
     assert the_message().body == "\ufffd"
 
 
-def test_a_text_whose_handling_fails_is_still_stored_and_listed_for_a_person(app, texter):
-    """The conversations table is unreachable mid-handling (a real database fault): the text itself survives."""
+@contextmanager
+def unreachable(table: str = "text_conversations"):
+    """A table is unreachable mid-handling (a real database fault)."""
     with db.engine.begin() as connection:
-        connection.exec_driver_sql("ALTER TABLE text_conversations RENAME TO text_conversations_away")
+        connection.exec_driver_sql(f"ALTER TABLE {table} RENAME TO {table}_away")
     try:
-        assert texter.send("REPORT") is None
+        yield
     finally:
         db.session.rollback()
         with db.engine.begin() as connection:
-            connection.exec_driver_sql("ALTER TABLE text_conversations_away RENAME TO text_conversations")
+            connection.exec_driver_sql(f"ALTER TABLE {table}_away RENAME TO {table}")
+
+
+def test_a_text_whose_handling_fails_is_still_stored_and_listed_for_a_person(app, texter):
+    """The text itself survives, and the resident is told to try again, never left with silence."""
+    with unreachable():
+        reply = texter.send("REPORT")
+    assert "could not deal with your message" in reply and "999" in reply
+    assert texter.resend() == reply, "Twilio's retry, once the database is back, gets the same"
     message = the_message()
     assert message.body == "REPORT" and message.handled_as == "unhandled"
     listed = app.test_cli_runner().invoke(args=["jobs", "failed"]).output
     assert f"text {message.id} received" in listed and "could not be handled" in listed
+
+
+def test_a_stop_whose_handling_fails_gets_nothing_back(texter):
+    with unreachable("phone_opt_outs"):
+        assert texter.send("STOP") is None
+    assert the_message().handled_as == "unhandled", "it failed, and still nothing was texted"
