@@ -26,6 +26,7 @@ CONSOLE_SIGNPOSTED = "console_signposted"
 CONSOLE_CONTACT_PREFERENCES = "console_contact_preferences"
 CONSOLE_TEXT_SENT = "console_text_sent"
 CONSOLE_UPDATE_SENT = "console_update_sent"
+API_UPDATE_SENT = "api_update_sent"  # the same, by an officer's token
 CONSOLE_PLAY_RECORDING = "console_play_recording"  # a recording fetched from Twilio for a console page
 TASK_COMPLETED = "task_completed"  # with the fields changed (app/audit/changes.py)
 TASK_REASSIGNED = "task_reassigned"

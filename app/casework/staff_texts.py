@@ -74,8 +74,10 @@ def send_staff_text(
     return message
 
 
-def send_update(session: Session, case: Case, staff: StaffMember, address: str | None) -> datetime | None:
-    """Send the fortnightly update now (as the API does) and restart the clock; returns when the next is due.
+def send_update(
+    session: Session, case: Case, staff: StaffMember, address: str | None, action: str = CONSOLE_UPDATE_SENT
+) -> datetime | None:
+    """Send the fortnightly update now and restart the clock, audited as `action`; returns when the next is due.
 
     Raises NotAllowed when the case is closed or the resident may not be texted.
     """
@@ -83,7 +85,7 @@ def send_update(session: Session, case: Case, staff: StaffMember, address: str |
         raise NotAllowed("The case is closed: closed cases get no updates.")
     if refusal := text_refusal(session, case):
         raise NotAllowed(refusal)
-    with changes_recorded(session, staff, CONSOLE_UPDATE_SENT, case, ["next_update_due"], address):
+    with changes_recorded(session, staff, action, case, ["next_update_due"], address):
         sent = send_update_now(session, case)
     if not sent:  # the rules above are the same as send_update_now's, so this is a race with a STOP
         raise NotAllowed("The resident may not be texted now. Phone them instead.")

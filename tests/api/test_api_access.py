@@ -116,3 +116,18 @@ def test_an_officer_cannot_complete_a_task_or_text_an_update_on_a_case_not_their
     assert done.status_code == 404 and done.is_json
     assert client.post(f"/api/v1/cases/{phone_case.reference}/updates", headers=headers).status_code == 404
     assert db.session.get(Task, task.id).status == "open"
+
+
+def test_an_officer_who_may_read_a_case_still_completes_only_their_own_tasks(client, token_for, phone_case):
+    """As in the console: seeing the case (a case they named themselves on, say) is not owning its callback."""
+    reader = token_for("officer", "reader@example.org")
+    phone_case.officer_id = find_staff(db.session, "reader@example.org").id  # the case's officer, not the task's
+    db.session.commit()
+    [task] = phone_case.tasks
+    headers = {"Authorization": f"Bearer {reader}"}
+    assert client.get(f"/api/v1/cases/{phone_case.reference}", headers=headers).status_code == 200
+    done = client.post(f"/api/v1/tasks/{task.id}/complete", json={"outcome": "spoke_to_resident"}, headers=headers)
+    assert done.status_code == 404 and db.session.get(Task, task.id).status == "open"
+    manager = {"Authorization": f"Bearer {token_for('manager')}"}
+    assert client.post(f"/api/v1/tasks/{task.id}/complete", json={"outcome": "no_answer"}, headers=manager).is_json
+    assert db.session.get(Task, task.id).status == "done"

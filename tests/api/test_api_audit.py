@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from app.audit.models import AuditEvent
-from app.casework.models import Case
+from app.casework.models import Case, Task
 from app.extensions import db
 from app.staff.accounts import create_staff, find_staff, issue_token
 from tests.conftest import RESIDENT, london
@@ -59,3 +59,21 @@ def test_a_posted_report_records_which_integration_opened_it(app, client):
     [opened] = events()
     case = db.session.scalars(select(Case).where(Case.reference == reference)).one()
     assert (opened.action, opened.case_id, opened.role) == ("api_report_created", case.id, "integration")
+
+
+def test_a_task_completed_and_an_update_sent_by_token_are_audited_as_in_the_console(app, client, phone, at):
+    with at("2026-11-25 10:00"):
+        report_everything(phone)
+    manager = create_staff(db.session, "boss@example.org", "Mo Manager", "manager")
+    headers = {"Authorization": f"Bearer {issue_token(db.session, 'boss@example.org')}"}
+    task = db.session.scalars(select(Task)).one()
+    body = {"outcome": "spoke_to_resident", "risk_level": "high"}
+    with at("2026-11-25 11:00"):
+        assert client.post(f"/api/v1/tasks/{task.id}/complete", json=body, headers=headers).status_code == 200
+        reference = task.case.reference
+        assert client.post(f"/api/v1/cases/{reference}/updates", headers=headers).status_code == 201
+    events = db.session.scalars(select(AuditEvent).where(AuditEvent.staff_id == manager.id)).all()
+    completed = next(e for e in events if e.action == "task_completed")
+    assert completed.case_id == task.case_id and completed.changes["risk_level"] == ["medium", "high"]
+    sent = next(e for e in events if e.action == "api_update_sent")
+    assert sent.changes["next_update_due"][1] == "2026-12-09T11:00:00+00:00"
