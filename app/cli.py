@@ -17,9 +17,11 @@ from app.staff.accounts import (
     StaffError,
     WorkingPattern,
     create_staff,
+    find_staff,
     issue_token,
     parse_days,
     parse_hours,
+    revoke_tokens,
 )
 from app.staff.models import ROLES
 from app.staff.passwords import check_password_allowed, set_password
@@ -114,12 +116,25 @@ def _ask_for_password() -> str:
 
 @staff_cli.command("token")
 @click.argument("email")
-def staff_token(email: str) -> None:
+@click.option("--replace", is_flag=True, help="Revoke every token EMAIL had (rotate a token that may have leaked).")
+def staff_token(email: str, replace: bool) -> None:
     """Print a new API token for EMAIL (only its hash is stored: keep it safe)."""
     try:
-        click.echo(issue_token(db.session(), email))
+        click.echo(issue_token(db.session(), email, replacing=replace))
     except StaffError as error:
         raise click.ClickException(str(error)) from error
+
+
+@staff_cli.command("revoke-tokens")
+@click.argument("email")
+def staff_revoke_tokens(email: str) -> None:
+    """Revoke every API token of EMAIL at once (the account itself stays as it is)."""
+    member = find_staff(db.session(), email)
+    if member is None:
+        raise click.ClickException(f"no staff account for {email}")
+    revoked = revoke_tokens(db.session(), member)
+    db.session.commit()
+    click.echo(f"revoked {revoked} token(s) of {member.email}")
 
 
 DEMO_LETTERS = INSTANCE_DIR / "letters"

@@ -32,6 +32,25 @@ def test_staff_create_refuses_an_unknown_role_and_a_duplicate(app):
     assert again.exit_code != 0 and "already" in again.output
 
 
+def test_a_token_that_may_have_leaked_is_replaced_or_revoked_without_touching_the_account(app, client):
+    runner = app.test_cli_runner()
+    runner.invoke(args=["staff", "create", "web@example.org", "--name", "Website", "--role", "integration"])
+
+    def accepted(token: str) -> bool:
+        reply = client.get("/api/v1/cases?phone=07911123456", headers={"Authorization": f"Bearer {token}"})
+        return reply.status_code != 401
+
+    first, second = (runner.invoke(args=["staff", "token", "web@example.org"]).output.strip() for _ in range(2))
+    assert accepted(first) and accepted(second)
+    rotated = runner.invoke(args=["staff", "token", "web@example.org", "--replace"]).output.strip()
+    assert (accepted(first), accepted(second), accepted(rotated)) == (False, False, True)
+    revoked = runner.invoke(args=["staff", "revoke-tokens", "web@example.org"])
+    assert revoked.exit_code == 0 and "revoked 1 token" in revoked.output
+    assert not accepted(rotated)
+    assert db.session.scalars(select(StaffMember)).one().active, "the account itself is untouched"
+    assert runner.invoke(args=["staff", "revoke-tokens", "nobody@example.org"]).exit_code != 0
+
+
 def test_token_for_an_unknown_email_fails(app):
     assert app.test_cli_runner().invoke(args=["staff", "token", "nobody@example.org"]).exit_code != 0
 

@@ -8,10 +8,12 @@ import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import time
+from typing import Any, cast
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import CursorResult, bindparam, select, update
 from sqlalchemy.orm import Session, selectinload
 
+from app.clock import now
 from app.phones import can_receive_texts, to_e164
 from app.staff.models import ROLES, ApiToken, StaffMember
 
@@ -189,14 +191,28 @@ def create_staff(
     return member
 
 
-def issue_token(session: Session, email: str) -> str:
+def issue_token(session: Session, email: str, *, replacing: bool = False) -> str:
+    """A new token for the account (shown once); `replacing` revokes every token it had, in the same commit."""
     member = find_staff(session, email)
     if member is None:
         raise StaffError(f"no staff account for {email}")
+    if replacing:
+        revoke_tokens(session, member)
     token = secrets.token_urlsafe(32)
     session.add(ApiToken(staff_id=member.id, token_hash=_hash(token)))
     session.commit()
     return token
+
+
+def revoke_tokens(session: Session, member: StaffMember) -> int:
+    """Revoke every live token of the account, for good (the caller commits); returns how many there were."""
+    revoked = session.execute(
+        update(ApiToken)
+        .where(ApiToken.staff_id == member.id, ApiToken.revoked_at.is_(None))
+        .values(revoked_at=now())
+        .execution_options(synchronize_session=False)
+    )
+    return int(cast("CursorResult[Any]", revoked).rowcount)
 
 
 # One round trip, built once: every API request asks it. Only the staff row is loaded (not the token's).

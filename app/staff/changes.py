@@ -23,6 +23,7 @@ from app.staff.accounts import (
     new_staff,
     read_mobile,
     read_patch,
+    revoke_tokens,
 )
 from app.staff.models import StaffMember
 from app.staff.passwords import check_password_allowed, hash_password
@@ -118,6 +119,7 @@ def change_staff(
     before = snapshot(member)
     if member.active and not details.active:
         member.session_generation += 1  # so reactivating the account later does not revive an old session
+        revoke_tokens(session, member)  # nor an old API token
     member.role = details.role
     member.active = details.active
     member.mobile = mobile

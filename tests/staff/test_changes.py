@@ -7,7 +7,14 @@ from sqlalchemy import select
 
 from app.audit.models import AuditEvent
 from app.extensions import db
-from app.staff.accounts import StaffError, WorkingPattern, create_staff, working_pattern
+from app.staff.accounts import (
+    StaffError,
+    WorkingPattern,
+    create_staff,
+    issue_token,
+    staff_for_token,
+    working_pattern,
+)
 from app.staff.changes import (
     STAFF_CHANGED,
     STAFF_CREATED,
@@ -142,6 +149,15 @@ def test_deactivating_ends_the_sessions_so_reactivating_does_not_revive_them(adm
     change_staff(db.session(), officer, AccountDetails("officer", active=True), by=admin, address=None)
     assert officer.session_generation == generation + 1
     assert [event.changes["active"] for event in events()] == [[True, False], [False, True]]
+
+
+def test_deactivating_revokes_the_api_tokens_so_reactivating_does_not_revive_them(admin):
+    officer = create_staff(db.session(), "o@birmingham.gov.uk", "O", "officer")
+    token = issue_token(db.session(), officer.email)
+    change_staff(db.session(), officer, AccountDetails("officer", active=False), by=admin, address=None)
+    change_staff(db.session(), officer, AccountDetails("officer", active=True), by=admin, address=None)
+    assert staff_for_token(db.session(), token) is None
+    assert staff_for_token(db.session(), issue_token(db.session(), officer.email)) == officer, "a new one works"
 
 
 @pytest.mark.parametrize(
