@@ -9,7 +9,10 @@ from typing import Any
 
 
 def post_worker_init(worker: Any) -> None:
-    """The worker has built the app: freeze its long-lived objects out of the garbage collector's way."""
+    """The worker has built the app: freeze its long-lived objects out of the garbage collector's way, and
+    keep query strings (a searched phone number) out of what gunicorn logs of a failed request."""
+    from app.log_privacy import keep_query_strings_out_of_gunicorns_log
     from app.long_lived import freeze_after_loading
 
+    keep_query_strings_out_of_gunicorns_log()
     freeze_after_loading()

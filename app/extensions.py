@@ -101,9 +101,23 @@ def make_engine(url: str) -> Engine:
             cursor.close()
 
         return engine
-    engine = create_engine(url, hide_parameters=True)
+    engine = create_engine(
+        url,
+        hide_parameters=True,
+        connect_args={"connect_timeout": CONNECT_TIMEOUT_SECONDS, "options": SERVER_TIMEOUTS},
+        pool_timeout=POOL_TIMEOUT_SECONDS,
+    )
     ping_after_idle(engine, PING_AFTER_IDLE_SECONDS)
     return engine
+
+
+# A database that stops answering must fail a request inside gunicorn's 12 s, so that a caller hears the
+# apology and a member of staff sees the console's error page, not a killed worker. Migrations lift the
+# statement limit (migrations/env.py): building an index on a large table may take longer.
+CONNECT_TIMEOUT_SECONDS = 3
+POOL_TIMEOUT_SECONDS = 3.0  # waiting for a pooled connection while every one is busy
+STATEMENT_TIMEOUT_MS = 8000
+SERVER_TIMEOUTS = f"-c statement_timeout={STATEMENT_TIMEOUT_MS} -c lock_timeout=5000"
 
 
 # A pooled connection unused for this long is pinged before it is handed out again.

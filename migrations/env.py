@@ -22,6 +22,9 @@ def run_migrations_offline() -> None:
 def run_migrations_online() -> None:
     engine = make_engine(str(config.get_main_option("sqlalchemy.url")))
     with engine.connect() as connection:
+        if connection.dialect.name == "postgresql":
+            connection.exec_driver_sql("SET statement_timeout = 0")  # a migration may take as long as it needs
+            connection.commit()  # the setting stays for the session; the migrations get a transaction of their own
         context.configure(connection=connection, target_metadata=target_metadata, render_as_batch=True)
         with context.begin_transaction():
             context.run_migrations()

@@ -66,3 +66,25 @@ def test_a_connection_in_steady_use_is_not_pinged_so_a_sudden_death_fails_once_t
         backend_pid(engine)
     assert failed.value.connection_invalidated
     assert backend_pid(engine) != first
+
+
+def test_a_statement_stuck_behind_a_lock_fails_well_inside_gunicorns_timeout_rather_than_hanging(postgres_url):
+    """A transaction left holding a lock (a stuck job, a console session mid-migration) must not hang requests."""
+    import time
+
+    from app.extensions import make_engine
+
+    holder, app_engine = create_engine(postgres_url), make_engine(postgres_url)
+    try:
+        with holder.begin() as holding:
+            holding.exec_driver_sql("LOCK TABLE staff IN ACCESS EXCLUSIVE MODE")
+            started = time.monotonic()
+            with pytest.raises(DBAPIError) as stuck, app_engine.connect() as connection:
+                connection.exec_driver_sql("SELECT count(*) FROM staff")
+            waited = time.monotonic() - started
+        assert "lock timeout" in str(stuck.value.orig) and 4 < waited < 8
+        with app_engine.connect() as connection:
+            assert connection.exec_driver_sql("SHOW statement_timeout").scalar_one() == "8s"
+    finally:
+        holder.dispose()
+        app_engine.dispose()

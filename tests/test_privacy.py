@@ -43,3 +43,41 @@ def test_a_whole_call_texts_and_the_worker_log_no_number_or_account(app, phone, 
     assert logged, "something was logged"
     assert RESIDENT not in logged and "7911" not in logged
     assert "red paint" not in logged
+
+
+def test_a_request_killed_for_taking_too_long_leaves_no_query_string_in_gunicorns_log(tmp_path):
+    """The Procfile's gunicorn, with this project's gunicorn.conf.py, killing a worker that hangs mid-request."""
+    import shutil
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    log = tmp_path / "gunicorn.log"
+    gunicorn = shutil.which("gunicorn", path=str(Path(sys.executable).parent))
+    command = [str(gunicorn), "--bind", f"127.0.0.1:{port}", "--workers", "1", "--timeout", "1"]
+    with log.open("w") as output:
+        server = subprocess.Popen([*command, "tests.fakes.hanging_app:app"], cwd=root, stdout=output, stderr=output)
+        try:
+            for _ in range(100):
+                if "Booting worker" in log.read_text():
+                    break
+                time.sleep(0.1)
+            with pytest.raises(OSError):
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/console/search?q=07911+123456", timeout=15)
+            for _ in range(50):
+                if "Error handling request" in log.read_text():
+                    break
+                time.sleep(0.1)
+        finally:
+            server.terminate()
+            server.wait(timeout=10)
+    logged = log.read_text()
+    assert "WORKER TIMEOUT" in logged and "Error handling request GET /console/search" in logged
+    assert "07911" not in logged and "q=" not in logged

@@ -17,6 +17,12 @@ ERROR_PAGES = {
     400: ("Sorry, there is a problem with that form", "Go back, reload the page and try again."),
     403: ("You cannot use this page", "Your role does not include this page. Ask a manager if you need it."),
     404: ("Page not found", "Check the case reference or the address. Cases you do not work on are not shown."),
+    # Anything unexpected, a database that stopped answering among them: a page in the console's own
+    # design that says what may have been lost, never a bare server error.
+    500: (
+        "Sorry, there is a problem with the service",
+        "Try again in a few minutes. If you were filling in a form, what you entered may not have been saved.",
+    ),
 }
 
 

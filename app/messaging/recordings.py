@@ -22,8 +22,10 @@ import requests
 log = logging.getLogger(__name__)
 
 TWILIO_API = "https://api.twilio.com"
-CONNECT_TIMEOUT_SECONDS = 5.0
-READ_TIMEOUT_SECONDS = 15.0  # between two reads, not for the whole recording
+CONNECT_TIMEOUT_SECONDS = 4.0
+# Between two reads, not for the whole recording; under gunicorn's 12 s, so a Twilio that stops answering
+# gets the console's "could not fetch" page, not a killed worker.
+READ_TIMEOUT_SECONDS = 6.0
 CHUNK_BYTES = 64 * 1024
 RECORDING_SID = re.compile(r"RE[0-9a-fA-F]{32}")
 # One byte range, as browsers ask while seeking ("bytes=0-", "bytes=1000-1999", "bytes=-500").

@@ -9,7 +9,7 @@ import pytest
 from app.config import PROJECT_ROOT
 from app.extensions import db
 from app.staff.accounts import issue_token
-from tests.console.conftest import PASSWORD, csrf_token, heading, page, sign_in, text_of
+from tests.console.conftest import PASSWORD, Browser, csrf_token, heading, page, sign_in, text_of
 
 STATIC = PROJECT_ROOT / "app" / "console" / "static"
 
@@ -136,3 +136,23 @@ def test_a_response_that_is_not_a_page_allows_no_inline_script_or_style(phone, c
         policy = headers["Content-Security-Policy"]
         assert "script-src 'self';" in policy and "style-src 'self';" in policy and "nonce" not in policy
         assert "frame-ancestors 'none'" in policy and "default-src 'self'" in policy
+
+
+def test_a_page_the_database_fails_on_is_the_consoles_own_error_page_not_a_bare_500(make_app, account):
+    """Outside tests Flask hands an unexpected error to the 500 page (tests re-raise it unless told not to)."""
+    live_like = make_app(PROPAGATE_EXCEPTIONS=False)
+    live_like.test_client_class = Browser
+    browser = live_like.test_client()
+    manager = account("manager")
+    assert sign_in(browser, manager.email).status_code == 302
+    with db.engine.begin() as connection:
+        connection.exec_driver_sql("ALTER TABLE cases RENAME TO cases_away")
+    try:
+        response = browser.get("/console/search?q=HC-123456")
+    finally:
+        with db.engine.begin() as connection:
+            connection.exec_driver_sql("ALTER TABLE cases_away RENAME TO cases")
+    assert response.status_code == 500 and response.mimetype == "text/html"
+    assert heading(response) == "Sorry, there is a problem with the service"
+    assert "may not have been saved" in response.get_data(as_text=True)
+    assert "govuk-template" in response.get_data(as_text=True), "in the console's own design"
