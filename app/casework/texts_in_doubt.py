@@ -19,13 +19,27 @@ from sqlalchemy.orm import Session
 from app.calendar import next_working_day_deadline
 from app.casework.lifecycle import is_open
 from app.casework.models import Case, Task
+from app.casework.named_officer import OFFICER_NAMED
+from app.casework.plan_copies import ACTION_PLAN_TEXT
+from app.casework.staff_texts import STAFF_TEXT
 from app.casework.tasks import add_task
 from app.clock import now
 from app.messaging import models as m
 from app.messaging.models import OutboundMessage
 from app.messaging.outbox import record_delivery_status
 
-RESIDENT_TEXTS = {"report_confirmation", "progress_update", "graffiti_removed", "question"}
+# Every text to a resident about an open case: each one failing leaves them without news they were meant
+# to have (their reference, an update, their officer's name, a copy of their plan, what staff chose to say).
+RESIDENT_TEXTS = {
+    "report_confirmation",
+    "reopened_confirmation",
+    "progress_update",
+    "graffiti_removed",
+    "question",
+    STAFF_TEXT,
+    ACTION_PLAN_TEXT,
+    OFFICER_NAMED,
+}
 IN_DOUBT = (m.FAILED, m.REFUSED, m.UNCERTAIN, m.UNDELIVERED)
 LOOK_BACK = timedelta(days=7)
 
@@ -48,6 +62,9 @@ def phone_instead_of_text(session: Session, message: OutboundMessage) -> Task | 
         note = "We cannot tell whether a text reached the resident: phone them to check they got it."
     else:
         note = f"A text to the resident could not be delivered ({message.error_code or 'failed'}): phone them instead."
+    if message.purpose == OFFICER_NAMED:
+        note += " It named their officer: tell them who it is."
+        case.officer_told_id = None  # not told after all: the next call that reaches them names the officer
     return add_task(session, case, "progress_call", origin, next_working_day_deadline(now()), note=note)
 
 

@@ -88,6 +88,25 @@ def test_a_change_of_officer_is_texted_once_where_safe(app, officers, redis, twi
     assert db.session.get(Case, case.id).officer_told_id == ben.id
 
 
+def test_a_new_officers_name_that_never_arrives_is_a_call_to_make_and_the_resident_stays_untold(
+    app, officers, redis, twilio_api, at
+):
+    with at("2026-11-25 10:00"):
+        case = opened(contact_method="phone")
+        run_worker(app, redis)
+        complete(db.session, callback(case).id, "spoke_to_resident", None)
+        twilio_api.refuse(RESIDENT, 21211)  # the number no longer takes texts
+        reassign_case(db.session, case, find_staff(db.session, "b@example.org"))
+        assert texts_to_resident(app, redis, twilio_api) == []
+    case = db.session.get(Case, case.id)
+    assert resident_not_told(case), "the case page still says the resident does not know their officer"
+    call = db.session.scalars(select(Task).where(Task.case_id == case.id, Task.kind == "progress_call")).one()
+    assert call.assignee.email == "b@example.org" and "named their officer" in call.note
+    with at("2026-11-26 10:00"):
+        complete(db.session, call.id, "spoke_to_resident", None)
+    assert not resident_not_told(db.session.get(Case, case.id)), "told on that call"
+
+
 def test_reassigning_the_callback_of_a_named_case_tells_the_resident_too(app, officers, redis, twilio_api, at):
     with at("2026-11-25 10:00"):
         case = opened(contact_method="phone")

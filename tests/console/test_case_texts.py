@@ -86,6 +86,20 @@ def test_confirming_sends_that_text_through_the_outbox_and_audits_it(browser, si
     assert db.session.get(Case, textable.id).next_update_due == london("2026-12-15 11:00"), "a contact resets the clock"
 
 
+def test_a_chosen_text_that_never_arrives_becomes_a_call_for_the_officer(app, browser, signed_in, redis, twilio_api):
+    from app.casework.models import Task
+    from tests.workers.test_confirmation_text import run_worker
+
+    textable = officers_textable_case(signed_in)
+    twilio_api.refuse(RESIDENT, 21211)
+    confirm(browser, check(browser, textable, "tried_to_call"), textable)
+    run_worker(app, redis)
+    [text] = texts_queued()
+    assert text.status == "failed"
+    call = db.session.scalars(select(Task).where(Task.origin == f"text-failed:{text.id}")).one()
+    assert call.kind == "progress_call" and call.case_id == textable.id and "21211" in call.note
+
+
 def test_the_text_is_rebuilt_from_the_choice_so_a_posted_wording_is_never_sent(browser, textable):
     checked = check(browser, textable, "offer_visit")
     form = page(checked).find("form", action=f"/console/cases/{textable.reference}/texts")
