@@ -221,7 +221,11 @@ def _converse(session: Session, flows: Flows, phone: str, message: InboundMessag
     if command == "STATUS":
         return Handled(resident_texts.status_reply(session, flows, phone, argument), "status")
     if command in {"REPORT", "GRAFFITI"}:
-        if conversation is not None:
+        if conversation is not None and conversation.answers:
+            # What they said so far (a "yes" to danger, say) is kept as a case an officer calls back about,
+            # as when they text STOP or go quiet, whether or not the new report is finished.
+            expire(session, conversation, status="restarted")
+        elif conversation is not None:
             conversation.status = "restarted"
         flow = "report" if command == "REPORT" else "graffiti"
         _start(session, flows, message, flow)

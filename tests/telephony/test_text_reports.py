@@ -125,12 +125,27 @@ def test_keywords_in_any_case_with_stray_spaces_and_punctuation(texter):
 
 
 def test_report_again_mid_conversation_starts_afresh(app, texter):
-    texter.send("REPORT")
+    assert "tell us what happened" in texter.send("REPORT")
+    assert "tell us what happened" in texter.send("Report"), "nothing said yet: nothing to keep"
     texter.send("someone wrote something on my wall")
     after_a_minute(app)
     assert "tell us what happened" in texter.send("Report")
     active = db.session.scalars(select(TextConversation).where(TextConversation.status == "active")).one()
     assert active.answers == {}
+    kept = the_case()
+    assert kept.incomplete_call and kept.description == "someone wrote something on my wall"
+
+
+def test_what_was_said_before_starting_again_is_kept_and_a_yes_to_danger_is_acted_on(app, texter, redis, twilio_api):
+    texter.send("REPORT")
+    texter.send("Three men followed me home shouting abuse")
+    after_a_minute(app, redis)
+    answer_the_questions(texter, ["Outside my flat on Stratford Road", "just now", "YES"])  # in danger now
+    assert "tell us what happened" in texter.send("REPORT")
+    case = the_case()
+    assert case.incomplete_call and case.risk_answers["danger_now"] is True
+    assert case.priority and case.risk_level == "high", "an officer calls back first"
+    assert case.location == "Outside my flat on Stratford Road"
 
 
 def test_graffiti_by_text_creates_a_removal_job(texter, at):
