@@ -77,6 +77,9 @@ class Step:
     on_yes_say: str | None = None
     retry_message: str | None = None
     reads_back: str | None = None
+    # Where a caller whose number is withheld goes instead of this step (told NUMBER_WITHHELD first):
+    # a question about "the number you are calling from" is one they cannot answer.
+    if_number_withheld: Option | None = None
 
     @property
     def address(self) -> str:
@@ -97,6 +100,9 @@ class Flows:
 
     def message(self, name: str, **values: str) -> str:
         return self.messages[name].format(**values) if values else self.messages[name]
+
+
+NUMBER_WITHHELD = "number_withheld"  # the message a withheld caller hears before `if_number_withheld`'s step
 
 
 def _require(condition: bool, where: str, problem: str) -> None:
@@ -134,6 +140,7 @@ def _parse_step(flow: str, raw: dict[str, Any]) -> Step:
     if kind == "record":
         _require(bool(raw.get("purpose")), where, "a recording needs a purpose")
     on_no_answer = raw.get("on_no_answer")
+    if_number_withheld = raw.get("if_number_withheld")
     _require(raw.get("on_yes_say") is None or kind == "yes_no", where, "on_yes_say is for yes_no questions")
     placeholders = _placeholders(str(raw.get("prompt", "")))
     _require(
@@ -157,6 +164,7 @@ def _parse_step(flow: str, raw: dict[str, Any]) -> Step:
         on_yes_say=raw.get("on_yes_say"),
         retry_message=raw.get("retry_message"),
         reads_back=raw.get("reads_back"),
+        if_number_withheld=_parse_option(if_number_withheld, where) if if_number_withheld else None,
     )
 
 
@@ -199,6 +207,7 @@ def _link(raw_flows: dict[str, dict[str, Any]]) -> dict[str, Step]:
                     **step.__dict__,
                     "options": {key: resolve(o) for key, o in step.options.items()},
                     "on_no_answer": resolve(step.on_no_answer) if step.on_no_answer else None,
+                    "if_number_withheld": resolve(step.if_number_withheld) if step.if_number_withheld else None,
                     "next": following if step.type not in {"action", "menu"} else None,
                 }
             )
@@ -215,6 +224,11 @@ def _check_messages(messages: dict[str, str], steps: dict[str, Step]) -> None:
             _require(name is None or name in messages, step.address, f"names no message {name!r}")
         _require(
             step.reads_back is None or f"{step.flow}.{step.reads_back}" in steps, step.address, "reads back no step"
+        )
+        _require(
+            step.if_number_withheld is None or NUMBER_WITHHELD in messages,
+            step.address,
+            f"if_number_withheld needs the message {NUMBER_WITHHELD!r}",
         )
     for name, text in messages.items():
         fields = _placeholders(text)

@@ -172,6 +172,18 @@ def test_no_answer_goto_to_a_step_that_does_not_exist_is_refused(tmp_path: Path)
         load_flows(directory)
 
 
+def test_a_withheld_number_goto_to_a_step_that_does_not_exist_is_refused(tmp_path: Path) -> None:
+    directory = flow_directory(tmp_path, one_step_flow(question(if_number_withheld={"goto": "nowhere"})))
+    with pytest.raises(FlowError, match="nowhere"):
+        load_flows(directory)
+
+
+def test_a_withheld_caller_is_asked_for_a_number_instead_of_offered_their_own(flows: Flows) -> None:
+    choice = flows.step("report.callback_choice")
+    assert choice.if_number_withheld is not None and choice.if_number_withheld.goto == "report.callback_number"
+    assert "calling from" in flows.message("number_withheld")
+
+
 def test_message_with_an_unknown_placeholder_is_refused(tmp_path: Path) -> None:
     directory = flow_directory(tmp_path, one_step_flow(question(), messages={"bad": "Your case {case_number}."}))
     with pytest.raises(FlowError, match="case_number"):

@@ -188,6 +188,7 @@ def what_to_arrange(case: Case) -> str | None:
         "an interpreter or another adjustment is needed" if case.needs_adjustment else "",
         "a visit is requested (at home or a place they choose)" if case.visit_requested else "",
         "phone only: do not text" if case.safe_to_text is False else "",
+        "no number to call back: the caller withheld theirs and keyed none" if not case.callback_phone else "",
         "the report was left part way: call back to complete it" if case.incomplete_call else "",
     ]
     wanted = [need for need in needs if need]

@@ -34,7 +34,7 @@ from app.clock import now
 from app.extensions import each_statement_committed
 from app.intake.engine import MAX_ATTEMPTS, Ask, Collect, Given, answers_added, move_on, take_turn
 from app.phones import sender_number
-from ivr_flows import Flows, Step
+from ivr_flows import NUMBER_WITHHELD, Flows, Step
 
 log = logging.getLogger(__name__)
 
@@ -102,6 +102,8 @@ def answer(
     following = turn.next
     if isinstance(following, Collect):  # phone answers are never joined: straight on
         following = move_on(flows, following.step, turn.answers)
+    if isinstance(following, Ask) and following.step.if_number_withheld and sender_number(from_number) is None:
+        following = Ask(flows.step(str(following.step.if_number_withheld.goto)), before=NUMBER_WITHHELD)
     if isinstance(following, Ask):
         # From a report's first question on, a hang-up leaves an incomplete report.
         if following.step.flow in REPORT_FLOWS and following.step.flow != progress.flow:
@@ -136,8 +138,13 @@ def _perform(session: Session, flows: Flows, centre: ContactCentre, call: PhoneC
         kind = "graffiti" if action == "finish_graffiti" else "hate_crime"
         case = _open_from_call(session, call, kind=kind, complete=True)
         message = "graffiti_taken" if kind == "graffiti" else "report_taken"
+    if not case.callback_phone and message in NO_NUMBER_TO_CALL:
+        message = NO_NUMBER_TO_CALL[message]  # withheld, and none keyed: no promise of a call nobody can make
     task = service.first_task(case)
     return Finished(message, case, task.due_at if task else None, texting=may_text_now(session, case))
+
+
+NO_NUMBER_TO_CALL = {"report_taken": "report_taken_no_number", "silent_caller": "silent_caller_no_number"}
 
 
 def _report_from_answers(call: PhoneCall, kind: str, complete: bool) -> Report:

@@ -77,9 +77,46 @@ def test_a_number_the_numbering_plan_does_not_know_is_kept_and_can_be_called(cli
     assert [c["reference"] for c in found["cases"]] == [case.reference]
 
 
-def test_a_withheld_number_is_the_only_one_left_empty(call_from):
-    report_everything(call_from("+7378742833"))
-    assert the_case().caller_phone is None
+WITHHELD = "+7378742833"  # one of Twilio's placeholders for a withheld number
+
+
+def reported_up_to_the_callback(phone: Phone) -> Phone:
+    phone.dial().press("1")
+    for key in FULL_REPORT:
+        phone.press(key)
+    return phone.press("1").record(seconds=35)
+
+
+def test_a_withheld_caller_is_asked_for_a_number_and_never_offered_the_one_we_cannot_see(call_from):
+    phone = reported_up_to_the_callback(call_from(WITHHELD))
+    assert phone.hears("We cannot see the number you are calling from") and phone.hears("key in the phone number")
+    assert not phone.hears("the number you are calling from, press 1")
+    phone.press("07912345678#").press("1")  # the number, and yes, that is right
+    phone.press("2").press("2").press("1")  # phone only; no visit; referral
+    assert phone.hears("An investigating officer will call you back by")
+    case = the_case()
+    assert case.caller_phone is None and case.callback_phone == "+447912345678"
+
+
+def test_a_withheld_caller_who_keys_no_number_is_not_promised_a_call_and_the_officer_knows(call_from):
+    phone = reported_up_to_the_callback(call_from(WITHHELD))
+    for _ in range(3):
+        phone.press("123#")
+    phone.press("2").press("2").press("1")
+    assert phone.hears("We do not have a number to call you back on") and phone.hears("0121 464 7269")
+    assert not phone.hears("will call you back by")
+    case = the_case()
+    assert case.callback_phone is None and phone.hears("Your reference is"), "to quote when they call again"
+    task = db.session.scalars(select(Task)).one()
+    assert "no number to call back" in task.note
+
+
+def test_a_silent_withheld_caller_is_not_told_we_will_call_this_number(call_from):
+    phone = call_from(WITHHELD).dial()
+    for _ in range(3):
+        phone.stay_silent()
+    assert phone.hears("we cannot see your number to call you back")
+    assert not phone.hears("call this number back")
 
 
 def test_a_call_swept_after_midnight_is_due_from_when_the_caller_rang(phone, app, at):
