@@ -246,7 +246,7 @@ def jobs_failed() -> None:
 
 
 def register_commands(app: Flask) -> None:
-    from app.cli_work import cases_cli, tasks_cli
+    from app.cli_work import cases_cli, performance_report, tasks_cli
 
-    for command in (db_cli, staff_cli, jobs_cli, ivr_cli, tasks_cli, cases_cli, seed_demo):
+    for command in (db_cli, staff_cli, jobs_cli, ivr_cli, tasks_cli, cases_cli, seed_demo, performance_report):
         app.cli.add_command(command)

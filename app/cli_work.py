@@ -8,12 +8,25 @@ from sqlalchemy import select
 
 from app.casework import progress, tasks
 from app.casework.models import Task
+from app.casework.performance import as_csv, last_complete_month, month_named, monthly_report
 from app.casework.service import find_case_by_reference
+from app.clock import now
 from app.extensions import db
 from app.staff.accounts import find_staff
 
 tasks_cli = AppGroup("tasks", help="Callback, removal and other tasks.")
 cases_cli = AppGroup("cases", help="Cases.")
+
+
+@click.command("performance")
+@click.argument("month", required=False)
+def performance_report(month: str | None) -> None:
+    """The service standard's figures for MONTH (YYYY-MM; the last complete month if none) as CSV, figures only."""
+    instant = now()
+    first = month_named(month) if month else last_complete_month(instant)
+    if first is None:
+        raise click.ClickException("give the month as YYYY-MM, for example 2026-11")
+    click.echo(as_csv(monthly_report(db.session(), first, instant)), nl=False)
 
 
 @tasks_cli.command("list")

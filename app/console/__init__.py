@@ -24,6 +24,7 @@ def init_app(app: Flask) -> None:
         limits,
         oversight_pages,
         pages,
+        performance_pages,
         reassign_pages,
         recording_pages,
         review_pages,
@@ -51,6 +52,7 @@ def init_app(app: Flask) -> None:
     incident_pages.init_app(app)  # splitting a further report off a reopened case
     for blueprint in (task_pages.bp, reassign_pages.bp, oversight_pages.bp, recording_pages.bp, audit_pages.bp):
         app.register_blueprint(blueprint)
+    app.register_blueprint(performance_pages.bp)  # the service standard's monthly report
     app.register_blueprint(review_pages.bp)
     for blueprint in (action_plan_pages.bp, witness_pages.bp, intervention_pages.bp):  # casework, under the case
         app.register_blueprint(blueprint)

@@ -127,6 +127,24 @@ def test_a_manager_reads_each_list_reassigns_a_task_and_reads_the_audit_log(
     look(page, "audit-for-case")
 
 
+def test_a_manager_opens_last_months_service_standard_from_the_dashboard_and_picks_another(
+    page: Page, signed_in, look, cases
+):
+    signed_in(page, "manager")
+    page.goto("/console/dashboard")
+    page.get_by_role("link", name="How well we kept the service standard last month").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Service standard: ")
+    expect(page.get_by_role("table").first).to_contain_text("Respond to a hate crime report within one working day")
+    look(page, "service-standard")
+    page.get_by_label("Month").fill("not a month")
+    page.get_by_role("button", name="Show the month").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Enter a month as the year and month")
+    look(page, "service-standard-error")
+    page.get_by_label("Month").fill(f"{now():%Y-%m}")
+    page.get_by_role("button", name="Show the month").click()
+    expect(page.get_by_role("main")).to_contain_text("This month is not over")
+
+
 def test_an_officer_adds_a_note_and_checks_a_text_before_sending_it(page: Page, signed_in, look, staff):
     case: Case = report(officer=staff["officer"], caller_phone="+447911123456", safe_to_text=True)
     signed_in(page, "officer")
