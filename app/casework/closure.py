@@ -17,12 +17,15 @@ from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from app.audit.changes import changes_audited
 from app.audit.records import CASE_CLOSED
+from app.calendar import next_working_day_deadline
 from app.casework.contact import may_text_now
 from app.casework.letters import addressed_to, render_letter
-from app.casework.lifecycle import CLOSED, closing_refusal, closure_evidence, mark_closed
+from app.casework.lifecycle import CLOSED, CLOSURE_LETTER, closing_refusal, closure_evidence, mark_closed
 from app.casework.models import Case, SurveyResponse
 from app.casework.notes import NotAllowed
 from app.casework.surveys import SURVEY_TEXT
+from app.casework.tasks import add_task
+from app.clock import now
 from app.messaging import templates
 from app.messaging.outbox import queue_text
 from app.staff.models import StaffMember
@@ -93,12 +96,32 @@ def close_case(
         raise NotAllowed(refusal)
     with changes_audited(session, staff, CASE_CLOSED, address):
         mark_closed(session, case, staff, str(reason), reason_text)
+        _letter_to_send(session, case, staff)
         survey = survey_for(session, case)
         if may_text_now(session, case):
             body = templates.closure_survey(case.reference, survey_link(base_url, survey.token))
             queue_text(session, to=str(case.callback_phone), body=body, purpose=SURVEY_TEXT, case_id=case.id)
         session.commit()
     return survey
+
+
+def _letter_to_send(session: Session, case: Case, staff: StaffMember) -> None:
+    """Every closure is followed by a letter: a task, due the next working day, until someone marks it sent.
+
+    It goes to the case's officer (or whoever closed it); whoever closed it needs no text about it.
+    """
+    owner = case.officer_id or staff.id
+    closures = 1 + sum(1 for task in case.tasks if task.kind == CLOSURE_LETTER)  # a case may close again
+    add_task(
+        session,
+        case,
+        CLOSURE_LETTER,
+        f"closure:{closures}",
+        next_working_day_deadline(now()),
+        assignee_id=owner,
+        notified_at=now() if owner == staff.id else None,
+        note="Send the resident the closure letter (from the case page), then mark this task done.",
+    )
 
 
 def closure_letter(case: Case, base_url: str) -> bytes:

@@ -42,6 +42,7 @@ CLOSURE_REASONS = {  # the fixed list, as staff read it (the letter words them f
 }
 REASON_TEXT_MAX = 2000
 ATTEMPTS_NEEDED = 3
+CLOSURE_LETTER = "closure_letter"  # the task closing makes: send the resident the letter (service standard, section 3)
 REACHED = "made_contact"  # the contact log's outcome for a contact that reached the resident
 REASON_NEEDED = "Choose the reason for closing the case."
 
@@ -213,3 +214,6 @@ def mark_reopened(case: Case, instant: datetime) -> None:
     case.status, case.reopened_at = REOPENED, instant
     case.closure_proposed_at = case.closure_agreed_by_id = None
     case.next_review_due, case.review_reminded_at = review_due(instant), None
+    for task in case.tasks:
+        if task.kind == CLOSURE_LETTER and task.status == "open":  # open again before the letter went
+            task.status, task.outcome, task.completed_at = "cancelled", "case_reopened", instant

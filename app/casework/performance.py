@@ -18,6 +18,9 @@ way, only what has fallen due so far), from what the database holds:
 - **Managers review cases fortnightly**: every review due in the month (14 days after the case opened,
   then the date each review set), kept when a manager reviewed the case by the end of the due day. A
   case closed before its review fell due is not counted.
+- **A closure letter for every closure**: every closure's "send the closure letter" task due in the month
+  (the next working day after closing), kept when it was marked done by then; one cancelled because the
+  case reopened first is not counted.
 """
 
 from __future__ import annotations
@@ -32,7 +35,7 @@ from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from app.calendar import LONDON, end_of_day, london_date
-from app.casework.lifecycle import REACHED
+from app.casework.lifecycle import CLOSURE_LETTER, REACHED
 from app.casework.models import Case, CaseReview, ContactLogEntry, Incident, ProgressContact, SurveyResponse, Task
 from app.casework.reopening import REPORT_ORIGIN
 from app.casework.reviews import review_due
@@ -124,6 +127,7 @@ def monthly_report(session: Session, first: date, as_of: datetime) -> MonthlyRep
         _tasks_on_time(session, "Remove offensive graffiti within one working day", _removals(), start, until),
         _updates_every_fortnight(session, start, until),
         _reviews_every_fortnight(session, start, until),
+        _tasks_on_time(session, "Send a closure letter after every closure", _closure_letters(), start, until),
     ]
     return MonthlyReport(
         month=first,
@@ -147,24 +151,31 @@ def _count(session: Session, when: InstrumentedAttribute[datetime], start: datet
     return int(session.scalar(select(func.count()).where(when >= start, when < until)) or 0)
 
 
+def _from_a_report() -> ColumnElement[bool]:
+    return (Task.origin == REPORT_ORIGIN) | Task.origin.startswith(f"{REPORT_ORIGIN}:")
+
+
 def _callbacks() -> tuple[ColumnElement[bool], ...]:
-    return (Task.kind == RISK_ASSESSMENT_CALLBACK, Case.kind == "hate_crime")
+    return (Task.kind == RISK_ASSESSMENT_CALLBACK, Case.kind == "hate_crime", _from_a_report())
 
 
 def _removals() -> tuple[ColumnElement[bool], ...]:
-    return (Task.kind == GRAFFITI_REMOVAL,)
+    return (Task.kind == GRAFFITI_REMOVAL, _from_a_report())
+
+
+def _closure_letters() -> tuple[ColumnElement[bool], ...]:
+    return (Task.kind == CLOSURE_LETTER,)
 
 
 def _tasks_on_time(
     session: Session, promise: str, conditions: tuple[ColumnElement[bool], ...], start: datetime, until: datetime
 ) -> Measure:
-    """A report's first task due in the window; kept when completed (not cancelled) by its deadline."""
+    """The tasks due in the window; kept when completed (not cancelled) by their deadline."""
     query = (
         select(Task.status, Task.completed_at, Task.due_at)
         .join(Case, Case.id == Task.case_id)
         .where(
             *conditions,
-            (Task.origin == REPORT_ORIGIN) | Task.origin.startswith(f"{REPORT_ORIGIN}:"),
             Task.due_at >= start,
             Task.due_at < until,
             Task.status != "cancelled",

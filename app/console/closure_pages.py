@@ -30,7 +30,7 @@ DONE = {
     "propose": "Closure proposed. Close the case when you are ready",
     "withdraw": "Closure withdrawn: the case stays open",
     "agree": "Your agreement to closing the case is recorded",
-    "close": "Case closed. Download the closure letter and send it to the resident",
+    "close": "Case closed. Download the closure letter, send it to the resident, then mark its task done",
     "reopen": "Case reopened. The next update is due in 14 days",
 }
 

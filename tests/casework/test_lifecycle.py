@@ -16,6 +16,7 @@ from app.casework.oversight import dashboard_counts
 from app.casework.progress import due_case_ids
 from app.casework.report import Report
 from app.casework.service import open_case
+from app.casework.tasks import complete
 from app.extensions import db
 from app.messaging.models import OutboundMessage, PhoneOptOut
 from app.staff.accounts import create_staff
@@ -201,12 +202,31 @@ def test_closing_cancels_open_tasks_and_stops_the_fortnightly_updates(officer, m
         lifecycle.propose_closure(db.session(), open_one, officer, ADDRESS)  # closure proposed is still open
         lifecycle.propose_closure(db.session(), closing, officer, ADDRESS)
         close(closing, officer)
-    assert [task.status for task in closing.tasks] == ["cancelled"] and closing.tasks[0].outcome == "case_closed"
+    callback, letter = closing.tasks
+    assert (callback.status, callback.outcome) == ("cancelled", "case_closed")
+    assert (letter.kind, letter.status, letter.assignee_id) == ("closure_letter", "open", officer.id)
+    assert letter.due_at == london("2026-11-03 17:00") and letter.notified_at is not None, "they closed it: no text"
     assert closing.next_update_due is None
+    with at("2026-11-03 12:00"):
+        complete(db.session, letter.id, "done", officer)  # the letter went
     with at("2026-11-17 10:00"):
         assert due_case_ids(db.session(), london("2026-11-17 10:00")) == [open_one.id]
         counts = dashboard_counts(db.session(), london("2026-11-17 10:00"))
     assert counts["no-contact"] == 1 and counts["overdue"] == 1, "the closed case's task is no longer overdue"
+
+
+def test_every_closure_is_followed_by_a_letter_to_send_which_a_reopening_calls_off(officer, manager, at):
+    with at("2026-11-06 15:00"):  # a Friday: the letter is due on Monday
+        case = report(officer=officer)
+        discussed(case, officer)
+        lifecycle.propose_closure(db.session(), case, officer, ADDRESS)
+        close(case, manager)
+    letter = next(task for task in case.tasks if task.kind == "closure_letter")
+    assert letter.assignee_id == officer.id and letter.due_at == london("2026-11-09 17:00")
+    assert letter.notified_at is None, "the officer is told: a manager closed it"
+    with at("2026-11-07 10:00"):
+        lifecycle.reopen_case(db.session(), case, officer, ADDRESS)
+    assert (letter.status, letter.outcome) == ("cancelled", "case_reopened")
 
 
 def test_a_contact_that_reached_the_resident_restarts_the_fortnightly_clock(officer, at):

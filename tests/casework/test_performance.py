@@ -148,3 +148,25 @@ def test_the_command_line_prints_a_months_figures_as_csv(app, officers, at):
     assert default.exit_code == 0 and default.output == named.output
     assert "Respond to a hate crime report within one working day,fell due,1" in named.output
     assert bad.exit_code != 0 and "YYYY-MM" in bad.output
+
+
+def test_a_closure_counts_as_followed_by_a_letter_when_its_letter_is_marked_sent_in_time(app, at):
+    from app.casework import lifecycle
+    from app.staff.accounts import create_staff
+    from tests.casework.test_lifecycle import close, discussed
+    from tests.console.conftest import report as console_report
+
+    officer = create_staff(db.session(), "asha.patel@birmingham.gov.uk", "Asha Patel", "officer")
+    letters = []
+    for day in ("2026-11-10 10:00", "2026-11-11 10:00"):
+        with at(day):
+            case = console_report(officer=officer)
+            discussed(case, officer)
+            lifecycle.propose_closure(db.session(), case, officer, "192.0.2.7")
+            close(case, officer)
+        letters.append(next(t for t in case.tasks if t.kind == "closure_letter"))
+    with at("2026-11-11 16:00"):
+        complete(db.session, letters[0].id, "done", officer)  # due 5pm that day: sent in time
+    letters_sent = measure("Send a closure letter")
+    assert (letters_sent.due, letters_sent.kept) == (2, 1)
+    assert monthly_report(db.session(), NOVEMBER, london("2026-12-01 09:00")).closed == {"resolved": 2}

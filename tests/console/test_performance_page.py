@@ -29,6 +29,7 @@ def test_a_manager_sees_last_months_promises_kept_and_the_months_figures(browser
         "Remove offensive graffiti within one working day",
         "Update the resident at least every two weeks",
         "Managers review each open case every two weeks",
+        "Send a closure letter after every closure",
     ]
     assert ["Web", "1"] in table_rows(response, "By how they reached us")
     shown = response.get_data(as_text=True)

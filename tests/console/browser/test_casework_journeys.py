@@ -143,6 +143,7 @@ def test_a_manager_opens_last_months_service_standard_from_the_dashboard_and_pic
     page.get_by_label("Month").fill(f"{now():%Y-%m}")
     page.get_by_role("button", name="Show the month").click()
     expect(page.get_by_role("main")).to_contain_text("This month is not over")
+    look(page, "service-standard-so-far")
 
 
 def test_an_officer_adds_a_note_and_checks_a_text_before_sending_it(page: Page, signed_in, look, staff):
