@@ -32,7 +32,17 @@ from app.casework.models import Case, PhoneCall
 from app.casework.report import Report
 from app.clock import now
 from app.extensions import each_statement_committed
-from app.intake.engine import MAX_ATTEMPTS, Ask, Collect, Given, answers_added, move_on, take_turn
+from app.intake.engine import (
+    KEYS_NOT_UNDERSTOOD,
+    MAX_ATTEMPTS,
+    SILENT_CALLER,
+    Ask,
+    Collect,
+    Given,
+    answers_added,
+    move_on,
+    take_turn,
+)
 from app.phones import sender_number
 from ivr_flows import NUMBER_WITHHELD, Flows, Step
 
@@ -131,9 +141,9 @@ def _perform(session: Session, flows: Flows, centre: ContactCentre, call: PhoneC
         return Ask(flows.step("main.closed_offer"), before="contact_centre_closed")
     if action == "case_update":
         return _case_update(session, call)
-    if action == "silent_caller":
+    if action in {SILENT_CALLER, KEYS_NOT_UNDERSTOOD}:
         case = _open_from_call(session, call, kind="hate_crime", complete=False)
-        message = "silent_caller"
+        message = action
     else:
         kind = "graffiti" if action == "finish_graffiti" else "hate_crime"
         case = _open_from_call(session, call, kind=kind, complete=True)
@@ -144,7 +154,11 @@ def _perform(session: Session, flows: Flows, centre: ContactCentre, call: PhoneC
     return Finished(message, case, task.due_at if task else None, texting=may_text_now(session, case))
 
 
-NO_NUMBER_TO_CALL = {"report_taken": "report_taken_no_number", "silent_caller": "silent_caller_no_number"}
+NO_NUMBER_TO_CALL = {
+    "report_taken": "report_taken_no_number",
+    SILENT_CALLER: "silent_caller_no_number",
+    KEYS_NOT_UNDERSTOOD: "keys_not_understood_no_number",
+}
 
 
 def _report_from_answers(call: PhoneCall, kind: str, complete: bool) -> Report:

@@ -18,6 +18,7 @@ from ivr_flows import Flows, Option, Step
 
 MAX_ATTEMPTS = 3  # the question, then at most two repeats
 SILENT_CALLER = "silent_caller"
+KEYS_NOT_UNDERSTOOD = "keys_not_understood"  # a silent caller who pressed keys: treated alike, told differently
 
 
 @dataclass(frozen=True)
@@ -128,11 +129,14 @@ def take_turn(flows: Flows, step: Step, attempt: int, answers: Mapping[str, Any]
         before = step.on_yes_say if value is True and step.on_yes_say else ""
         target = option.goto if option and option.goto else step.next
         return Turn(kept, go_to(flows, target, option.action if option else None, kept, before), True)
+    wrong = bool(given.digits.strip() or (given.text or "").strip())
     if attempt < MAX_ATTEMPTS:
-        wrong = bool(given.digits.strip() or (given.text or "").strip())
         retry = step.retry_message if wrong and step.retry_message else "retry"
         return Turn(kept, Ask(step, attempt + 1, retry_message=retry, values=read_back(step, kept)), False)
-    return Turn(kept, give_up(flows, step, kept), False)
+    ended = give_up(flows, step, kept)
+    if wrong and ended == Act(SILENT_CALLER):  # keys pressed, none of them ours: not silence, but as unsafe
+        ended = Act(KEYS_NOT_UNDERSTOOD)
+    return Turn(kept, ended, False)
 
 
 def give_up(flows: Flows, step: Step, answers: Mapping[str, Any]) -> Next:

@@ -122,6 +122,11 @@ def test_silence_at_the_main_menu_three_times_is_a_silent_caller(phone):
     assert turn.next == Act("silent_caller")
 
 
+def test_keys_we_do_not_offer_three_times_are_treated_alike_but_not_called_silence(phone):
+    turn = take_turn(phone, phone.start_of("main"), MAX_ATTEMPTS, {}, Given(digits="9"))
+    assert turn.next == Act("keys_not_understood")
+
+
 def test_a_menu_key_goes_where_it_says_and_keeps_no_answer(phone):
     turn = take_turn(phone, phone.start_of("main"), 1, {}, Given(digits="0"))
     assert turn.next == Act("connect_contact_centre") and turn.answers == {}

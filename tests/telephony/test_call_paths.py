@@ -56,6 +56,14 @@ def test_caller_silent_at_the_menu_gets_999_advice_a_reference_and_a_callback(ph
     assert db.session.scalars(select(Task)).one().phone == RESIDENT
 
 
+def test_a_caller_pressing_keys_we_do_not_offer_is_called_back_and_not_told_they_said_nothing(phone):
+    phone.dial().press("9").press("*").press("4")
+    case = the_case()
+    assert case.incomplete_call and db.session.scalars(select(Task)).one().phone == RESIDENT
+    assert phone.hears("could not understand the keys you pressed") and phone.hears("call this number back")
+    assert not phone.hears("We have not heard anything from you") and phone.hears("call 999")
+
+
 def test_silent_through_every_question_still_ends_with_reference_and_999(phone):
     phone.dial().press("1")
     for _ in range(60):
