@@ -12,7 +12,7 @@ import logging
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy import text as sql
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session
@@ -180,6 +180,13 @@ def _handle(session: Session, flows: Flows, line: TextLine, message: InboundMess
     return _converse(session, flows, phone, message)
 
 
+_TOUCH_CONVERSATION = (
+    update(TextConversation)
+    .where(TextConversation.id == bindparam("conversation_id"))
+    .values(last_activity_at=TextConversation.last_activity_at)
+)
+
+
 def _one_at_a_time(session: Session, phone: str) -> None:
     """Texts from one number are handled one after another, even when they arrive at the same moment.
 
@@ -313,7 +320,16 @@ def _keep_collecting(session: Session, conversation: TextConversation, step: Ste
 def continue_conversation(session: Session, flows: Flows, conversation_id: int) -> bool:
     """The resident has stopped typing: text them the next question. Idempotent."""
     conversation = session.get(TextConversation, conversation_id)
-    if conversation is None or conversation.status != "active" or conversation.collecting_until is None:
+    if conversation is None:
+        return False
+    # A text from them at this very moment asks the late question itself: one of the two goes first, and the
+    # other reads what the first left, so the question is sent once.
+    if session.get_bind().dialect.name == "postgresql":
+        _one_at_a_time(session, conversation.phone)
+    else:  # SQLite's one write lock, taken before reading: a text being handled holds it until it commits
+        session.execute(_TOUCH_CONVERSATION, {"conversation_id": conversation.id})
+    session.refresh(conversation)
+    if conversation.status != "active" or conversation.collecting_until is None:
         return False
     if conversation.collecting_until > now() + SCHEDULE_TOLERANCE:
         return False

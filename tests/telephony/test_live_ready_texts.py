@@ -15,7 +15,8 @@ from app.messaging.models import InboundMessage, OutboundMessage, PhoneOptOut
 from app.staff.accounts import create_staff
 from ivr_flows import text_flows
 from tests.casework.test_fortnightly_updates import run_progress_updates
-from tests.conftest import OFFICER_A, RESIDENT, london
+from tests.conftest import AUTH_TOKEN, OFFICER_A, PUBLIC_BASE_URL, RESIDENT, ClosingClient, london
+from tests.phone import Texter
 from tests.workers.test_confirmation_text import run_worker
 
 UNKNOWN_TO_THE_NUMBERING_PLAN = "+447700900123"
@@ -173,6 +174,38 @@ def test_the_next_question_is_sent_when_its_job_runs_a_moment_early(app, texter)
         assert continue_conversation(db.session, text_flows(), conversation.id)
     question = db.session.scalars(select(OutboundMessage).where(OutboundMessage.purpose == "question")).one()
     assert "Where did it happen" in question.body
+
+
+def test_a_text_arriving_as_the_next_questions_job_runs_gets_that_question_once(app, texter):
+    import threading
+
+    start_report(texter)
+    conversation = db.session.scalars(select(TextConversation)).one()
+    app.test_client_class = ClosingClient
+    late = Texter(app.test_client(), PUBLIC_BASE_URL, AUTH_TOKEN, from_number=RESIDENT)
+    barrier = threading.Barrier(2)
+
+    def job() -> None:
+        with app.app_context():
+            barrier.wait()
+            continue_conversation(db.session, text_flows(), conversation.id)
+            db.session.remove()
+
+    def text() -> None:
+        barrier.wait()
+        late.send("and they spat at us")
+
+    with frozen_at(conversation.collecting_until + timedelta(seconds=5)):
+        threads = [threading.Thread(target=job), threading.Thread(target=text)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    db.session.expire_all()
+    bodies = db.session.scalars(select(OutboundMessage.body)).all()
+    assert sum("Where did it happen" in body for body in bodies) == 1, "the question once, by whichever went first"
+    answers = db.session.get(TextConversation, conversation.id).answers
+    assert any("and they spat at us" in str(value) for value in answers.values()), "the account, or the answer"
 
 
 def test_report_from_an_opted_out_number_gets_no_text_but_an_officer_phones(texter, twilio_api):
