@@ -17,11 +17,10 @@ from app.staff.accounts import (
     StaffError,
     WorkingPattern,
     create_staff,
-    find_staff,
     issue_token,
     parse_days,
     parse_hours,
-    revoke_tokens,
+    revoke_all_tokens,
 )
 from app.staff.models import ROLES
 from app.staff.passwords import check_password_allowed, set_password
@@ -129,12 +128,11 @@ def staff_token(email: str, replace: bool) -> None:
 @click.argument("email")
 def staff_revoke_tokens(email: str) -> None:
     """Revoke every API token of EMAIL at once (the account itself stays as it is)."""
-    member = find_staff(db.session(), email)
-    if member is None:
-        raise click.ClickException(f"no staff account for {email}")
-    revoked = revoke_tokens(db.session(), member)
-    db.session.commit()
-    click.echo(f"revoked {revoked} token(s) of {member.email}")
+    try:
+        revoked = revoke_all_tokens(db.session(), email)
+    except StaffError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"revoked {revoked} token(s) of {email.strip().lower()}")
 
 
 DEMO_LETTERS = INSTANCE_DIR / "letters"

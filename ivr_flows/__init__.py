@@ -141,6 +141,11 @@ def _parse_step(flow: str, raw: dict[str, Any]) -> Step:
         _require(bool(raw.get("purpose")), where, "a recording needs a purpose")
     on_no_answer = raw.get("on_no_answer")
     if_number_withheld = raw.get("if_number_withheld")
+    _require(
+        if_number_withheld is None or (isinstance(if_number_withheld, dict) and set(if_number_withheld) == {"goto"}),
+        where,
+        "if_number_withheld names only the step to go to: {goto: step}",
+    )
     _require(raw.get("on_yes_say") is None or kind == "yes_no", where, "on_yes_say is for yes_no questions")
     placeholders = _placeholders(str(raw.get("prompt", "")))
     _require(

@@ -178,6 +178,13 @@ def test_a_withheld_number_goto_to_a_step_that_does_not_exist_is_refused(tmp_pat
         load_flows(directory)
 
 
+@pytest.mark.parametrize("where_to", [{"action": "finish_report"}, {"goto": "finish", "value": "x"}, "finish"])
+def test_a_withheld_number_goes_only_to_a_step(tmp_path: Path, where_to: Any) -> None:
+    directory = flow_directory(tmp_path, one_step_flow(question(if_number_withheld=where_to)))
+    with pytest.raises(FlowError, match="if_number_withheld names only the step"):
+        load_flows(directory)
+
+
 def test_a_withheld_caller_is_asked_for_a_number_instead_of_offered_their_own(flows: Flows) -> None:
     choice = flows.step("report.callback_choice")
     assert choice.if_number_withheld is not None and choice.if_number_withheld.goto == "report.callback_number"

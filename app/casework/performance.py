@@ -28,7 +28,7 @@ from __future__ import annotations
 import csv
 import io
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import ColumnElement, func, or_, select
@@ -91,7 +91,11 @@ class MonthlyReport:
     reopened: int
     closed: Counter[str]  # by reason
     survey: Survey
-    complete: bool = field(default=True)  # False for the month under way
+
+    @property
+    def complete(self) -> bool:
+        """False for the month under way."""
+        return self.as_of >= month_bounds(self.month)[1]
 
     @property
     def new_cases(self) -> int:
@@ -142,7 +146,6 @@ def monthly_report(session: Session, first: date, as_of: datetime) -> MonthlyRep
             )
         ),
         survey=_survey(session, start, until),
-        complete=as_of >= end,
     )
 
 

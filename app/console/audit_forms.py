@@ -2,20 +2,16 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovTextInput
 from wtforms import Field, StringField
 from wtforms.validators import Length, Optional, ValidationError
 
 from app.casework.references import looks_like_reference
-from app.console.form_fields import stripped
+from app.console.form_fields import GetForm, stripped
 
 
-class AuditFilterForm(FlaskForm):  # type: ignore[misc]
+class AuditFilterForm(GetForm):
     """Both fields optional: neither shows every event."""
-
-    class Meta:
-        csrf = False
 
     case = StringField(
         "Case reference",

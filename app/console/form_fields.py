@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
+from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovDateInput, GovRadioInput, GovTextArea, GovTextInput
 from wtforms import DateField, Field, RadioField, StringField, TextAreaField
 from wtforms.form import BaseForm
@@ -14,6 +15,14 @@ from wtforms.validators import Length, StopValidation
 YES_NO = [("yes", "Yes"), ("no", "No")]
 # The phone line's risk questions may go unanswered (None), which the risk rules treat on purpose.
 YES_NO_NOT_ANSWERED = [*YES_NO, ("not_answered", "Not answered")]
+
+
+class GetForm(FlaskForm):
+    """A form sent by GET (a search, a filter): it changes nothing, so it carries no CSRF token to leak into
+    URLs and logs."""
+
+    class Meta:
+        csrf = False
 
 
 def stripped(words: Any) -> Any:

@@ -10,6 +10,7 @@ from wtforms import Field, PasswordField, StringField, SubmitField
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
 from app.casework.search import LONGEST_SEARCH, SearchTerm, read_search
+from app.console.form_fields import GetForm
 
 # The same words whichever part was wrong, so the page never says which email addresses have accounts.
 REFUSED = "Enter a correct email address and password"
@@ -39,11 +40,8 @@ class SignInForm(FlaskForm):
         self.email.errors = [REFUSED]
 
 
-class SearchForm(FlaskForm):
-    """A GET form (?q=): it changes nothing, so it carries no CSRF token to leak into URLs and logs."""
-
-    class Meta:
-        csrf = False
+class SearchForm(GetForm):
+    """The search box (?q=)."""
 
     q = StringField(
         "Case reference, phone number or postcode",

@@ -4,19 +4,15 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovTextInput
 from wtforms import Field, StringField
 from wtforms.validators import DataRequired, ValidationError
 
 from app.casework.performance import month_named
-from app.console.form_fields import stripped
+from app.console.form_fields import GetForm, stripped
 
 
-class MonthForm(FlaskForm):  # type: ignore[misc]
-    class Meta:
-        csrf = False
-
+class MonthForm(GetForm):
     month = StringField(
         "Month",
         widget=GovTextInput(),

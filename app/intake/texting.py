@@ -180,22 +180,26 @@ def _handle(session: Session, flows: Flows, line: TextLine, message: InboundMess
     return _converse(session, flows, phone, message)
 
 
-_TOUCH_CONVERSATION = (
+# A write that changes nothing: on SQLite it takes the database's one write lock, held until the commit.
+_TAKE_THE_WRITE_LOCK = (
     update(TextConversation)
-    .where(TextConversation.id == bindparam("conversation_id"))
+    .where(TextConversation.phone == bindparam("number"), TextConversation.status == "active")
     .values(last_activity_at=TextConversation.last_activity_at)
 )
 
 
 def _one_at_a_time(session: Session, phone: str) -> None:
-    """Texts from one number are handled one after another, even when they arrive at the same moment.
+    """Texts from one number, and the job that texts its next question, act one after another, even when
+    they arrive at the same moment; call it before reading what the other may change.
 
-    On PostgreSQL a transaction-scoped advisory lock on the number does it (SQLite
-    already lets one writer at a time); the unique index on a number's active
+    On PostgreSQL a transaction-scoped advisory lock on the number does it; on
+    SQLite the database's one write lock. The unique index on a number's active
     conversation and on a case's open flood alert hold even without it.
     """
     if session.get_bind().dialect.name == "postgresql":
         session.execute(sql("SELECT pg_advisory_xact_lock(hashtextextended(:phone, 0))"), {"phone": phone})
+    else:
+        session.execute(_TAKE_THE_WRITE_LOCK, {"number": phone})
 
 
 def _while_opted_out(session: Session, phone: str, message: InboundMessage) -> Handled:
@@ -324,10 +328,7 @@ def continue_conversation(session: Session, flows: Flows, conversation_id: int) 
         return False
     # A text from them at this very moment asks the late question itself: one of the two goes first, and the
     # other reads what the first left, so the question is sent once.
-    if session.get_bind().dialect.name == "postgresql":
-        _one_at_a_time(session, conversation.phone)
-    else:  # SQLite's one write lock, taken before reading: a text being handled holds it until it commits
-        session.execute(_TOUCH_CONVERSATION, {"conversation_id": conversation.id})
+    _one_at_a_time(session, conversation.phone)
     session.refresh(conversation)
     if conversation.status != "active" or conversation.collecting_until is None:
         return False

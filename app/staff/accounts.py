@@ -41,6 +41,14 @@ def find_staff(session: Session, email: str) -> StaffMember | None:
     return session.scalars(select(StaffMember).where(StaffMember.email == email.strip().lower())).first()
 
 
+def existing_staff(session: Session, email: str) -> StaffMember:
+    """The account with this email; raises StaffError when there is none (what the CLI's commands say)."""
+    member = find_staff(session, email)
+    if member is None:
+        raise StaffError(f"no staff account for {email}")
+    return member
+
+
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
@@ -193,15 +201,20 @@ def create_staff(
 
 def issue_token(session: Session, email: str, *, replacing: bool = False) -> str:
     """A new token for the account (shown once); `replacing` revokes every token it had, in the same commit."""
-    member = find_staff(session, email)
-    if member is None:
-        raise StaffError(f"no staff account for {email}")
+    member = existing_staff(session, email)
     if replacing:
         revoke_tokens(session, member)
     token = secrets.token_urlsafe(32)
     session.add(ApiToken(staff_id=member.id, token_hash=_hash(token)))
     session.commit()
     return token
+
+
+def revoke_all_tokens(session: Session, email: str) -> int:
+    """Revoke every live token of EMAIL's account, leaving the account as it is; commits. Returns how many."""
+    revoked = revoke_tokens(session, existing_staff(session, email))
+    session.commit()
+    return revoked
 
 
 def revoke_tokens(session: Session, member: StaffMember) -> int:

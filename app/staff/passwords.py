@@ -8,7 +8,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy.orm import Session
 
-from app.staff.accounts import StaffError, find_staff
+from app.staff.accounts import StaffError, existing_staff, find_staff
 from app.staff.models import StaffMember
 
 # argon2-cffi's defaults are RFC 9106's low-memory profile (argon2id, 64 MiB, 3 passes).
@@ -37,9 +37,7 @@ def hash_password(password: str) -> str:
 
 def set_password(session: Session, email: str, password: str) -> StaffMember:
     """Give EMAIL's account a new password and end its console sessions; commits."""
-    member = find_staff(session, email)
-    if member is None:
-        raise StaffError(f"no staff account for {email}")
+    member = existing_staff(session, email)
     check_password_allowed(member.role, password)
     member.password_hash = hash_password(password)
     member.session_generation += 1

@@ -112,6 +112,8 @@ def no_reply_on_error(error: Exception) -> Response:
     log.exception("SMS webhook %s failed for message %s", request.path, described(_message_sid()))
     with suppress(Exception):
         db.session.rollback()
-    if request.endpoint != "sms.incoming_text":
-        return _xml(None)
-    return _xml(texting.apology(text_flows(), _text_line(), _inbound_from_form(_message_sid())))
+    reply = None
+    if request.endpoint == "sms.incoming_text":
+        with suppress(Exception):  # reading the form again may fail as the text did: then no reply, still no 500
+            reply = texting.apology(text_flows(), _text_line(), _inbound_from_form(_message_sid()))
+    return _xml(reply)
