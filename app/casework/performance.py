@@ -16,8 +16,8 @@ way, only what has fallen due so far), from what the database holds:
   fortnight and by the end of the due day: a text Twilio took and did not report failed, or a contact
   that reached them.
 - **Managers review cases fortnightly**: every review due in the month (14 days after the case opened,
-  then the date each review set), kept when a manager reviewed the case by the end of the due day. A
-  case closed before its review fell due is not counted.
+  then the date each review set; a reopening starts the clock again), kept when a manager reviewed the
+  case by the end of the due day. No review falls due while a case is closed.
 - **A closure letter for every closure**: every closure's "send the closure letter" task due in the month
   (the next working day after closing), kept when it was marked done by then; one cancelled because the
   case reopened first is not counted.
@@ -34,8 +34,10 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
+from app.audit.models import AuditEvent
+from app.audit.records import CASE_CLOSED, CASE_REOPENED
 from app.calendar import LONDON, end_of_day, london_date
-from app.casework.lifecycle import CLOSURE_LETTER, REACHED
+from app.casework.lifecycle import CLOSED, CLOSURE_LETTER, REACHED
 from app.casework.models import Case, CaseReview, ContactLogEntry, Incident, ProgressContact, SurveyResponse, Task
 from app.casework.reopening import REPORT_ORIGIN
 from app.casework.reviews import review_due
@@ -235,26 +237,65 @@ def _contacts(session: Session, case_ids: set[int], since: datetime, until: date
 
 
 def _reviews_every_fortnight(session: Session, start: datetime, until: datetime) -> Measure:
-    """Each case's reviews in order answer its due dates in order: the first is due 14 days (on a working day)
-    after the case opened, each later one on the date the review before it set."""
-    open_then = (Case.created_at < until, Case.kind != "enquiry", or_(Case.closed_at.is_(None), Case.closed_at > start))
-    candidates = session.execute(select(Case.id, Case.created_at, Case.closed_at).where(*open_then)).all()
+    """A case's review clock runs in each spell it is open (from opening, and from each reopening, to its
+    next closure): the first review is due 14 days (on a working day) after the spell began, each later one
+    on the date the review before it set. A spell's reviews answer its due dates in order."""
+    open_then = (Case.created_at < until, Case.kind != "enquiry", or_(Case.status != CLOSED, Case.closed_at > start))
+    candidates = session.execute(
+        select(Case.id, Case.created_at, Case.closed_at, Case.reopened_at).where(*open_then)
+    ).all()
     reviews: dict[int, list[CaseReview]] = {}
     of_candidates = CaseReview.case_id.in_(select(Case.id).where(*open_then))
     for review in session.scalars(
         select(CaseReview).where(of_candidates).order_by(CaseReview.reviewed_at, CaseReview.id)
     ):
         reviews.setdefault(review.case_id, []).append(review)
+    reopened = _closings_and_reopenings(session, [case_id for case_id, *_, reopened_at in candidates if reopened_at])
     due, kept = 0, 0
-    for case_id, created_at, closed_at in candidates:
-        done = reviews.get(case_id, [])
-        dues = [review_due(created_at), *(review.next_review_due for review in done)]
-        for position, due_at in enumerate(dues):
-            if not start <= due_at < until or (closed_at is not None and closed_at <= due_at):
-                continue
-            due += 1
-            kept += int(position < len(done) and done[position].reviewed_at <= end_of_day(london_date(due_at)))
+    for case_id, created_at, closed_at, _ in candidates:
+        changes = reopened.get(case_id, [("closed_at", closed_at)] if closed_at else [])
+        for began, ended in _spells_open(created_at, changes):
+            in_spell = [
+                r for r in reviews.get(case_id, []) if began <= r.reviewed_at and (not ended or r.reviewed_at < ended)
+            ]
+            for due_at, answer in _review_dues(began, in_spell):
+                if start <= due_at < until and (ended is None or due_at < ended):
+                    due += 1
+                    kept += int(answer is not None and answer.reviewed_at <= end_of_day(london_date(due_at)))
     return Measure("Managers review each open case every two weeks", due, kept)
+
+
+def _review_dues(began: datetime, reviews: list[CaseReview]) -> list[tuple[datetime, CaseReview | None]]:
+    """A spell's review due dates, each with the review that answered it (None for the last, still awaited)."""
+    dues = [review_due(began), *(review.next_review_due for review in reviews)]
+    return [(due_at, reviews[position] if position < len(reviews) else None) for position, due_at in enumerate(dues)]
+
+
+def _closings_and_reopenings(session: Session, case_ids: list[int]) -> dict[int, list[tuple[str, datetime]]]:
+    """Each reopened case's closings and reopenings in order, as ("closed_at" or "reopened_at", when): the case
+    keeps only its latest of each, so the audit log, which records every change to them, is the history."""
+    history: dict[int, list[tuple[str, datetime]]] = {case_id: [] for case_id in case_ids}
+    events = select(AuditEvent.case_id, AuditEvent.changes).where(
+        AuditEvent.case_id.in_(case_ids), AuditEvent.action.in_((CASE_CLOSED, CASE_REOPENED))
+    )
+    for case_id, changes in session.execute(events.order_by(AuditEvent.at, AuditEvent.id)):
+        for field in ("closed_at", "reopened_at"):
+            if field in changes and changes[field][1]:
+                history[case_id].append((field, datetime.fromisoformat(changes[field][1])))
+    return history
+
+
+def _spells_open(opened: datetime, changes: list[tuple[str, datetime]]) -> list[tuple[datetime, datetime | None]]:
+    """From opening and each reopening to the closing that ended it (None while still open)."""
+    spells: list[tuple[datetime, datetime | None]] = []
+    began: datetime | None = opened
+    for field, when in changes:
+        if field == "closed_at" and began is not None:
+            spells.append((began, when))
+            began = None
+        elif field == "reopened_at":
+            began = when
+    return [*spells, (began, None)] if began is not None else spells
 
 
 def _received(session: Session, start: datetime, until: datetime) -> dict[str, Counter[str]]:

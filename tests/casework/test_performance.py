@@ -6,6 +6,7 @@ from datetime import date
 
 from sqlalchemy import select
 
+from app.casework import lifecycle
 from app.casework.models import Case, SurveyResponse, Task
 from app.casework.performance import Measure, last_complete_month, month_named, monthly_report
 from app.casework.report import Report
@@ -14,10 +15,12 @@ from app.casework.service import open_case
 from app.casework.tasks import complete
 from app.clock import now
 from app.extensions import db
-from app.staff.accounts import find_staff
+from app.staff.accounts import create_staff, find_staff
 from tests.casework.test_fortnightly_updates import contacted_case, run_progress_updates
+from tests.casework.test_lifecycle import close, discussed
 from tests.casework.test_officer_tasks import report
 from tests.conftest import RESIDENT, london
+from tests.console.conftest import report as console_report
 
 NOVEMBER = date(2026, 11, 1)
 
@@ -150,23 +153,42 @@ def test_the_command_line_prints_a_months_figures_as_csv(app, officers, at):
     assert bad.exit_code != 0 and "YYYY-MM" in bad.output
 
 
-def test_a_closure_counts_as_followed_by_a_letter_when_its_letter_is_marked_sent_in_time(app, at):
-    from app.casework import lifecycle
-    from app.staff.accounts import create_staff
-    from tests.casework.test_lifecycle import close, discussed
-    from tests.console.conftest import report as console_report
+def closed_case(officer, at, opened: str, closing: str) -> Case:
+    """A case given to `officer`, opened at `opened` and closed at `closing` (London times)."""
+    with at(opened):
+        case = console_report(officer=officer)
+    with at(closing):
+        discussed(case, officer)
+        lifecycle.propose_closure(db.session(), case, officer, "192.0.2.7")
+        close(case, officer)
+    return case
 
+
+def test_a_closure_counts_as_followed_by_a_letter_when_its_letter_is_marked_sent_in_time(app, at):
     officer = create_staff(db.session(), "asha.patel@birmingham.gov.uk", "Asha Patel", "officer")
     letters = []
     for day in ("2026-11-10 10:00", "2026-11-11 10:00"):
-        with at(day):
-            case = console_report(officer=officer)
-            discussed(case, officer)
-            lifecycle.propose_closure(db.session(), case, officer, "192.0.2.7")
-            close(case, officer)
+        case = closed_case(officer, at, day, day)
         letters.append(next(t for t in case.tasks if t.kind == "closure_letter"))
     with at("2026-11-11 16:00"):
         complete(db.session, letters[0].id, "done", officer)  # due 5pm that day: sent in time
     letters_sent = measure("Send a closure letter")
     assert (letters_sent.due, letters_sent.kept) == (2, 1)
     assert monthly_report(db.session(), NOVEMBER, london("2026-12-01 09:00")).closed == {"resolved": 2}
+
+
+def test_a_reopened_case_is_reviewed_again_from_its_reopening_and_not_while_it_was_closed(app, officers, at):
+    officer, manager = find_staff(db.session, "a@example.org"), find_staff(db.session, "manager@example.org")
+    closed_in_october = closed_case(officer, at, "2026-10-01 10:00", "2026-10-05 10:00")
+    closed_for_four_days = closed_case(officer, at, "2026-11-02 10:00", "2026-11-05 10:00")
+    closed_case(officer, at, "2026-11-02 11:00", "2026-11-20 10:00")  # its review on the 16th missed
+    with at("2026-11-02 10:00"):
+        lifecycle.reopen_case(db.session(), closed_in_october, officer, "192.0.2.7")  # review due Monday 16th
+    with at("2026-11-09 10:00"):
+        lifecycle.reopen_case(db.session(), closed_for_four_days, officer, "192.0.2.7")  # due Monday 23rd
+    with at("2026-11-23 15:00"):
+        record_review(db.session, closed_for_four_days, manager, ReviewRecord(None, None, date(2026, 12, 7)))
+    reviews = measure("Managers review")
+    assert (reviews.due, reviews.kept) == (3, 1), (
+        "the 16th twice (one missed each), the 23rd kept; no review is due on a closed case"
+    )
