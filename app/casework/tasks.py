@@ -25,7 +25,7 @@ from app.calendar import (
     next_working_day,
     next_working_day_deadline,
 )
-from app.casework.assignment import Candidate, choose_officer, is_on_duty
+from app.casework.assignment import Candidate, choose_officer, is_on_duty, works_before
 from app.casework.contact import may_text, record_contact
 from app.casework.lifecycle import REACHED
 from app.casework.models import UNTOLD, Case, ContactLogEntry, Task
@@ -95,7 +95,7 @@ def add_task(session: Session, case: Case, kind: str, origin: str, due_at: datet
     """Create a task with its owner (by the assignment rule); a job tells them once the session commits."""
     assignee_id = fields.pop("assignee_id", None)
     if assignee_id is None and kind != GRAFFITI_REMOVAL:
-        assignee_id = case.officer_id or _owner_of_case(case) or _choose(session, case)
+        assignee_id = case.officer_id or _owner_of_case(case) or _choose(session, case, due_at)
     task = Task(kind=kind, origin=origin, due_at=due_at, phone=case.callback_phone, assignee_id=assignee_id, **fields)
     case.tasks.append(task)  # keeps the case's loaded task list true
     session.flush()
@@ -147,7 +147,7 @@ def assign(session: Session, task_id: int, teams: Teams) -> bool:
         )
     else:
         if task.assignee_id is None:
-            task.assignee_id = case.officer_id or _owner_of_case(case) or _choose(session, case)
+            task.assignee_id = case.officer_id or _owner_of_case(case) or _choose(session, case, task.due_at)
         if task.assignee is not None:
             body = templates.new_task(case.reference, task.kind, task.due_at, case.risk_level)
             tell_staff(session, contact_of(task.assignee), body, task.case, teams)
@@ -205,8 +205,9 @@ _OFFICERS_AND_LOADS = (
 )
 
 
-def _choose(session: Session, case: Case) -> int | None:
-    """The assignment rule over every active officer; one query (each case's report asks it).
+def _choose(session: Session, case: Case, deadline: datetime) -> int | None:
+    """The assignment rule over every active officer, for a task due at `deadline`; one query (each case's
+    report asks it).
 
     Not flushed first: the loads count open tasks, and every task is flushed as it is added (add_task), so
     a new case still pending is written with its first task in one flush instead of one each.
@@ -215,7 +216,13 @@ def _choose(session: Session, case: Case) -> int | None:
         officers = session.execute(_OFFICERS_AND_LOADS).all()
     instant = now()
     candidates = [
-        Candidate(officer_id, frozenset(patch), is_on_duty(days, works_from, works_until, instant), int(open_tasks))
+        Candidate(
+            officer_id,
+            frozenset(patch),
+            is_on_duty(days, works_from, works_until, instant),
+            int(open_tasks),
+            works_before(days, works_from, works_until, instant, deadline),
+        )
         for officer_id, patch, days, works_from, works_until, open_tasks in officers
     ]
     return choose_officer(case.postcode_district, candidates)
@@ -289,7 +296,7 @@ def assign_ownerless(session: Session, teams: Teams) -> tuple[int, int]:
     for task_id in session.scalars(ownerless).all():
         task = session.get(Task, task_id)
         assert task is not None
-        owner = task.case.officer_id or _owner_of_case(task.case) or _choose(session, task.case)
+        owner = task.case.officer_id or _owner_of_case(task.case) or _choose(session, task.case, task.due_at)
         if owner is not None:
             task.assignee_id, task.notified_at = owner, None
             session.commit()

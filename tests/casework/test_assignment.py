@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from app.casework.assignment import Candidate, choose_officer, is_on_duty, postcode_district
+from app.casework.assignment import Candidate, choose_officer, is_on_duty, postcode_district, works_before
 from app.casework.progress import selection_cutoff
 from app.casework.tasks import next_attempt_due, outcome_named
 from tests.conftest import london
 
 
-def officer(officer_id: int, patch=(), on_duty=True, open_tasks=0) -> Candidate:
-    return Candidate(officer_id, frozenset(patch), on_duty, open_tasks)
+def officer(officer_id: int, patch=(), on_duty=True, open_tasks=0, in_time=True) -> Candidate:
+    return Candidate(officer_id, frozenset(patch), on_duty, open_tasks, in_time)
 
 
 def test_the_officer_whose_patch_covers_the_postcode_gets_it_even_if_busier():
@@ -35,6 +35,36 @@ def test_without_a_patch_match_the_least_loaded_officer_on_duty():
 
 def test_nobody_on_duty_goes_to_the_least_loaded_officer():
     assert choose_officer(None, [officer(1, on_duty=False, open_tasks=4), officer(2, on_duty=False, open_tasks=1)]) == 2
+
+
+def test_an_officer_off_until_after_the_deadline_is_passed_over_even_for_their_own_patch():
+    team = [officer(1, {"B12"}, on_duty=False, in_time=False), officer(2, open_tasks=6)]
+    assert choose_officer("B12", team) == 2
+    assert choose_officer("B12", [officer(1, {"B12"}, in_time=False), officer(2, on_duty=False, open_tasks=3)]) == 2
+
+
+def test_when_nobody_works_before_the_deadline_the_rule_runs_over_everyone():
+    team = [officer(1, on_duty=False, open_tasks=2, in_time=False), officer(2, {"B12"}, on_duty=False, in_time=False)]
+    assert choose_officer("B12", team) == 2
+
+
+MONDAY_TO_WEDNESDAY, WEEKENDS = [0, 1, 2], [5, 6]
+
+
+@pytest.mark.parametrize(
+    ("days", "instant", "deadline", "in_time"),
+    [
+        (MONDAY_TO_WEDNESDAY, "2026-11-26 10:00", "2026-11-27 17:00", False),  # Thursday: back on Monday
+        (MONDAY_TO_WEDNESDAY, "2026-11-25 10:00", "2026-11-26 17:00", True),  # Wednesday: the rest of today
+        (MONDAY_TO_WEDNESDAY, "2026-11-25 16:30", "2026-11-26 17:00", False),  # half an hour left today
+        (WEEKENDS, "2026-11-28 10:00", "2026-11-30 17:00", True),  # Saturday, due Monday
+        (WEEKENDS, "2026-11-29 16:30", "2026-11-30 17:00", False),  # late on Sunday
+        ([0, 1, 2, 3, 4], "2026-12-24 16:30", "2026-12-29 17:00", True),  # over Christmas: Tuesday the 29th
+        ([0, 1, 2, 3, 4], "2026-12-24 16:45", "2026-12-29 09:30", False),  # three quarters of an hour in all
+    ],
+)
+def test_an_officer_works_in_time_with_an_hour_of_their_pattern_before_the_deadline(days, instant, deadline, in_time):
+    assert works_before(days, "09:00", "17:00", london(instant), london(deadline)) is in_time
 
 
 def test_ties_go_to_the_first_officer_and_no_officers_means_nobody():

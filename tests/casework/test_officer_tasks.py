@@ -19,7 +19,7 @@ from app.casework.service import open_case
 from app.casework.tasks import TaskError, complete
 from app.clock import frozen_at, now
 from app.extensions import db
-from app.staff.accounts import create_staff, find_staff, issue_token
+from app.staff.accounts import WorkingPattern, create_staff, find_staff, issue_token
 from tests.conftest import RESIDENT, at_once, london
 from tests.workers.test_confirmation_text import run_worker
 
@@ -91,6 +91,23 @@ def test_at_the_weekend_the_officer_on_duty_gets_it(app, officers, redis, at):
         case = report()
         run_worker(app, redis)
     assert the_task(case).assignee.email == "c@example.org"
+
+
+def test_a_patch_officer_who_is_off_until_after_the_deadline_is_passed_over(app, officers, redis, at):
+    create_staff(
+        db.session,
+        "d@example.org",
+        "Dev Part",
+        "officer",
+        patch=["B12"],
+        pattern=WorkingPattern((0, 1, 2), "09:00", "17:00"),
+    )
+    with at("2026-11-26 10:00"):  # a Thursday: due 5pm Friday, and Dev works Monday to Wednesday
+        thursday = report("Ladypool Road, B12 8JY")
+    with at("2026-11-25 10:00"):
+        wednesday = report("Ladypool Road, B12 8JY")
+    assert the_task(thursday).assignee.email in {"a@example.org", "b@example.org"}
+    assert the_task(wednesday).assignee.email == "d@example.org"
 
 
 def test_high_risk_also_goes_to_the_duty_manager(app, officers, redis, twilio_api, at):
