@@ -79,6 +79,17 @@ def typed_number(raw: str | None) -> str | None:
     return squeezed if E164.match(squeezed) else None
 
 
+def callback_number(raw: str | None) -> str | None:
+    """A valid UK number staff typed to call a resident back on, in E.164; None for anything else.
+
+    Letters are never read as keypad digits: "0800 FLOWERS" is a typing slip, not a freephone number.
+    """
+    if re.search(r"[A-Za-z]", raw or ""):
+        return None
+    number = to_e164(raw)
+    return number if number is not None and number.startswith("+44") else None
+
+
 def is_recognised(e164: str | None) -> bool:
     """The numbering-plan data knows this number (False: kept as Twilio sent it, unverified)."""
     return e164 is not None and to_e164(e164) == e164

@@ -3,8 +3,13 @@
 Every change is audited field by field (old -> new) and shown on the case's timeline, in the commit that
 makes it. A resident's STOP is not undone here: texts stay refused to a number that opted out.
 
-The resident's name and postal address (for letters) are personal details: staff whose role may not
-read them (`app.staff.access.fields_for`) change the rest and leave these as they are.
+The resident's name and postal address (for letters), and the number we call them on, are personal
+details: staff whose role may not read them (`app.staff.access.fields_for`) change the rest and leave
+these as they are.
+
+A text still waiting to go (queued, or waiting to retry after an error) when staff record that texts are
+not safe, or change the number, is held back and the officer phones instead: it must not reach a phone
+the resident has just told us is not safe to text.
 """
 
 from __future__ import annotations
@@ -15,8 +20,11 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from app.audit.records import CONSOLE_CONTACT_PREFERENCES, record_change
+from app.casework.contact import WRONG_NUMBER, may_text_now
 from app.casework.models import Case, CaseNote
 from app.casework.notes import NotAllowed
+from app.casework.texts_in_doubt import phone_instead_of_waiting_texts
+from app.phones import callback_number
 from app.staff.models import StaffMember
 
 METHODS = {"phone": "Phone", "text": "Text message", "letter": "Letter", "visit": "Visit"}
@@ -32,6 +40,8 @@ LABELS = {
     "adjustments": "Interpreter or adjustment",
     "resident_name": "Name",
     "postal_address": "Postal address",
+    "callback_phone": "Callback number",
+    "contact_by_phone_only": "Phone contact only",
 }
 
 
@@ -49,6 +59,7 @@ class ContactPreferences:
     needs_adjustment: bool
     adjustments: str | None
     name_and_address: NameAndAddress | None = None  # None: left as they are (the role may not read them)
+    callback_phone: str | None = None  # as staff typed it; None or blank: left as it is
 
 
 def problems(wanted: ContactPreferences) -> dict[str, str]:
@@ -69,6 +80,8 @@ def problems(wanted: ContactPreferences) -> dict[str, str]:
             found["postal_address"] = f"The postal address must be {POSTAL_ADDRESS_MAX} characters or fewer"
         elif wanted.contact_method == "letter" and not postal_lines(personal.postal_address):
             found["postal_address"] = "Enter the postal address: letters need one"
+    if (wanted.callback_phone or "").strip() and callback_number(wanted.callback_phone) is None:
+        found["callback_phone"] = "Enter a UK phone number, like 07911 123456 or 0121 464 7269"
     return found
 
 
@@ -77,7 +90,9 @@ def postal_lines(address: str | None) -> list[str]:
     return [line.strip() for line in (address or "").splitlines() if line.strip()]
 
 
-def _shown(value: Any) -> str:
+def _shown(name: str, value: Any) -> str:
+    if name == "callback_phone":  # the timeline is read by roles that may not read the number itself
+        return "given" if value else "not given"
     if value is None or value == "":
         return "not given"
     if isinstance(value, bool):
@@ -104,13 +119,33 @@ def change_contact_preferences(
     if (personal := wanted.name_and_address) is not None:
         new["resident_name"] = (personal.resident_name or "").strip() or None
         new["postal_address"] = "\n".join(postal_lines(personal.postal_address)) or None
+    if (wanted.callback_phone or "").strip():
+        new["callback_phone"] = callback_number(wanted.callback_phone)
+        if new["callback_phone"] != case.callback_phone and case.phone_only_reason == WRONG_NUMBER:
+            new["contact_by_phone_only"], new["phone_only_reason"] = False, None  # texts may go to the right one
     changes = {name: [getattr(case, name), value] for name, value in new.items() if getattr(case, name) != value}
     if not changes:
         return {}
     for name, (_old, value) in changes.items():
         setattr(case, name, value)
-    summary = "\n".join(f"{LABELS[name]}: {_shown(old)} → {_shown(value)}" for name, (old, value) in changes.items())
+    if "callback_phone" in changes:
+        _call_the_new_number(session, case, changes["callback_phone"][0])
+    if not may_text_now(session, case):
+        phone_instead_of_waiting_texts(session, case, case.callback_phone)
+    summary = "\n".join(
+        f"{LABELS[name]}: {_shown(name, old)} → {_shown(name, value)}"
+        for name, (old, value) in changes.items()
+        if name in LABELS
+    )
     session.add(CaseNote(case_id=case.id, staff_id=staff.id, kind="preferences", body=summary))
     record_change(session, staff, CONSOLE_CONTACT_PREFERENCES, case.id, address, changes)
     session.commit()
     return changes
+
+
+def _call_the_new_number(session: Session, case: Case, old: str | None) -> None:
+    """Open tasks call the resident's new number; texts still waiting to go to the old one are held back."""
+    for task in case.tasks:
+        if task.status == "open" and task.phone == old:
+            task.phone = case.callback_phone
+    phone_instead_of_waiting_texts(session, case, old)

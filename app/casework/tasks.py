@@ -26,7 +26,7 @@ from app.calendar import (
     next_working_day_deadline,
 )
 from app.casework.assignment import Candidate, choose_officer, is_on_duty, works_before
-from app.casework.contact import may_text, record_contact
+from app.casework.contact import WRONG_NUMBER, hold_back_waiting_texts, may_text_now, record_contact
 from app.casework.lifecycle import REACHED
 from app.casework.models import UNTOLD, Case, ContactLogEntry, Task
 from app.casework.named_officer import announce_new_officer, introduce_officer
@@ -386,9 +386,11 @@ def complete(
             case.officer_id = task.assignee_id or task.completed_by_id
         introduce_officer(session, case)
         record_contact(case, now())
+    if task.kind in CALL_KINDS and outcome == WRONG_NUMBER and task.phone == case.callback_phone:
+        _stop_texting_a_wrong_number(session, case)
     if risk_level is not None and task.kind == "risk_assessment_callback":
         case.risk_level = risk_level
-    if outcome == "removed" and may_text(case):
+    if outcome == "removed" and may_text_now(session, case):
         queue_text(
             session,
             to=str(case.callback_phone),
@@ -421,6 +423,13 @@ def _log_the_call(case: Case, task: Task, by: StaffMember | None) -> None:
         at=task.completed_at,
     )
     case.contact_log.append(entry)
+
+
+def _stop_texting_a_wrong_number(session: Session, case: Case) -> None:
+    """The resident's number reached somebody else: nothing more is texted to it (nor anything waiting to go)
+    until staff record the right number; the letter or visit that follows reaches the resident instead."""
+    case.contact_by_phone_only, case.phone_only_reason = True, WRONG_NUMBER
+    hold_back_waiting_texts(session, case, WRONG_NUMBER, case.callback_phone)
 
 
 def _follow_up(session: Session, task: Task, outcome: str) -> Task | None:

@@ -17,6 +17,7 @@ from sqlalchemy import String, and_, cast, exists, literal, select
 from sqlalchemy.orm import Session
 
 from app.calendar import next_working_day_deadline
+from app.casework.contact import HELD_BACK, WRONG_NUMBER, hold_back_waiting_texts
 from app.casework.lifecycle import is_open
 from app.casework.models import Case, Task
 from app.casework.named_officer import OFFICER_NAMED
@@ -53,19 +54,29 @@ def phone_instead_of_text(session: Session, message: OutboundMessage) -> Task | 
     case = session.get(Case, message.case_id) if message.case_id else None
     if case is None or message.purpose not in RESIDENT_TEXTS or not is_open(case):
         return None
-    if message.status not in IN_DOUBT or message.error_code == "not_safe_to_text":
+    if message.status not in IN_DOUBT or message.error_code in {"not_safe_to_text", WRONG_NUMBER}:
         return None
     origin = _origin(message.id)
     if session.scalar(select(Task.id).where(Task.case_id == case.id, Task.origin == origin)) is not None:
         return None
     if message.status == m.UNCERTAIN:
         note = "We cannot tell whether a text reached the resident: phone them to check they got it."
+    elif message.error_code == HELD_BACK:
+        note = "A text waiting to go to the resident was held back (texts are no longer safe): phone them instead."
     else:
         note = f"A text to the resident could not be delivered ({message.error_code or 'failed'}): phone them instead."
     if message.purpose == OFFICER_NAMED:
         note += " It named their officer: tell them who it is."
         case.officer_told_id = None  # not told after all: the next call that reaches them names the officer
     return add_task(session, case, "progress_call", origin, next_working_day_deadline(now()), note=note)
+
+
+def phone_instead_of_waiting_texts(session: Session, case: Case, to: str | None) -> None:
+    """The case's texts to `to` still waiting to go are held back, and the officer phones with them instead."""
+    for message_id in hold_back_waiting_texts(session, case, HELD_BACK, to):
+        message = session.get(OutboundMessage, message_id, populate_existing=True)
+        assert message is not None
+        phone_instead_of_text(session, message)
 
 
 def record_text_status(session: Session, sid: str, status: str, error_code: str | None) -> bool:

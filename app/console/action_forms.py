@@ -26,6 +26,7 @@ from app.casework.preferences import (
 )
 from app.console.form_fields import YES_NO, Choice, as_answer, as_bool, text
 from app.messaging.templates import STAFF_TEXTS
+from app.phones import shown_number
 
 KINDS = [
     ("signposting", "Signposting: we gave them the agency's details"),
@@ -76,6 +77,12 @@ class ContactPreferencesForm(FlaskForm):
         "The interpreter or adjustment",
         "For example, an Urdu interpreter, or British Sign Language",
     )
+    callback_phone = text(
+        "Phone number to call them on",
+        30,
+        "The phone number",
+        "Change it when the resident gives us a new or corrected number",
+    )
     resident_name = text("Resident's name (optional)", RESIDENT_NAME_MAX, "The name", "As it goes on a letter to them")
     postal_address = text(
         "Postal address (optional)",
@@ -91,6 +98,7 @@ class ContactPreferencesForm(FlaskForm):
         """The form; without the name and address for a role that may not read personal details."""
         form = cls(**options)
         if not reads_personal:
+            del form.callback_phone
             del form.resident_name
             del form.postal_address
         return form
@@ -106,7 +114,11 @@ class ContactPreferencesForm(FlaskForm):
             "adjustments": case.adjustments,
         }
         if reads_personal:
-            data |= {"resident_name": case.resident_name, "postal_address": case.postal_address}
+            data |= {
+                "callback_phone": shown_number(case.callback_phone),
+                "resident_name": case.resident_name,
+                "postal_address": case.postal_address,
+            }
         return cls.for_role(reads_personal, formdata=None, data=data)
 
     def preferences(self) -> ContactPreferences:
@@ -119,6 +131,7 @@ class ContactPreferencesForm(FlaskForm):
             name_and_address=NameAndAddress(self.resident_name.data, self.postal_address.data)
             if "resident_name" in self
             else None,
+            callback_phone=self.callback_phone.data if "callback_phone" in self else None,
         )
 
     def validate(self, extra_validators: Any = None) -> bool:

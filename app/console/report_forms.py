@@ -10,7 +10,7 @@ from wtforms.validators import Length, ValidationError
 from app.console.form_fields import YES_NO, YES_NO_NOT_ANSWERED, Choice, as_bool, stripped, text
 from app.intake.report_form import DESCRIPTION_MAX, LOCATION_MAX, OCCURRED_MAX
 from app.intake.staff_report import HOW, StaffAnswers, read_postcode
-from app.phones import to_e164
+from app.phones import callback_number
 
 ADJUSTMENTS_MAX = 500
 PHONE_MAX = 30
@@ -104,8 +104,7 @@ class TakeReportForm(FlaskForm):
     def validate_callback_phone(self, field: Field) -> None:
         if not field.data:
             raise ValidationError("Enter a phone number for the officer to call back")
-        number = to_e164(field.data)
-        if number is None or not number.startswith("+44"):
+        if callback_number(field.data) is None:
             raise ValidationError("Enter a UK phone number, like 0121 496 0000 or 0121 464 7269")
 
     def answers(self) -> StaffAnswers:
@@ -123,7 +122,7 @@ class TakeReportForm(FlaskForm):
             location=self.location.data or None,
             postcode=read_postcode(self.postcode.data),
             occurred=self.occurred.data or None,
-            callback_phone=str(to_e164(self.callback_phone.data)),
+            callback_phone=str(callback_number(self.callback_phone.data)),
             safe_to_text=as_bool(self.safe_to_text.data),
             visit_requested=as_bool(self.visit_requested.data),
             referral_consent=as_bool(self.referral_consent.data),
