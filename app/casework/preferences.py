@@ -119,17 +119,13 @@ def change_contact_preferences(
     if (personal := wanted.name_and_address) is not None:
         new["resident_name"] = (personal.resident_name or "").strip() or None
         new["postal_address"] = "\n".join(postal_lines(personal.postal_address)) or None
-    if (wanted.callback_phone or "").strip():
-        new["callback_phone"] = callback_number(wanted.callback_phone)
-        if new["callback_phone"] != case.callback_phone and case.phone_only_reason == WRONG_NUMBER:
-            new["contact_by_phone_only"], new["phone_only_reason"] = False, None  # texts may go to the right one
     changes = {name: [getattr(case, name), value] for name, value in new.items() if getattr(case, name) != value}
-    if not changes:
-        return {}
     for name, (_old, value) in changes.items():
         setattr(case, name, value)
-    if "callback_phone" in changes:
-        _call_the_new_number(session, case, changes["callback_phone"][0])
+    if (wanted.callback_phone or "").strip():
+        changes |= call_back_on(session, case, callback_number(wanted.callback_phone))
+    if not changes:
+        return {}
     if not may_text_now(session, case):
         phone_instead_of_waiting_texts(session, case, case.callback_phone)
     summary = "\n".join(
@@ -143,9 +139,20 @@ def change_contact_preferences(
     return changes
 
 
-def _call_the_new_number(session: Session, case: Case, old: str | None) -> None:
-    """Open tasks call the resident's new number; texts still waiting to go to the old one are held back."""
+def call_back_on(session: Session, case: Case, number: str | None) -> dict[str, list[Any]]:
+    """The resident gave a new number to call them on: open tasks call it, texts still waiting to go to the old
+    one are held back, and a number that proved wrong no longer keeps the case phone only. Returns what
+    changed on the case, as {"field": [old, new]} (not committed)."""
+    old = case.callback_phone
+    if not number or number == old:
+        return {}
+    changes: dict[str, list[Any]] = {"callback_phone": [old, number]}
+    if case.phone_only_reason == WRONG_NUMBER:
+        changes |= {"contact_by_phone_only": [True, False], "phone_only_reason": [WRONG_NUMBER, None]}
+    for name, (_old, value) in changes.items():
+        setattr(case, name, value)
     for task in case.tasks:
         if task.status == "open" and task.phone == old:
-            task.phone = case.callback_phone
+            task.phone = number
     phone_instead_of_waiting_texts(session, case, old)
+    return changes

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, exists, select
 from sqlalchemy.orm import Session
 
 from app.audit.changes import plain
@@ -20,11 +20,12 @@ from app.audit.records import CASE_REOPENED
 from app.calendar import next_working_day_deadline
 from app.casework.closure import REOPEN_WITHIN
 from app.casework.contact import may_text_now, record_contact
-from app.casework.lifecycle import CLOSED, mark_reopened
-from app.casework.models import Case, Incident, Recording, Task
+from app.casework.lifecycle import CLOSED, REACHED, mark_reopened
+from app.casework.models import Case, ContactLogEntry, Incident, Recording, Task
+from app.casework.preferences import call_back_on
 from app.casework.report import Report
 from app.casework.risk import assess_risk
-from app.casework.tasks import GRAFFITI_REMOVAL, RISK_ASSESSMENT_CALLBACK, add_task
+from app.casework.tasks import CALL_KINDS, GRAFFITI_REMOVAL, REACHED_OUTCOMES, RISK_ASSESSMENT_CALLBACK, add_task
 from app.messaging import templates
 from app.messaging.outbox import queue_text
 from app.staff.access import EVERY_CASE
@@ -44,8 +45,8 @@ def is_report_task(task: Task) -> bool:
 def recently_closed_case(session: Session, report: Report, received_at: datetime) -> Case | None:
     """The resident's case of the same kind that closed within 28 days before this report, the latest first.
 
-    The resident is matched on a number that vouches for them (`_vouched_numbers`) against either number on
-    the case. Enquiries never reopen a case.
+    The resident is matched on a number that vouches for them (`_vouched_numbers`) against a number that
+    vouched for the resident on the closed case (`_vouched_for_the_case`). Enquiries never reopen a case.
     """
     phones = {phone for phone in _vouched_numbers(session, report) if phone}
     if report.kind == "enquiry" or not phones:
@@ -55,13 +56,45 @@ def recently_closed_case(session: Session, report: Report, received_at: datetime
         .where(
             Case.status == CLOSED,
             Case.kind == report.kind,
-            Case.caller_phone.in_(phones) | Case.callback_phone.in_(phones),
+            _vouched_for_the_case(phones),
             Case.closed_at >= received_at - REOPEN_WITHIN,
             Case.closed_at <= received_at,
         )
         .order_by(Case.closed_at.desc(), Case.id.desc())
     )
     return session.scalars(query).first()
+
+
+def _vouched_for_the_case(phones: set[str]) -> ColumnElement[bool]:
+    """One of `phones` is a number the closed case knows is the resident's: one Twilio saw them call or text
+    from (for the report or a later one), one staff took the report with, or one an officer reached them on
+    (a call task's number, or the callback number when a call logged in the contact log reached them).
+    A number typed into the website or keyed in on a call, and never answered by the resident, could be
+    anybody's: a stranger ringing from it must not reopen the case and hear its reference."""
+    from_twilio = exists(
+        select(Incident.id).where(
+            Incident.case_id == Case.id, Incident.phone.in_(phones), Incident.channel.in_(("phone", "sms"))
+        )
+    )
+    reached_on = exists(
+        select(Task.id).where(
+            Task.case_id == Case.id,
+            Task.kind.in_(CALL_KINDS),
+            Task.phone.in_(phones),
+            Task.outcome.in_(REACHED_OUTCOMES),
+        )
+    )
+    reached_on_the_callback_number = exists(
+        select(ContactLogEntry.id).where(
+            ContactLogEntry.case_id == Case.id, ContactLogEntry.method == "call", ContactLogEntry.outcome == REACHED
+        )
+    )
+    return (
+        (Case.caller_phone.in_(phones) & Case.channel.in_(("phone", "sms", "staff")))
+        | (Case.callback_phone.in_(phones) & ((Case.channel == "staff") | reached_on_the_callback_number))
+        | from_twilio
+        | reached_on
+    )
 
 
 def _vouched_numbers(session: Session, report: Report) -> tuple[str | None, ...]:
@@ -98,6 +131,7 @@ def reopen_for_report(session: Session, report: Report, received_at: datetime) -
     session.flush()
     mark_reopened(case, received_at)
     _take_report(case, incident, report)
+    call_back_on(session, case, report.callback_phone or report.caller_phone)  # the number they gave now
     record_contact(case, received_at)  # the fortnightly clock runs again from the new report
     task = add_task(
         session,
@@ -108,7 +142,6 @@ def reopen_for_report(session: Session, report: Report, received_at: datetime) -
         priority=case.priority or bool(report.graffiti_offensive),
         note="A further report from the resident reopened this case: see its incidents.",
     )
-    task.phone = report.callback_phone or report.caller_phone or case.callback_phone  # the number they gave now
     _record_reopening(session, case, before, incident, report)
     _attach_recordings(session, case, report.call_sid)
     if report.confirm_by_text and report.safe_to_text and may_text_now(session, case):
@@ -129,6 +162,8 @@ def _audited(case: Case) -> dict[str, object]:
         "priority",
         "duty_officer_flag",
         "safe_to_text",
+        "callback_phone",
+        "contact_by_phone_only",
     )
     return {name: plain(getattr(case, name)) for name in fields}
 

@@ -45,6 +45,7 @@ RISK_ASSESSMENT_CALLBACK = "risk_assessment_callback"
 CALL_KINDS = {"risk_assessment_callback", "update_callback", "progress_call"}
 LETTER_OR_VISIT = "letter_or_visit"  # after three unanswered calls (or a wrong number)
 MAX_CALL_ATTEMPTS = 3
+REACHED_OUTCOMES = ("spoke_to_resident", "resident_declined")  # a call that reached the resident
 OUTCOMES = {
     "call": {"spoke_to_resident", "no_answer", "wrong_number", "resident_declined"},
     GRAFFITI_REMOVAL: {"removed", "not_found"},
@@ -381,7 +382,7 @@ def complete(
     follow_up = _follow_up(session, task, outcome)
     if task.kind in CALL_KINDS:
         _log_the_call(case, task, by)
-    if task.kind in CALL_KINDS and outcome in {"spoke_to_resident", "resident_declined"}:
+    if task.kind in CALL_KINDS and outcome in REACHED_OUTCOMES:
         if case.officer_id is None:
             case.officer_id = task.assignee_id or task.completed_by_id
         introduce_officer(session, case)

@@ -28,7 +28,7 @@ def closed_case(
     **details: Any,
 ) -> Case:
     """A resident's report on the website, opened at `opened_at` and closed at `closed_at` (texts safe,
-    standard risk); `details` are the report's."""
+    standard risk), its callback having reached them on its number; `details` are the report's."""
     fields: dict[str, Any] = {
         "caller_phone": phone,
         "risk_answers": dict(RISK_ANSWERS),
@@ -40,7 +40,7 @@ def closed_case(
     }
     case = open_case(db.session(), Report(kind=kind, channel="web", **fields), received_at=opened_at)
     for task in case.tasks:
-        task.status = "done"
+        task.status, task.outcome = "done", "spoke_to_resident"
     case.status, case.closed_at, case.closed_reason = CLOSED, closed_at, "resolved"
     case.resident_name = resident_name
     db.session.commit()

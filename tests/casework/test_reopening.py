@@ -19,6 +19,7 @@ from tests.conftest import RESIDENT, london
 
 OPENED, CLOSED = london("2026-10-05 11:00"), london("2026-11-02 16:00")  # closed on a Monday afternoon
 OTHER = "+447700900123"
+NEW_MOBILE = "+447912345678"
 
 
 @pytest.fixture
@@ -103,6 +104,29 @@ def test_a_number_anybody_could_type_never_reopens_a_case_nor_reveals_its_refere
         case = open_case(db.session(), new_report(**report), received_at=london("2026-11-10 10:00"))
     assert case.id != closed.id and case.reference != closed.reference
     assert db.session.get(Case, closed.id).status == "closed" and not db.session.get(Case, closed.id).incidents
+
+
+def test_a_number_typed_on_the_website_that_never_reached_the_resident_does_not_reopen_their_case(app, at):
+    """A slip on the form gave the case a stranger's number: the stranger's own report is a case of its own."""
+    mistyped = closed_case(OPENED, CLOSED)
+    for task in mistyped.tasks:
+        task.outcome = "no_answer"  # nobody reached the resident on it
+    db.session.commit()
+    with at("2026-11-10 10:00"):
+        case = open_case(db.session(), new_report(), received_at=london("2026-11-10 10:00"))
+    assert case.id != mistyped.id and case.reference != mistyped.reference
+    assert db.session.get(Case, mistyped.id).status == "closed"
+
+
+def test_a_reopening_call_texts_and_calls_the_number_the_resident_gives_now(closed, at):
+    with at("2026-11-10 10:00"):
+        report = new_report(channel="phone", callback_phone=NEW_MOBILE, confirm_by_text=True)
+        case = open_case(db.session(), report, london("2026-11-10 10:00"))
+    assert case.id == closed.id and case.callback_phone == NEW_MOBILE and first_task(case).phone == NEW_MOBILE
+    text = db.session.scalars(select(OutboundMessage).where(OutboundMessage.purpose == "reopened_confirmation")).one()
+    assert text.to_phone == NEW_MOBILE
+    event = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "case_reopened")).one()
+    assert event.changes["callback_phone"] == [RESIDENT, NEW_MOBILE]
 
 
 @pytest.mark.parametrize(
