@@ -219,7 +219,8 @@ def _case_update(session: Session, call: PhoneCall) -> Outcome:
         session.commit()
         return Finished("update_verified", case, details=service.progress(case))
     if case is not None:
-        service.request_callback_about(session, case, call.from_phone, call.call_sid)
+        service.request_callback_about(session, case, call.from_phone, f"call:{call.call_sid}")
+        session.commit()
         return Finished("update_requested")
     if _unknown_references_today(session, call.from_phone) >= UNKNOWN_REFERENCES_PER_DAY:
         session.commit()

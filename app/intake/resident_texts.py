@@ -102,12 +102,25 @@ def alert_flood(session: Session, phone: str) -> Case:
     return case
 
 
-def status_reply(session: Session, flows: Flows, phone: str, argument: str) -> str:
-    """Only the sender's own open cases; a reference belonging to anyone else reveals nothing."""
+def may_be_named_by_text(case: Case) -> bool:
+    """Whether a reply may name the case: not when the resident said texts are not safe, or the case is phone
+    only (a STOP, a number that reached somebody else), since a reply stays on the phone for anyone to read."""
+    return case.safe_to_text is not False and not case.contact_by_phone_only
+
+
+def status_reply(session: Session, flows: Flows, phone: str, argument: str, message_id: int) -> str:
+    """Only the sender's own open cases; a reference belonging to anyone else reveals nothing. A case the
+    reply may not name gets a call from its officer instead."""
     cases = open_cases(session, phone)
     if wanted := digits_of(argument):  # "STATUS please" names no case: all of the sender's own
         cases = [case for case in cases if case.reference_digits == wanted]
     if not cases:
         return flows.message("status_none")
-    lines = [flows.message("status_case", reference=c.reference, **service.progress(c)) for c in cases[:3]]
+    named = [case for case in cases if may_be_named_by_text(case)]
+    for case in cases:
+        if case not in named:
+            service.request_callback_about(session, case, phone, f"text:{message_id}")
+    if not named:
+        return flows.message("status_by_phone")
+    lines = [flows.message("status_case", reference=c.reference, **service.progress(c)) for c in named[:3]]
     return flows.message("status", cases=" ".join(lines))

@@ -230,7 +230,7 @@ def _converse(session: Session, flows: Flows, phone: str, message: InboundMessag
     conversation = _active_conversation(session, flows, phone)
     command, argument = command_of(message.body)
     if command == "STATUS":
-        return Handled(resident_texts.status_reply(session, flows, phone, argument), "status")
+        return Handled(resident_texts.status_reply(session, flows, phone, argument, message.id), "status")
     if command in {"REPORT", "GRAFFITI"}:
         if conversation is not None and conversation.answers:
             # What they said so far (a "yes" to danger, say) is kept as a case an officer calls back about,
@@ -247,6 +247,8 @@ def _converse(session: Session, flows: Flows, phone: str, message: InboundMessag
     case = resident_texts.case_to_reply_to(session, phone)
     if case is not None:
         resident_texts.tell_officer(session, case, message)
+        if not resident_texts.may_be_named_by_text(case):
+            return Handled(flows.message("added_unnamed"), resident_texts.RESIDENT_MESSAGE, case)
         return Handled(flows.message("added_to_case", reference=case.reference), resident_texts.RESIDENT_MESSAGE, case)
     if (survey := answer_by_text(session, phone, message.body, message.received_at)) is not None:
         return Handled(templates.survey_thanks(), "survey_answer", session.get(Case, survey.case_id))

@@ -124,6 +124,21 @@ def test_status_lists_only_the_senders_own_open_cases(phone, texter, text_from, 
     assert "could not find" in stranger.send("status please")
 
 
+def test_a_case_not_safe_to_text_is_never_named_in_a_reply_and_its_officer_phones_instead(phone, texter, at):
+    """Someone else may read the resident's phone: whoever holds it learns neither reference nor progress."""
+    with at("2026-11-25 10:00"):
+        report_everything(phone, safe_to_text="2")
+        case = db.session.scalars(select(Case).order_by(Case.id.desc())).first()
+        status = texter.send("STATUS")
+        added = texter.send("hi")
+    assert case.safe_to_text is False
+    for reply in (status, added):
+        assert case.reference not in reply and case.reference_digits not in reply and "5pm" not in reply
+    assert "officer will phone you" in status and "999" in status and "999" in added
+    callback = db.session.scalars(select(Task).where(Task.case_id == case.id, Task.kind == "update_callback")).one()
+    assert callback.phone == case.callback_phone and callback.status == "open"
+
+
 # -- texts that reply to a case --------------------------------------------------------------
 
 
