@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from app.audit.changes import changes_audited
 from app.audit.records import CASE_CLOSED
-from app.calendar import next_working_day_deadline
+from app.calendar import LONDON, london_date, next_working_day_deadline
 from app.casework.contact import may_text_now
 from app.casework.letters import addressed_to, render_letter
 from app.casework.lifecycle import CLOSED, CLOSURE_LETTER, closing_refusal, closure_evidence, mark_closed
@@ -35,6 +35,20 @@ SHORT_CODE_ALPHABET = "ABCDEFGHJKMNPQRTUVWXYZ2346789"
 SHORT_CODE_LENGTH = 8
 TOKEN_BYTES = 16  # 128 random bits: a link nobody can guess, short enough for a text
 REOPEN_WITHIN = timedelta(days=28)
+
+
+def closed_since_to_reopen(instant: datetime) -> datetime:
+    """A case closed at or after this reopens for the resident at `instant`: the letter promises the whole of
+    the 28th day (ring "by 28 December" for a case closed at 3pm on 30 November), so the window opens at
+    midnight London time 28 days before `instant`'s day."""
+    return datetime.combine(london_date(instant) - REOPEN_WITHIN, time(0), LONDON)
+
+
+def may_reopen(case: Case, instant: datetime) -> bool:
+    """A closed case the resident may still ask us to reopen at `instant`."""
+    return case.status == CLOSED and case.closed_at is not None and closed_since_to_reopen(instant) <= case.closed_at
+
+
 # Each reason on the fixed list, as the letter tells the resident.
 LETTER_REASONS = {
     "resolved": "The problem you reported has been resolved",

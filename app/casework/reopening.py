@@ -18,7 +18,7 @@ from app.audit.changes import plain
 from app.audit.models import AuditEvent
 from app.audit.records import CASE_REOPENED
 from app.calendar import next_working_day_deadline
-from app.casework.closure import REOPEN_WITHIN
+from app.casework.closure import closed_since_to_reopen
 from app.casework.contact import may_text_now, record_contact
 from app.casework.lifecycle import CLOSED, REACHED, mark_reopened
 from app.casework.models import Case, ContactLogEntry, Incident, Recording, Task
@@ -57,7 +57,7 @@ def recently_closed_case(session: Session, report: Report, received_at: datetime
             Case.status == CLOSED,
             Case.kind == report.kind,
             _vouched_for_the_case(phones),
-            Case.closed_at >= received_at - REOPEN_WITHIN,
+            Case.closed_at >= closed_since_to_reopen(received_at),
             Case.closed_at <= received_at,
         )
         .order_by(Case.closed_at.desc(), Case.id.desc())

@@ -218,17 +218,28 @@ def progress(case: Case) -> dict[str, str]:
     return {"status": "open" if is_open(case) else "closed", "officer": officer, "next_contact": next_contact}
 
 
-def request_callback_about(session: Session, case: Case, requested_by: str | None, origin: str) -> Task:
-    """Somebody asked about `case` where we may not answer (a caller whose number is not on the case, a text
-    to a phone the resident said is not safe to text): the officer calls the number on the case. Once per
-    `origin` (the call or text that asked); not committed."""
+REOPEN_ASKED = (
+    "The resident rang within 28 days of their case closing, quoting its reference, to have it looked at again: "
+    "call them, and reopen the case from its page if they want it reopened."
+)
+
+
+def request_callback_about(
+    session: Session, case: Case, requested_by: str | None, origin: str, why: str | None = None
+) -> Task:
+    """The officer calls the number on `case`: somebody asked about it where we may not answer (a caller whose
+    number is not on the case, a text to a phone the resident said is not safe to text), or, saying `why`,
+    the resident asked for something only the officer can do. Once per `origin` (the call or text that
+    asked); not committed."""
     existing = session.scalars(
         select(Task).where(Task.case_id == case.id, Task.kind == UPDATE_CALLBACK, Task.origin == origin)
     ).first()
     if existing:
         return existing
     matches = requested_by in {case.caller_phone, case.callback_phone}
-    note = None if matches else "Update requested by phone from a number not on the case; call the number on the case."
+    note = why or (
+        None if matches else "Update requested by phone from a number not on the case; call the number on the case."
+    )
     task = add_task(session, case, UPDATE_CALLBACK, origin, next_working_day_deadline(now()), note=note)
     log.info("case %s: update callback task %s created", case.reference, task.id)
     return task

@@ -27,9 +27,11 @@ from sqlalchemy.sql.dml import Insert, Update
 
 from app.calendar import LONDON, is_within_hours, london_date
 from app.casework import service
+from app.casework.closure import may_reopen
 from app.casework.contact import may_text_now
 from app.casework.models import Case, PhoneCall
 from app.casework.report import Report
+from app.casework.service import REOPEN_ASKED
 from app.clock import now
 from app.extensions import each_statement_committed
 from app.intake.engine import (
@@ -215,6 +217,11 @@ def _case_update(session: Session, call: PhoneCall) -> Outcome:
     verified = (
         case is not None and call.from_phone is not None and call.from_phone in {case.caller_phone, case.callback_phone}
     )
+    if case is not None and verified and may_reopen(case, now()):
+        # The closure letter: "ring us within 28 days and quote your reference: we will reopen your case".
+        task = service.request_callback_about(session, case, call.from_phone, f"call:{call.call_sid}", REOPEN_ASKED)
+        session.commit()
+        return Finished("reopen_requested", case, deadline=task.due_at)
     if case is not None and verified:
         session.commit()
         return Finished("update_verified", case, details=service.progress(case))

@@ -79,6 +79,10 @@ def _keys_for(step: Step) -> dict[str, object]:
     return {"num_digits": 1, "timeout": KEY_TIMEOUT_SECONDS}
 
 
+# Messages that told a verified caller about their own case: the reference is not read out again after them.
+NAMED_THE_CASE = frozenset({"update_verified", "reopen_requested"})
+
+
 def _finish(response: VoiceResponse, flows: Flows, done: Finished) -> None:
     case = done.case
     values = dict(done.details or {})
@@ -87,7 +91,7 @@ def _finish(response: VoiceResponse, flows: Flows, done: Finished) -> None:
     if case is not None:
         values["reference"] = spoken_reference(case.reference)
     say(response, flows.message(done.message, **values))
-    if case is not None and done.message != "update_verified":
+    if case is not None and done.message not in NAMED_THE_CASE:
         if case.priority:
             say(response, flows.message("priority"))
         say(response, flows.message("reference", reference=values["reference"]))

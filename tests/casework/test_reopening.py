@@ -63,9 +63,16 @@ def test_a_report_within_28_days_reopens_the_case_with_the_report_as_an_incident
     assert case.next_update_due == london("2026-12-14 08:05"), "the fortnightly clock runs from the new report"
 
 
+def test_the_28th_day_counts_whole_as_the_closure_letter_promises(closed, at):
+    """Closed at 4pm on 2 November: the letter says "by 30 November", so a report at 11pm that day reopens it."""
+    with at("2026-11-30 23:00"):
+        case = open_case(db.session(), new_report(), received_at=london("2026-11-30 23:00"))
+    assert case.id == closed.id and case.status == "reopened"
+
+
 def test_at_29_days_a_report_opens_a_new_case(closed, at):
-    with at("2026-12-01 16:01"):
-        case = open_case(db.session(), new_report(), received_at=london("2026-12-01 16:01"))
+    with at("2026-12-01 00:00"):
+        case = open_case(db.session(), new_report(), received_at=london("2026-12-01 00:00"))
     assert case.id != closed.id and case.status == "open" and case_count() == 2
     assert db.session.get(Case, closed.id).status == "closed"
     assert db.session.scalar(select(func.count()).select_from(Incident)) == 0

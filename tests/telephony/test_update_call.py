@@ -72,3 +72,22 @@ def test_a_retried_update_request_creates_one_task(phone, call_from, at):
 def test_too_few_digits_asks_again(phone):
     phone.dial().press("3").press("123")
     assert phone.hears("didn't catch that") and phone.hears("six numbers")
+
+
+def test_a_resident_ringing_within_28_days_of_closure_is_called_back_about_reopening(phone, call_from, at):
+    """The closure letter: "ring us by <the 28th day> and quote your reference: we will reopen your case"."""
+    from tests.casework.closed_cases import closed_case
+    from tests.conftest import london
+
+    closed = closed_case(london("2026-10-05 11:00"), london("2026-11-30 15:00"), phone=RESIDENT)
+    rings = call_from(RESIDENT)
+    with at("2026-12-28 16:00"):  # the letter's last day, later in the day than the case closed
+        rings.dial().press("3").press(closed.reference_digits)
+    assert rings.hears("is closed") and rings.hears("call you back by 5pm on Tuesday 29 December")
+    assert rings.hears("reopening it") and rings.hung_up
+    task = db.session.scalars(select(Task).where(Task.kind == "update_callback")).one()
+    assert (task.case_id, task.phone, task.status) == (closed.id, RESIDENT, "open") and "reopen" in task.note
+    late = call_from(RESIDENT)
+    with at("2026-12-29 09:00"):
+        late.dial().press("3").press(closed.reference_digits)
+    assert late.hears("is closed") and not late.hears("reopening")
