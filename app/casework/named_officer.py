@@ -18,6 +18,7 @@ from sqlalchemy import CursorResult, or_, update
 from sqlalchemy.orm import Session
 
 from app.casework.contact import may_text_now
+from app.casework.lifecycle import is_open
 from app.casework.models import Case
 from app.messaging import templates
 from app.messaging.outbox import queue_text
@@ -46,7 +47,9 @@ def announce_new_officer(session: Session, case: Case) -> bool:
     """
     if case.officer_id is None or case.officer_told_id == case.officer_id or not may_text_now(session, case):
         return False
-    return _mark_told(session, case, texted=True, changed=True)
+    if not is_open(case):  # a closed case's resident has no officer to be told about
+        return False
+    return _mark_told(session, case, texted=True, changed=case.officer_told_id is not None)
 
 
 def _mark_told(session: Session, case: Case, texted: bool, changed: bool) -> bool:

@@ -39,9 +39,8 @@ from app.audit.records import CASE_CLOSED, CASE_REOPENED
 from app.calendar import LONDON, end_of_day, london_date
 from app.casework.lifecycle import CLOSED, CLOSURE_LETTER, REACHED
 from app.casework.models import Case, CaseReview, ContactLogEntry, Incident, ProgressContact, SurveyResponse, Task
-from app.casework.reopening import REPORT_ORIGIN
 from app.casework.reviews import review_due
-from app.casework.tasks import GRAFFITI_REMOVAL, RISK_ASSESSMENT_CALLBACK
+from app.casework.tasks import GRAFFITI_REMOVAL, REPORT_ORIGIN, RISK_ASSESSMENT_CALLBACK
 from app.casework.texts_in_doubt import RESIDENT_TEXTS
 from app.messaging import models as m
 from app.messaging.models import OutboundMessage

@@ -25,7 +25,14 @@ from app.casework.models import Case, ContactLogEntry, Incident, Recording, Task
 from app.casework.preferences import call_back_on
 from app.casework.report import Report
 from app.casework.risk import assess_risk
-from app.casework.tasks import CALL_KINDS, GRAFFITI_REMOVAL, REACHED_OUTCOMES, RISK_ASSESSMENT_CALLBACK, add_task
+from app.casework.tasks import (
+    CALL_KINDS,
+    GRAFFITI_REMOVAL,
+    REACHED_OUTCOMES,
+    REPORT_ORIGIN,
+    RISK_ASSESSMENT_CALLBACK,
+    add_task,
+)
 from app.messaging import templates
 from app.messaging.outbox import queue_text
 from app.staff.access import EVERY_CASE
@@ -34,12 +41,6 @@ from app.staff.models import StaffMember
 log = logging.getLogger(__name__)
 
 RISK_ORDER = ("standard", "medium", "high")
-REPORT_ORIGIN = "report"  # a task a report created: "report" for the first, "report:<...>" for later ones
-
-
-def is_report_task(task: Task) -> bool:
-    """The callback (or removal) a report created: the case's first report or one that reopened it."""
-    return task.origin == REPORT_ORIGIN or task.origin.startswith(f"{REPORT_ORIGIN}:")
 
 
 def recently_closed_case(session: Session, report: Report, received_at: datetime) -> Case | None:

@@ -16,11 +16,11 @@ from app.casework.contact import may_text, record_contact
 from app.casework.lifecycle import is_open
 from app.casework.models import Case, PhoneCall, Recording, Task
 from app.casework.references import format_reference, random_digits
-from app.casework.reopening import is_report_task, reopen_for_report
+from app.casework.reopening import reopen_for_report
 from app.casework.report import Report
 from app.casework.reviews import review_due
 from app.casework.risk import assess_risk
-from app.casework.tasks import GRAFFITI_REMOVAL, RISK_ASSESSMENT_CALLBACK, add_task
+from app.casework.tasks import GRAFFITI_REMOVAL, RISK_ASSESSMENT_CALLBACK, add_task, is_report_task
 from app.clock import now
 from app.messaging import templates
 from app.messaging.models import OutboundMessage

@@ -45,6 +45,7 @@ RISK_ASSESSMENT_CALLBACK = "risk_assessment_callback"
 CALL_KINDS = {"risk_assessment_callback", "update_callback", "progress_call"}
 LETTER_OR_VISIT = "letter_or_visit"  # after three unanswered calls (or a wrong number)
 MAX_CALL_ATTEMPTS = 3
+REPORT_ORIGIN = "report"  # a task a report created: "report" for the first, "report:<...>" for later ones
 REACHED_OUTCOMES = ("spoke_to_resident", "resident_declined")  # a call that reached the resident
 OUTCOMES = {
     "call": {"spoke_to_resident", "no_answer", "wrong_number", "resident_declined"},
@@ -344,6 +345,11 @@ def next_attempt_due(failed_at: datetime, failed_attempt: int) -> datetime:
     return end_of_day(next_working_day(day))
 
 
+def is_report_task(task: Task) -> bool:
+    """The callback (or removal) a report created: the case's first report or one that reopened it."""
+    return task.origin == REPORT_ORIGIN or task.origin.startswith(f"{REPORT_ORIGIN}:")
+
+
 def outcomes_for(kind: str) -> set[str]:
     """The outcomes a task of this kind may end with."""
     if kind in CALL_KINDS:
@@ -459,7 +465,8 @@ def _follow_up(session: Session, task: Task, outcome: str) -> Task | None:
 
 
 def reassign(session: Session, task_id: int, to: StaffMember) -> Task:
-    """A manager gives the task to another officer, who is told; the case's officer follows the callback."""
+    """A manager gives the task to another officer, who is told; the case's officer follows the risk-assessment
+    callback (any attempt at it), not another task given to someone for cover (a visit, a letter)."""
     task = session.get(Task, task_id)
     if task is None or task.status != "open":
         raise TaskError(f"no open task {task_id}")
@@ -467,7 +474,7 @@ def reassign(session: Session, task_id: int, to: StaffMember) -> Task:
         raise TaskError(f"{to.email} is not an active officer")
     task.assignee_id = to.id
     task.notified_at = None
-    if task.case.officer_id is not None:
+    if task.case.officer_id is not None and task.kind == RISK_ASSESSMENT_CALLBACK:  # not cover for a visit or a letter
         task.case.officer_id = to.id
         announce_new_officer(session, task.case)
     session.flush()

@@ -152,3 +152,35 @@ def test_the_fortnightly_update_names_the_officer_and_counts_as_telling_them(app
     [text] = texts_to_resident(app, redis, twilio_api)
     assert "Your officer Ben Jones is working on it" in text
     assert not resident_not_told(db.session.get(Case, case.id))
+
+
+def test_a_visit_given_to_another_officer_for_cover_leaves_the_case_and_the_resident_as_they_were(
+    app, officers, redis, twilio_api, at
+):
+    from app.casework.tasks import add_task
+
+    asha, cai = find_staff(db.session, "a@example.org"), find_staff(db.session, "c@example.org")
+    with at("2026-11-25 10:00"):
+        case = opened()
+        run_worker(app, redis)
+        complete(db.session, callback(case).id, "spoke_to_resident", asha)
+        visit = add_task(db.session, case, "letter_or_visit", "test", now(), assignee_id=asha.id)
+        db.session.commit()
+        told = texts_to_resident(app, redis, twilio_api)
+        reassign(db.session, visit.id, cai)
+    assert db.session.get(Case, case.id).officer_id == asha.id
+    assert texts_to_resident(app, redis, twilio_api) == told, "no 'Cai Wong is now your officer' text"
+
+
+def test_a_closed_cases_resident_is_not_told_of_a_new_officer(app, officers, redis, twilio_api, at):
+    with at("2026-11-25 10:00"):
+        case = opened()
+        run_worker(app, redis)
+        complete(db.session, callback(case).id, "spoke_to_resident", find_staff(db.session, "a@example.org"))
+        told = texts_to_resident(app, redis, twilio_api)
+        case = db.session.get(Case, case.id)
+        case.status = "closed"
+        case.officer_id = find_staff(db.session, "c@example.org").id
+        assert not announce_new_officer(db.session, case)
+        db.session.commit()
+    assert texts_to_resident(app, redis, twilio_api) == told
