@@ -17,6 +17,7 @@ from app.audit.records import CONTACT_LOGGED, record_change
 from app.casework.contact import record_contact
 from app.casework.lifecycle import REACHED, is_open
 from app.casework.models import Case, ContactLogEntry
+from app.casework.named_officer import introduce_officer
 from app.casework.notes import NotAllowed
 from app.clock import now
 from app.staff.models import StaffMember
@@ -89,6 +90,10 @@ def log_contact(
         before = case.next_update_due
         record_contact(case, at)
         changes["next_update_due"] = [plain(before), plain(case.next_update_due)]
+    if contact.outcome == REACHED and is_open(case) and case.officer_id is None and staff.role == "officer":
+        case.officer_id = staff.id  # the first contact names the investigating officer, as a callback does
+        changes["officer_id"] = [None, staff.id]
+        introduce_officer(session, case)
     record_change(session, staff, CONTACT_LOGGED, case.id, address, changes)
     session.commit()
     return entry

@@ -386,9 +386,9 @@ def complete(
     task.note = note or task.note
     case = task.case
     follow_up = _follow_up(session, task, outcome)
-    if task.kind in CALL_KINDS:
-        _log_the_call(case, task, by)
-    if task.kind in CALL_KINDS and outcome in REACHED_OUTCOMES:
+    if task.kind in CALL_KINDS or outcome in REACHED_OUTCOMES:
+        _log_the_contact(case, task, by)
+    if outcome in REACHED_OUTCOMES:  # a call, or a visit after calls went unanswered: the first contact
         if case.officer_id is None:
             case.officer_id = task.assignee_id or task.completed_by_id
         introduce_officer(session, case)
@@ -419,10 +419,11 @@ CALL_IN_CONTACT_LOG = {
 }
 
 
-def _log_the_call(case: Case, task: Task, by: StaffMember | None) -> None:
-    """A completed call task is a call in the case's contact log, so nobody writes it down twice."""
+def _log_the_contact(case: Case, task: Task, by: StaffMember | None) -> None:
+    """A completed call task is a call in the case's contact log, and a letter or visit that reached the
+    resident a visit, so nobody writes it down twice."""
     entry = ContactLogEntry(
-        method="call",
+        method="visit" if task.kind == LETTER_OR_VISIT else "call",
         direction="out",
         outcome=CALL_IN_CONTACT_LOG[str(task.outcome)],
         staff_id=by.id if by else task.assignee_id,

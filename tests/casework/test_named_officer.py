@@ -14,7 +14,7 @@ from app.casework.tasks import complete, reassign
 from app.clock import now
 from app.extensions import db
 from app.staff.accounts import find_staff
-from tests.conftest import RESIDENT
+from tests.conftest import RESIDENT, london
 from tests.workers.test_confirmation_text import run_worker
 
 
@@ -184,3 +184,33 @@ def test_a_closed_cases_resident_is_not_told_of_a_new_officer(app, officers, red
         assert not announce_new_officer(db.session, case)
         db.session.commit()
     assert texts_to_resident(app, redis, twilio_api) == told
+
+
+def test_a_visit_that_reaches_the_resident_is_their_first_contact(app, officers, redis, at):
+    """Three unanswered calls, then a visit: the officer who met them is named and the fortnight starts."""
+    asha = find_staff(db.session, "a@example.org")
+    with at("2026-11-25 10:00"):
+        case = opened(contact_method="phone")
+        for _ in range(3):
+            complete(db.session, callback(case).id, "no_answer", asha)
+    visit = callback(case)
+    assert visit.kind == "letter_or_visit"
+    with at("2026-11-27 11:00"):
+        complete(db.session, visit.id, "spoke_to_resident", asha)
+    case = db.session.get(Case, case.id, populate_existing=True)
+    assert case.officer_id == asha.id and not resident_not_told(case)
+    assert case.next_update_due == london("2026-12-11 11:00")
+    assert [(e.method, e.outcome) for e in case.contact_log][-1] == ("visit", "made_contact")
+
+
+def test_an_officer_who_logs_reaching_the_resident_first_is_their_named_officer(app, officers, at):
+    from app.casework.contact_log import Contact, log_contact
+
+    asha = find_staff(db.session, "a@example.org")
+    with at("2026-11-25 10:00"):
+        case = opened(contact_method="phone")
+        case.officer_id = None
+        db.session.commit()
+        log_contact(db.session(), case, asha, Contact("visit", "out", "made_contact"), "192.0.2.7")
+    case = db.session.get(Case, case.id, populate_existing=True)
+    assert case.officer_id == asha.id and not resident_not_told(case)
