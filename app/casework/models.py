@@ -172,7 +172,9 @@ class ProgressContact(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"))
     due_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    method: Mapped[str] = mapped_column(String(20))  # text | call_task
+    method: Mapped[str] = mapped_column(
+        String(20)
+    )  # text | call_task | letter_or_visit | already_trying (a task to reach them was open)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
 
 

@@ -69,10 +69,10 @@ def contact_for_update(session: Session, case_id: int, selected_at: datetime) ->
     if case.next_update_due >= cutoff:
         return "not due"
     round_due = latest_round_due(case.next_update_due, cutoff)
-    method = "text" if may_text_now(session, case) else "call_task"
-    if method == "call_task" and session.scalar(_OPEN_TASK_TO_REACH_THEM, {"case_id": case.id}) is not None:
-        return "call task open"  # somebody is already trying to reach them: no second task beside it
-    session.add(ProgressContact(case_id=case.id, due_at=round_due, method=method))
+    method = _agreed_method(session, case)
+    if method != "text" and session.scalar(_OPEN_TASK_TO_REACH_THEM, {"case_id": case.id}) is not None:
+        method = ALREADY_TRYING  # somebody is already trying to reach them: no second task beside it
+    session.add(ProgressContact(case_id=case.id, due_at=round_due, method=method))  # the round, as it fell due
     try:
         session.flush()
     except IntegrityError:
@@ -80,18 +80,37 @@ def contact_for_update(session: Session, case_id: int, selected_at: datetime) ->
         return "already contacted"
     if method == "text":
         _text_progress(session, case)
-    else:
+    elif method != ALREADY_TRYING:
         add_task(
             session,
             case,
-            "progress_call",
+            LETTER_OR_VISIT if method == LETTER_OR_VISIT else "progress_call",
             f"progress:{london_date(round_due).isoformat()}",
             call_due_by(round_due, now()),
             assignee_id=case.officer_id,
+            note=BY_AGREED_METHOD.get(str(case.contact_method)),
         )
     session.commit()
     log.info("case %s: fortnightly update by %s", case.reference, method)
     return method
+
+
+# A round that fell due while a task to reach the resident was already open: recorded (it fell due), no task.
+ALREADY_TRYING = "already_trying"
+BY_AGREED_METHOD = {
+    "letter": "The fortnightly update is due: write to the resident, as agreed with them.",
+    "visit": "The fortnightly update is due: visit the resident, as agreed with them.",
+}
+
+
+def _agreed_method(session: Session, case: Case) -> str:
+    """How this round reaches the resident: the method agreed with them (service standard: 'a communication
+    method that you both agree on'); a text only where they agreed texts, or agreed nothing, and texts are safe."""
+    if case.contact_method in BY_AGREED_METHOD:
+        return LETTER_OR_VISIT
+    if case.contact_method in (None, "text") and may_text_now(session, case):
+        return "text"
+    return "call_task"
 
 
 def latest_round_due(next_update_due: datetime, cutoff: datetime) -> datetime:

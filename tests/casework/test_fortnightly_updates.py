@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import select
 
 from app.casework.models import Case, ProgressContact, Task
@@ -133,6 +134,34 @@ def test_no_new_round_beside_a_task_still_trying_to_reach_them(app, officers, re
     assert db.session.scalars(select(Task.kind).where(Task.case_id == case.id, Task.status == "open")).all() == [
         "letter_or_visit"
     ]
+
+
+def test_a_round_that_falls_due_while_a_task_is_trying_to_reach_them_is_still_counted(
+    app, officers, redis, twilio_api, at
+):
+    """Nobody has reached them yet: the round fell due all the same (the monthly report counts it)."""
+    with at("2026-11-02 10:00"):
+        case = report("B10 0AA", safe_to_text=False)  # the callback is still open two weeks later
+    run_progress_updates(app, redis, at, "2026-11-16 10:00")
+    rounds = db.session.scalars(select(ProgressContact).where(ProgressContact.case_id == case.id)).all()
+    assert [(r.due_at, r.method) for r in rounds] == [(london("2026-11-16 10:00"), "already_trying")]
+    assert db.session.scalars(select(Task.kind).where(Task.case_id == case.id)).all() == ["risk_assessment_callback"]
+
+
+@pytest.mark.parametrize(
+    ("method", "task", "note"), [("phone", "progress_call", None), ("letter", "letter_or_visit", "write to")]
+)
+def test_the_update_goes_by_the_method_agreed_with_the_resident(
+    app, officers, redis, twilio_api, at, method, task, note
+):
+    """Texts are safe, but the resident agreed another way: 'a communication method that you both agree on'."""
+    case = contacted_case(app, redis, at)
+    case.contact_method = method
+    db.session.commit()
+    run_progress_updates(app, redis, at, "2026-11-25 10:00")
+    assert progress_texts(twilio_api) == []
+    [raised] = db.session.scalars(select(Task).where(Task.case_id == case.id, Task.status == "open")).all()
+    assert raised.kind == task and (note is None or note in raised.note)
 
 
 def test_an_opted_out_resident_gets_a_call_task_not_a_text(app, officers, redis, twilio_api, at):
