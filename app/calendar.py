@@ -17,6 +17,9 @@ import holidays
 LONDON = ZoneInfo("Europe/London")
 START_OF_WORKING_DAY = time(9, 0)
 END_OF_WORKING_DAY = time(17, 0)
+# When a text we start (an update, an officer's name, a text staff chose) may reach a resident's phone: not
+# at night, when it could wake the household or be read by whoever picks the phone up.
+TEXTING_HOURS = (time(8, 0), time(20, 0))
 
 
 @lru_cache(maxsize=64)
@@ -94,3 +97,13 @@ def working_minutes_between(start: datetime, end: datetime) -> int:
             minutes += max(0, int((closes - opens).total_seconds()) // 60)
         day += timedelta(days=1)
     return minutes
+
+
+def next_texting_time(instant: datetime) -> datetime:
+    """`instant` if it is within texting hours (London time, any day), else the next time they open."""
+    local = instant.astimezone(LONDON)
+    opens, closes = TEXTING_HOURS
+    if opens <= local.time() < closes:
+        return instant
+    day = local.date() if local.time() < opens else local.date() + timedelta(days=1)
+    return datetime.combine(day, opens, LONDON)

@@ -9,6 +9,7 @@ import pytest
 
 from app.calendar import (
     is_within_hours,
+    next_texting_time,
     is_working_day,
     next_working_day,
     next_working_day_deadline,
@@ -219,3 +220,21 @@ def london_time(text: str) -> datetime:
 )
 def test_working_minutes_count_only_nine_to_five_on_working_days(start, end, minutes):
     assert working_minutes_between(london_time(start), london_time(end)) == minutes
+
+
+# --- texting hours -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("queued", "sent"),
+    [
+        (london(2026, 11, 25, 14, 0), london(2026, 11, 25, 14, 0)),  # the afternoon: at once
+        (london(2026, 11, 25, 8, 0), london(2026, 11, 25, 8, 0)),
+        (london(2026, 11, 25, 20, 0), london(2026, 11, 26, 8, 0)),  # 8pm: the next morning
+        (london(2026, 11, 26, 3, 0), london(2026, 11, 26, 8, 0)),  # 3am: that morning
+        (london(2026, 11, 28, 23, 30), london(2026, 11, 29, 8, 0)),  # any day of the week
+        (utc(2026, 3, 28, 23, 30), london(2026, 3, 29, 8, 0)),  # the night the clocks go forward: 8am BST
+    ],
+)
+def test_a_text_we_start_waits_for_texting_hours(queued: datetime, sent: datetime) -> None:
+    assert next_texting_time(queued) == sent

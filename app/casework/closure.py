@@ -114,7 +114,9 @@ def close_case(
         survey = survey_for(session, case)
         if may_text_now(session, case):
             body = templates.closure_survey(case.reference, survey_link(base_url, survey.token))
-            queue_text(session, to=str(case.callback_phone), body=body, purpose=SURVEY_TEXT, case_id=case.id)
+            queue_text(
+                session, to=str(case.callback_phone), body=body, purpose=SURVEY_TEXT, case_id=case.id, daytime_only=True
+            )
         session.commit()
     return survey
 

@@ -62,7 +62,9 @@ def _mark_told(session: Session, case: Case, texted: bool, changed: bool) -> boo
     named = session.get(StaffMember, officer)  # not case.officer: loaded before the change, it may be the old one
     assert named is not None
     body = templates.officer_named(case.reference, named.name, changed)
-    queue_text(session, to=str(case.callback_phone), body=body, purpose=OFFICER_NAMED, case_id=case.id)
+    queue_text(
+        session, to=str(case.callback_phone), body=body, purpose=OFFICER_NAMED, case_id=case.id, daytime_only=True
+    )
     log.info("case %s: resident texted the name of their %sofficer", case.reference, "new " if changed else "")
     return True
 

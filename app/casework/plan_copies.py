@@ -47,7 +47,14 @@ def send_copy(session: Session, case: Case, staff: StaffMember, address: str | N
         posted = case.contact_method == "letter"
         officer_name = case.officer.name if case.officer else None
         body = templates.action_plan_copy(case.reference, officer_name, posted)
-        queue_text(session, to=str(case.callback_phone), body=body, purpose=ACTION_PLAN_TEXT, case_id=case.id)
+        queue_text(
+            session,
+            to=str(case.callback_phone),
+            body=body,
+            purpose=ACTION_PLAN_TEXT,
+            case_id=case.id,
+            daytime_only=True,
+        )
         record_contact(case, now())
     before = version.sent_how
     version.sent_at = now()

@@ -150,6 +150,8 @@ def _text_progress(session: Session, case: Case) -> None:
     """Queue the progress text (the officer's name and how to reach them) and reset the clock."""
     officer = case.officer.name if case.officer else None
     body = templates.progress_update(case.reference, officer)
-    queue_text(session, to=str(case.callback_phone), body=body, purpose="progress_update", case_id=case.id)
+    queue_text(
+        session, to=str(case.callback_phone), body=body, purpose="progress_update", case_id=case.id, daytime_only=True
+    )
     case.officer_told_id = case.officer_id or case.officer_told_id  # the text named them
     record_contact(case, now())

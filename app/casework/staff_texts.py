@@ -67,7 +67,7 @@ def send_staff_text(
     if refusal := text_refusal(session, case):
         raise NotAllowed(refusal)
     draft = draft_text(case, choice)
-    message = queue_text(session, to=draft.to, body=draft.body, purpose=STAFF_TEXT, case_id=case.id)
+    message = queue_text(session, to=draft.to, body=draft.body, purpose=STAFF_TEXT, case_id=case.id, daytime_only=True)
     record_contact(case, now())
     record_change(session, staff, CONSOLE_TEXT_SENT, case.id, address, {"text": [None, choice]})
     session.commit()

@@ -404,6 +404,7 @@ def complete(
             body=templates.graffiti_removed(case.reference),
             purpose="graffiti_removed",
             case_id=case.id,
+            daytime_only=True,
         )
     session.commit()
     log.info("task %s for case %s completed: %s", task.id, case.reference, outcome)

@@ -26,7 +26,7 @@ from app.console.blueprints import console_blueprint
 from app.console.case_page import CasePage, role_reads
 from app.console.closure_forms import ContactForm
 from app.console.form_fields import as_bool
-from app.console.wording import london_time
+from app.console.wording import london_time, text_queued
 from app.extensions import db
 from app.phones import shown_number
 from app.staff.access import visible_case_by_reference
@@ -126,8 +126,8 @@ def texts(reference: str) -> ResponseReturnValue:
     if form.validate():
         try:
             if form.confirm.data == "yes":
-                send_staff_text(db.session(), case, signed_in_staff(), form.message.data, request.remote_addr)
-                return _back_to(case, f"Text sent to {shown_number(case.callback_phone)}")
+                text = send_staff_text(db.session(), case, signed_in_staff(), form.message.data, request.remote_addr)
+                return _back_to(case, text_queued(text.next_attempt_at, shown_number(case.callback_phone)))
             return _check_text(case, form)
         except NotAllowed as refused:
             form.message.errors = [str(refused)]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from app.calendar import LONDON, clock_time, working_minutes_between
+from app.clock import now
 
 WORKING_DAY_MINUTES = 8 * 60
 
@@ -15,6 +16,13 @@ def london_time(instant: datetime | None) -> str:
         return ""
     local = instant.astimezone(LONDON)
     return f"{local:%a} {local.day} {local:%b %Y} at {clock_time(local)}"
+
+
+def text_queued(waits_until: datetime, to: str) -> str:
+    """What staff are told once a text to a resident is queued: sent now, or when texting hours open."""
+    if waits_until > now():
+        return f"Text to {to} will be sent {london_time(waits_until)}: residents are not texted at night"
+    return f"Text sent to {to}"
 
 
 def _plural(count: int, unit: str) -> str:

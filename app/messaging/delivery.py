@@ -15,6 +15,7 @@ from typing import TypeVar, cast
 from sqlalchemy import BindParameter, ColumnElement, ScalarSelect, Update, bindparam, select, update
 from sqlalchemy.orm import Session
 
+from app.calendar import next_texting_time
 from app.clock import now
 from app.extensions import each_statement_committed
 from app.jobs import JobName, JobRequest
@@ -102,6 +103,8 @@ def schedule_retry(row: Row, code: str | None) -> None:
         return
     row.status = m.RETRYABLE
     row.next_attempt_at = now() + RETRY_DELAYS[row.attempts - 1]
+    if isinstance(row, OutboundMessage) and row.daytime_only:
+        row.next_attempt_at = next_texting_time(row.next_attempt_at)
     log.info("%s %s attempt %s failed; next try at %s", row.__tablename__, row.id, row.attempts, row.next_attempt_at)
 
 

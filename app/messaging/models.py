@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Text
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.clock import now
@@ -51,6 +51,8 @@ class OutboundMessage(Deliverable, Base):
     encoding: Mapped[str] = mapped_column(String(5), default=GSM7)
     twilio_sid: Mapped[str | None] = mapped_column(String(64), unique=True)
     status_updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # A text we start, not an answer to the resident: sent (and retried) only within texting hours.
+    daytime_only: Mapped[bool] = mapped_column(default=False, server_default=false())
 
 
 Index("ix_outbound_due", OutboundMessage.status, OutboundMessage.next_attempt_at)

@@ -12,6 +12,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.calendar import next_texting_time
 from app.clock import now
 from app.jobs import JobName, JobRequest, carry_on, enqueue_after_commit
 from app.messaging import models as m
@@ -81,17 +82,18 @@ def _record(session: Session, to: str, body: str, purpose: str, case_id: int | N
 
 
 def queue_text(
-    session: Session, *, to: str, body: str, purpose: str, case_id: int | None = None, not_safe: bool = False
+    session: Session, *, to: str, body: str, purpose: str, case_id: int | None = None, daytime_only: bool = False
 ) -> OutboundMessage:
     """Record a text to send; it is queued for the worker once the session commits.
 
-    The outbox refuses, and says why on the row, a text to a number that has
-    opted out or (`not_safe`) to a resident who asked us not to text.
+    The outbox refuses, and says why on the row, a text to a number that has opted out. A `daytime_only`
+    text (one we start, not an answer to the resident) queued at night waits until texting hours open;
+    the outbox sweep queues it then.
     """
     message = _record(session, to, body, purpose, case_id, m.RETRYABLE)
-    if not_safe and message.status == m.RETRYABLE:
-        message.status, message.error_code = m.REFUSED, "not_safe_to_text"
-    if message.status == m.RETRYABLE:
+    if daytime_only:
+        message.daytime_only, message.next_attempt_at = True, next_texting_time(now())
+    if message.status == m.RETRYABLE and message.next_attempt_at <= now():
         enqueue_after_commit(
             session,
             JobName.SEND_TEXT,

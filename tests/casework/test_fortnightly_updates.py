@@ -164,6 +164,26 @@ def test_the_update_goes_by_the_method_agreed_with_the_resident(
     assert raised.kind == task and (note is None or note in raised.note)
 
 
+def test_an_update_chosen_in_the_morning_but_sent_by_a_worker_at_night_waits_for_the_morning(
+    app, officers, redis, twilio_api, at
+):
+    """The worker was down from the 10:00 run until 3am: the text waits for 8am, not the middle of the night."""
+    from app.background.sweeps import sweep_outbox
+
+    contacted_case(app, redis, at)
+    app.test_cli_runner().invoke(
+        args=["jobs", "run", "progress-updates", "--as-of", london("2026-11-25 10:00").isoformat()]
+    )
+    with at("2026-11-26 03:00"):
+        run_worker(app, redis)
+    assert progress_texts(twilio_api) == []
+    with at("2026-11-26 08:00"):
+        sweep_outbox()
+        run_worker(app, redis)
+    [text] = progress_texts(twilio_api)
+    assert "an update on" in text
+
+
 def test_an_opted_out_resident_gets_a_call_task_not_a_text(app, officers, redis, twilio_api, at):
     contacted_case(app, redis, at)
     db.session.add(PhoneOptOut(phone=RESIDENT, opted_out=True, source="text_stop"))

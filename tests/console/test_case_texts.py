@@ -86,14 +86,29 @@ def test_confirming_sends_that_text_through_the_outbox_and_audits_it(browser, si
     assert db.session.get(Case, textable.id).next_update_due == london("2026-12-15 11:00"), "a contact resets the clock"
 
 
-def test_a_chosen_text_that_never_arrives_becomes_a_call_for_the_officer(app, browser, signed_in, redis, twilio_api):
+def test_a_text_chosen_late_in_the_evening_waits_for_the_morning_and_the_officer_is_told(browser, signed_in, at):
+    with at("2026-12-01 21:30"):
+        textable = officers_textable_case(signed_in)
+        sent = confirm(browser, check(browser, textable, "tried_to_call"), textable)
+        shown = browser.get(sent.headers["Location"])
+    assert banner(shown) == (
+        "Success Text to 07911 123456 will be sent Wed 2 Dec 2026 at 8am: residents are not texted at night"
+    )
+    [text] = texts_queued()
+    assert text.next_attempt_at == london("2026-12-02 08:00")
+
+
+def test_a_chosen_text_that_never_arrives_becomes_a_call_for_the_officer(
+    app, browser, signed_in, redis, twilio_api, at
+):
     from app.casework.models import Task
     from tests.workers.test_confirmation_text import run_worker
 
-    textable = officers_textable_case(signed_in)
     twilio_api.refuse(RESIDENT, 21211)
-    confirm(browser, check(browser, textable, "tried_to_call"), textable)
-    run_worker(app, redis)
+    with at("2026-12-01 11:00"):
+        textable = officers_textable_case(signed_in)
+        confirm(browser, check(browser, textable, "tried_to_call"), textable)
+        run_worker(app, redis)
     [text] = texts_queued()
     assert text.status == "failed"
     call = db.session.scalars(select(Task).where(Task.origin == f"text-failed:{text.id}")).one()

@@ -150,25 +150,26 @@ def test_an_officer_adds_the_residents_name_and_address_for_letters(page: Page, 
     look(page, "preferences-saved")
 
 
-def test_an_officer_texts_the_resident_and_sends_the_fortnightly_update_now(page: Page, signed_in, look, staff):
-    case = report(officer=staff["officer"], caller_phone="+447911123456", safe_to_text=True)
-    signed_in(page, "officer")
-    page.goto(f"/console/cases/{case.reference}")
-    look(page, "case")
-    choose(page, "Which text?", "Tell them we tried to phone")
-    page.get_by_role("button", name="Check the text").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Check the text before you send it")
-    wording = page.locator("#text-wording").inner_text()
-    look(page, "check-text")
-    page.get_by_role("button", name="Send text").click()
-    expect(page).to_have_url(re.compile(f"/console/cases/{case.reference}$"))
-    expect(banner(page)).to_contain_text("Text sent to 07911 123456")
-    look(page, "text-sent")
-    [text] = [m for m in outbox(case) if m.purpose == "staff_text"]
-    assert text.to_phone == "+447911123456" and text.body == wording.strip()
+def test_an_officer_texts_the_resident_and_sends_the_fortnightly_update_now(page: Page, signed_in, look, staff, at):
+    with at("2026-12-01 11:00"):  # texting hours: a text chosen at night waits for the morning
+        case = report(officer=staff["officer"], caller_phone="+447911123456", safe_to_text=True)
+        signed_in(page, "officer")
+        page.goto(f"/console/cases/{case.reference}")
+        look(page, "case")
+        choose(page, "Which text?", "Tell them we tried to phone")
+        page.get_by_role("button", name="Check the text").click()
+        expect(page.get_by_role("heading", level=1)).to_have_text("Check the text before you send it")
+        wording = page.locator("#text-wording").inner_text()
+        look(page, "check-text")
+        page.get_by_role("button", name="Send text").click()
+        expect(page).to_have_url(re.compile(f"/console/cases/{case.reference}$"))
+        expect(banner(page)).to_contain_text("Text sent to 07911 123456")
+        look(page, "text-sent")
+        [text] = [m for m in outbox(case) if m.purpose == "staff_text"]
+        assert text.to_phone == "+447911123456" and text.body == wording.strip()
 
-    page.get_by_role("button", name="Send the update now").click()
-    expect(banner(page)).to_contain_text("Update sent to the resident. The next one is due by")
-    look(page, "update-sent")
-    [update] = [m for m in outbox(case) if m.purpose == "progress_update"]
-    assert update.to_phone == "+447911123456" and case.reference in update.body
+        page.get_by_role("button", name="Send the update now").click()
+        expect(banner(page)).to_contain_text("Update sent to the resident. The next one is due by")
+        look(page, "update-sent")
+        [update] = [m for m in outbox(case) if m.purpose == "progress_update"]
+        assert update.to_phone == "+447911123456" and case.reference in update.body
