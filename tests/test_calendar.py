@@ -9,8 +9,8 @@ import pytest
 
 from app.calendar import (
     is_within_hours,
-    next_texting_time,
     is_working_day,
+    next_texting_time,
     next_working_day,
     next_working_day_deadline,
     spoken_day_and_time,

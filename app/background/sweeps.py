@@ -16,7 +16,7 @@ from app.background.context import job
 from app.background.tasks import DRAIN_SECONDS, teams, tell_untold_owners
 from app.calendar import LONDON
 from app.casework import progress, review_recording, tasks
-from app.casework.texts_in_doubt import phone_instead_of_text, unfollowed_texts
+from app.casework.texts_in_doubt import after_text_in_doubt, unfollowed_texts
 from app.clock import now
 from app.extensions import db
 from app.intake import calls, texting
@@ -46,7 +46,7 @@ def sweep_outbox() -> int:
     for message_id in unfollowed_texts(db.session()):  # e.g. claims a killed worker left, now uncertain
         message = db.session.get(OutboundMessage, message_id, populate_existing=True)
         if message is not None:
-            phone_instead_of_text(db.session(), message)
+            after_text_in_doubt(db.session(), message)
             db.session.commit()
     added = enqueue_now(_redis_url(), requests) if requests else 0
     log.info("outbox sweep: %s due, %s queued", len(requests), added)

@@ -7,7 +7,7 @@ import time
 from flask import current_app
 
 from app.background.context import job
-from app.casework.texts_in_doubt import IN_DOUBT, phone_instead_of_text
+from app.casework.texts_in_doubt import IN_DOUBT, after_text_in_doubt
 from app.extensions import db
 from app.intake import texting
 from app.jobs import enqueue_now
@@ -85,7 +85,7 @@ def follow_up(message_id: int, outcome: str) -> None:
         return
     if message.error_code == OPTED_OUT_CODE:
         texting.number_opted_out(db.session(), message.to_phone, "twilio_21610")
-    phone_instead_of_text(db.session(), message)
+    after_text_in_doubt(db.session(), message)
     db.session.commit()
 
 

@@ -32,9 +32,10 @@ from app.casework.models import UNTOLD, Case, ContactLogEntry, Task
 from app.casework.named_officer import announce_new_officer, introduce_officer
 from app.clock import now
 from app.jobs import JobName, enqueue_after_commit
+from app.messaging import models as m
 from app.messaging import templates
 from app.messaging.email import queue_email
-from app.messaging.history import STAFF_NOTIFICATION
+from app.messaging.history import DUTY_ALERT, STAFF_NOTIFICATION
 from app.messaging.outbox import queue_text
 from app.staff.models import StaffMember
 
@@ -163,7 +164,10 @@ def assign(session: Session, task_id: int, teams: Teams) -> bool:
 def _alert_duty_managers(session: Session, task: Task, teams: Teams) -> None:
     """A high-risk callback is flagged to every duty manager; if none can be told, that is raised, not hidden."""
     alert = templates.high_risk_alert(task.case.reference, task.due_at)
-    told = [tell_staff(session, contact_of(manager), alert, task.case, teams) for manager in duty_managers(session)]
+    told = [
+        tell_staff(session, contact_of(manager), alert, task.case, teams, DUTY_ALERT)
+        for manager in duty_managers(session)
+    ]
     if not any(told):
         task.case.duty_alert_failed_at = now()
         log.error("high-risk case %s: no duty manager could be told (task %s)", task.case.reference, task.id)
@@ -235,18 +239,22 @@ def duty_managers(session: Session) -> list[StaffMember]:
     return list(session.scalars(query))
 
 
-def tell_staff(session: Session, who: Contact | None, body: str, case: Case, teams: Teams) -> bool:
+def tell_staff(
+    session: Session, who: Contact | None, body: str, case: Case, teams: Teams, purpose: str = STAFF_NOTIFICATION
+) -> bool:
     """Text a member of staff about `case`, and email them too where SMTP is configured; False when they cannot
-    be reached."""
-    if who is None or not (who.mobile or (teams.email_enabled and who.email)):
-        log.warning("case %s: nobody to tell about it", case.reference)
-        return False
-    if who.mobile:
-        queue_text(session, to=who.mobile, body=body, purpose=STAFF_NOTIFICATION, case_id=case.id)
-    if teams.email_enabled and who.email:
+    be reached (no mobile or email, or a mobile that opted out and no email)."""
+    on_its_way = False
+    if who is not None and who.mobile:
+        text = queue_text(session, to=who.mobile, body=body, purpose=purpose, case_id=case.id)
+        on_its_way = text.status != m.REFUSED
+    if who is not None and teams.email_enabled and who.email:
         subject = f"{body.split(':', 1)[0]}: {case.reference}"
-        queue_email(session, to=who.email, subject=subject, body=body, purpose=STAFF_NOTIFICATION, case_id=case.id)
-    return True
+        queue_email(session, to=who.email, subject=subject, body=body, purpose=purpose, case_id=case.id)
+        on_its_way = True
+    if not on_its_way:
+        log.warning("case %s: nobody to tell about it", case.reference)
+    return on_its_way
 
 
 def send_reminders(session: Session, teams: Teams) -> tuple[int, int]:

@@ -11,6 +11,7 @@ first: the send job, or the outbox sweep for claims a dead worker left.
 
 from __future__ import annotations
 
+import logging
 from datetime import timedelta
 
 from sqlalchemy import String, and_, cast, exists, literal, select
@@ -26,7 +27,8 @@ from app.casework.staff_texts import STAFF_TEXT
 from app.casework.tasks import add_task
 from app.clock import now
 from app.messaging import models as m
-from app.messaging.models import OutboundMessage
+from app.messaging.history import DUTY_ALERT
+from app.messaging.models import OutboundEmail, OutboundMessage
 from app.messaging.outbox import record_delivery_status
 
 # Every text to a resident about an open case: each one failing leaves them without news they were meant
@@ -41,6 +43,8 @@ RESIDENT_TEXTS = {
     ACTION_PLAN_TEXT,
     OFFICER_NAMED,
 }
+log = logging.getLogger(__name__)
+
 IN_DOUBT = (m.FAILED, m.REFUSED, m.UNCERTAIN, m.UNDELIVERED)
 LOOK_BACK = timedelta(days=7)
 
@@ -79,12 +83,36 @@ def phone_instead_of_waiting_texts(session: Session, case: Case, to: str | None)
         phone_instead_of_text(session, message)
 
 
+def after_text_in_doubt(session: Session, message: OutboundMessage) -> None:
+    """A text failed for good or may not have arrived: a resident's becomes a phone task; a duty manager's
+    high-risk alert, when no alert about the case is still on its way or arrived, flags the case (not
+    committed)."""
+    phone_instead_of_text(session, message)
+    if message.purpose == DUTY_ALERT and message.case_id is not None:
+        _unless_another_alert_arrives(session, message.case_id)
+
+
+def _unless_another_alert_arrives(session: Session, case_id: int) -> None:
+    alerts = (OutboundMessage.case_id == case_id, OutboundMessage.purpose == DUTY_ALERT)
+    text_may_arrive = select(OutboundMessage.id).where(*alerts, OutboundMessage.status.not_in(IN_DOUBT))
+    email_may_arrive = select(OutboundEmail.id).where(
+        OutboundEmail.case_id == case_id, OutboundEmail.purpose == DUTY_ALERT, OutboundEmail.status != m.FAILED
+    )
+    if session.scalar(text_may_arrive.union(email_may_arrive).limit(1)) is not None:
+        return
+    case = session.get(Case, case_id)
+    if case is not None and case.duty_alert_failed_at is None:
+        case.duty_alert_failed_at = now()
+        log.error("high-risk case %s: no duty manager's alert arrived", case.reference)
+
+
 def record_text_status(session: Session, sid: str, status: str, error_code: str | None) -> bool:
     """Apply Twilio's status callback; a resident's text that failed or was undelivered becomes a phone task now."""
     if not record_delivery_status(session, sid, status, error_code):
         return False
     message = session.scalars(select(OutboundMessage).where(OutboundMessage.twilio_sid == sid)).first()
-    if message is not None and message.status in IN_DOUBT and phone_instead_of_text(session, message) is not None:
+    if message is not None and message.status in IN_DOUBT:
+        after_text_in_doubt(session, message)
         session.commit()
     return True
 

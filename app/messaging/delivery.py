@@ -108,6 +108,19 @@ def schedule_retry(row: Row, code: str | None) -> None:
     log.info("%s %s attempt %s failed; next try at %s", row.__tablename__, row.id, row.attempts, row.next_attempt_at)
 
 
+ACCOUNT_RETRY_DELAY = timedelta(minutes=5)
+
+
+def wait_for_the_account(row: OutboundMessage, code: str | None) -> None:
+    """Twilio refused the service's account, not the text: try again in a while, for as long as it takes
+    (fixing the credentials sends everything that waited). The attempt still counts, so each try has a send
+    job of its own (job ids carry the attempt); only a later failure of the text itself is limited by it."""
+    row.status, row.error_code = m.RETRYABLE, code
+    row.next_attempt_at = now() + ACCOUNT_RETRY_DELAY
+    if row.daytime_only:
+        row.next_attempt_at = next_texting_time(row.next_attempt_at)
+
+
 def due_jobs(session: Session, model: Model, name: JobName, kind: str, as_of: datetime) -> list[JobRequest]:
     """Send jobs for rows that are due, after releasing claims a killed worker left behind.
 

@@ -11,12 +11,14 @@ from sqlalchemy.orm import Session
 from app.messaging.models import InboundMessage, OutboundMessage
 
 STAFF_NOTIFICATION = "staff_notification"  # texts to officers about the case are not the resident's timeline
+DUTY_ALERT = "duty_alert"  # a high-risk case's alert to the duty managers: whether one arrived matters
+TO_STAFF = (STAFF_NOTIFICATION, DUTY_ALERT)
 
 
 def messages_for_case(session: Session, case_id: int) -> list[dict[str, Any]]:
     """Each text as {direction, to, from, body, status, created_at} (created_at an aware datetime)."""
     outbound = session.scalars(
-        select(OutboundMessage).where(OutboundMessage.case_id == case_id, OutboundMessage.purpose != STAFF_NOTIFICATION)
+        select(OutboundMessage).where(OutboundMessage.case_id == case_id, OutboundMessage.purpose.not_in(TO_STAFF))
     )
     inbound = session.scalars(select(InboundMessage).where(InboundMessage.case_id == case_id))
     texts: list[tuple[datetime, dict[str, Any]]] = [

@@ -16,11 +16,12 @@ from app.calendar import next_texting_time
 from app.clock import now
 from app.jobs import JobName, JobRequest, carry_on, enqueue_after_commit
 from app.messaging import models as m
-from app.messaging.delivery import claim, claim_next_due, due_jobs, job_id, schedule_retry
+from app.messaging.delivery import claim, claim_next_due, due_jobs, job_id, schedule_retry, wait_for_the_account
 from app.messaging.models import OutboundMessage
 from app.messaging.opt_outs import is_opted_out
 from app.messaging.segments import UCS2, count_segments, encoding
 from app.messaging.twilio_gateway import (
+    AccountSendError,
     PermanentSendError,
     TemporarySendError,
     TwilioGateway,
@@ -140,6 +141,11 @@ def _send_claimed(session: Session, message: OutboundMessage, gateway: TwilioGat
         return m.REFUSED
     try:
         sent = gateway.send_sms(message.to_phone, message.body, status_callback_url)
+    except AccountSendError as error:
+        wait_for_the_account(message, error.code)
+        session.commit()
+        log.error("outbox: Twilio refused the service's account (code %s): texts wait until it works", error.code)
+        raise
     except TemporarySendError as error:
         schedule_retry(message, error.code)
         session.commit()

@@ -29,6 +29,15 @@ class TemporarySendError(SendError):
     """Nothing was sent and trying again later may work (5xx, 429, connection refused)."""
 
 
+class AccountSendError(TemporarySendError):
+    """Twilio refused the service's own account (wrong or rotated credentials, a suspended account): nothing
+    is wrong with the text, which waits until the account works again."""
+
+
+# Twilio's codes for the account itself: 20003 authentication failed, 20005 account not active.
+ACCOUNT_CODES = {"20003", "20005"}
+
+
 class PermanentSendError(SendError):
     """Twilio refused this message for good (invalid number, opted out: 21610...)."""
 
@@ -86,6 +95,8 @@ class TwilioGateway:
             message = self._client.messages.create(to=to, body=body, status_callback=status_callback, **sender)
         except TwilioRestException as error:
             code = str(error.code) if error.code else str(error.status)
+            if error.status == 401 or code in ACCOUNT_CODES:
+                raise AccountSendError(f"Twilio refused the account ({error.status})", code) from error
             if error.status >= 500 or error.status == 429:
                 raise TemporarySendError(f"Twilio answered {error.status}", code) from error
             raise PermanentSendError(f"Twilio refused the message ({error.status})", code) from error

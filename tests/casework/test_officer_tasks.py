@@ -119,6 +119,26 @@ def test_high_risk_also_goes_to_the_duty_manager(app, officers, redis, twilio_ap
     assert texts_to(twilio_api, MANAGER) == []
 
 
+@pytest.mark.parametrize("how", ["refused by Twilio", "opted out"])
+def test_a_high_risk_alert_that_reaches_no_duty_manager_is_raised_not_hidden(app, officers, redis, twilio_api, at, how):
+    from app.casework.attention import needs_attention
+    from app.messaging.opt_outs import set_opted_out
+
+    if how == "opted out":  # the duty manager once replied STOP to the line's number
+        set_opted_out(db.session, DUTY, True, "text_stop")
+        db.session.commit()
+    else:
+        twilio_api.refuse(DUTY, 21614)  # not a mobile
+    with at("2026-11-25 10:00"):
+        case = report(danger=True)
+        run_worker(app, redis)
+    case = db.session.get(Case, case.id, populate_existing=True)
+    assert case.duty_alert_failed_at is not None
+    assert [(item.case_reference, item.problem) for item in needs_attention(db.session)] == [
+        (case.reference, "high risk: no duty manager could be told")
+    ]
+
+
 def test_noon_reminder_then_escalation_to_the_manager_at_the_deadline(app, client, officers, redis, twilio_api, at):
     with at("2026-11-25 10:00"):
         case = report("B10 0AA")

@@ -62,3 +62,26 @@ def test_the_real_rq_worker_command_sends_the_text(app, phone, redis, twilio_api
     assert result.returncode == 0, result.stderr[-2000:]
     assert [m["To"] for m in twilio_api.sent] == [RESIDENT]
     assert RESIDENT not in result.stderr + result.stdout, "phone numbers are never logged"
+
+
+def test_texts_wait_while_twilio_refuses_the_accounts_credentials_and_go_once_they_work(
+    app, make_app, redis, twilio_api, at
+):
+    """Rotated credentials fail every text alike: nothing is wrong with the texts, so none is given up on."""
+    from app.background.sweeps import sweep_outbox
+    from tests.casework.test_officer_tasks import report
+
+    rotated = make_app(TWILIO_AUTH_TOKEN="a-token-twilio-no-longer-accepts")
+    with at("2026-11-25 10:00"), rotated.app_context():
+        report("B10 0AA")
+    for minutes in range(0, 60, 6):  # an hour of tries: twice a text's five
+        with at(f"2026-11-25 10:{minutes:02d}"), rotated.app_context():
+            sweep_outbox()
+            run_worker(rotated, redis)
+    message = db.session.scalars(select(OutboundMessage).execution_options(populate_existing=True)).one()
+    assert (message.status, message.error_code) == ("pending", "20003"), "not failed: it waits for the account"
+    assert twilio_api.sent == []
+    with at("2026-11-25 11:05"):  # the credentials are put right
+        sweep_outbox()
+        run_worker(app, redis)
+    assert [sent["To"] for sent in twilio_api.sent] == [RESIDENT]
