@@ -76,6 +76,8 @@ def typed_number(raw: str | None) -> str | None:
         return "+44" + squeezed[1:]
     if squeezed.startswith("0044"):
         squeezed = "+" + squeezed[2:]
+    if squeezed.startswith("+440"):  # "+44 (0)7700 900123": the trunk 0 written as well as the country code
+        squeezed = "+44" + squeezed[4:]
     return squeezed if E164.match(squeezed) else None
 
 

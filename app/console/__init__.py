@@ -38,6 +38,9 @@ def init_app(app: Flask) -> None:
     )
 
     app.config["WTF_CSRF_CHECK_DEFAULT"] = False  # CSRFProtect checks no view unless a console blueprint asks
+    # A form's token lasts as long as the session it belongs to (which ends itself after 30 idle minutes),
+    # not Flask-WTF's hour: a tab left open while working in another must still send its form.
+    app.config["WTF_CSRF_TIME_LIMIT"] = None
     csrf.init_app(app)
     auth.init_app(app)
     templating.init_app(app)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from flask import Flask, abort, flash, redirect, request, session, url_for
 from flask.typing import ResponseReturnValue
@@ -101,7 +101,9 @@ def safe_next(target: str | None, home: str) -> str:
     parts = urlsplit(target)
     on_this_site = not parts.scheme and not parts.netloc and not parts.path.startswith("//")
     console_page = parts.path.startswith("/console/") and not parts.path.startswith("/console/sign-")
-    return target if on_this_site and console_page else home
+    # A browser resolves "..", also written "%2e%2e", so "/console/../x" would leave the console.
+    climbs = any(segment in {".", ".."} for segment in unquote(parts.path).split("/"))
+    return target if on_this_site and console_page and not climbs else home
 
 
 def for_roles(*roles: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import smtplib
+import ssl
 from collections.abc import Mapping
 from datetime import datetime
 from email.message import EmailMessage
@@ -43,7 +44,7 @@ class SmtpGateway:
         message.set_content(body)
         with smtplib.SMTP(str(config["SMTP_HOST"]), int(config["SMTP_PORT"]), timeout=SMTP_TIMEOUT_SECONDS) as smtp:
             if config["SMTP_STARTTLS"]:
-                smtp.starttls()
+                smtp.starttls(context=ssl.create_default_context())  # the server's certificate and name checked
             if config["SMTP_USERNAME"]:
                 smtp.login(str(config["SMTP_USERNAME"]), str(config["SMTP_PASSWORD"]))
             smtp.send_message(message)

@@ -20,6 +20,9 @@ from app.phones import shown_number, typed_number
         ("0044 7911 123456", SearchTerm("phone", "+447911123456")),
         ("0121 464 7269", SearchTerm("phone", "+441214647269")),
         ("07700 900123", SearchTerm("phone", "+447700900123")),  # Ofcom's drama range: unknown to the data, still read
+        ("+44 (0)7700 900123", SearchTerm("phone", "+447700900123")),
+        ("+44 07700 900123", SearchTerm("phone", "+447700900123")),
+        ("0044 (0) 7700 900123", SearchTerm("phone", "+447700900123")),
         ("B10 0AA", SearchTerm("postcode", "B10", "B100AA")),
         ("b100aa", SearchTerm("postcode", "B10", "B100AA")),
         ("B1 0AA", SearchTerm("postcode", "B1", "B10AA")),

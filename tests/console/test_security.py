@@ -44,6 +44,26 @@ def test_signing_out_needs_the_token_so_another_site_cannot_sign_you_out(browser
     assert browser.get("/console/work").status_code == 200, "still signed in"
 
 
+def test_a_form_left_open_for_hours_in_a_session_still_alive_is_still_accepted(browser, signed_in, at, monkeypatch):
+    """Another tab kept the session alive: the token is the session's, not an hour's."""
+    from types import SimpleNamespace
+
+    import itsdangerous.timed
+
+    from app.clock import now
+
+    monkeypatch.setattr(itsdangerous.timed, "time", SimpleNamespace(time=lambda: now().timestamp()))  # its clock
+    with at("2026-12-01 09:00"):
+        signed_in("officer")
+        token = csrf_token(browser.get("/console/work"))
+    for minutes in range(20, 4 * 60 + 1, 20):  # a page every 20 minutes for four hours
+        with at(f"2026-12-01 {9 + minutes // 60:02d}:{minutes % 60:02d}"):
+            assert browser.get("/console/work").status_code == 200
+    with at("2026-12-01 13:10"):
+        signed_out = browser.post("/console/sign-out", data={"csrf_token": token})
+    assert signed_out.headers["Location"] == "/console/sign-in"
+
+
 def test_the_api_takes_no_csrf_token(client, account):
     """Flask-WTF checks the console's blueprints only: a bearer-token POST still works."""
     website = account("integration")

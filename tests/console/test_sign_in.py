@@ -152,6 +152,10 @@ def test_after_signing_in_the_page_asked_for_is_shown(browser, account):
         "javascript:alert(1)",
         "/console/sign-in?next=https://evil.example",
         "%2F%2Fevil.example",
+        "/console/../dev/texts",
+        "/console/../../api/v1/cases",
+        "/console/%2e%2e/dev/texts",
+        "/console/./../x",
     ],
 )
 def test_next_never_leaves_the_console(browser, account, next_page):

@@ -1,12 +1,14 @@
 """A minimal local SMTP server for tests: accepts mail over a real socket and keeps it.
 
-Enough of RFC 5321 for smtplib: EHLO/HELO, MAIL, RCPT, DATA, RSET, NOOP, QUIT.
-`refuse` makes RCPT fail for an address, as a mail server refusing a recipient would.
+Enough of RFC 5321 for smtplib: EHLO/HELO, MAIL, RCPT, DATA, RSET, NOOP, QUIT, and STARTTLS and AUTH
+when given a certificate. `refuse` makes RCPT fail for an address, as a mail server refusing a recipient
+would; `logins` keeps what each AUTH sent (the credentials a client gave away).
 """
 
 from __future__ import annotations
 
 import socketserver
+import ssl
 import threading
 from dataclasses import dataclass, field
 from email import message_from_bytes
@@ -17,10 +19,12 @@ from email.message import Message
 class Mailbox:
     received: list[Message] = field(default_factory=list)
     refused: set[str] = field(default_factory=set)
+    logins: list[str] = field(default_factory=list)
 
 
 class _Handler(socketserver.StreamRequestHandler):
     mailbox: Mailbox
+    tls: ssl.SSLContext | None
 
     def reply(self, line: str) -> None:
         self.wfile.write(f"{line}\r\n".encode())
@@ -32,7 +36,17 @@ class _Handler(socketserver.StreamRequestHandler):
             command = line.decode(errors="replace").strip()
             verb = command.split(" ", 1)[0].upper()
             if verb in {"EHLO", "HELO"}:
-                self.reply("250 fake-smtp")
+                self.reply("250-fake-smtp\r\n250-AUTH PLAIN\r\n250 STARTTLS" if self.tls else "250 fake-smtp")
+            elif verb == "STARTTLS" and self.tls is not None:
+                self.reply("220 go ahead")
+                try:
+                    self.connection = self.tls.wrap_socket(self.connection, server_side=True)
+                except (ssl.SSLError, OSError):
+                    return  # the client would not trust the certificate
+                self.rfile, self.wfile = self.connection.makefile("rb"), self.connection.makefile("wb", buffering=0)
+            elif verb == "AUTH":
+                self.mailbox.logins.append(command)
+                self.reply("235 OK")
             elif verb == "MAIL":
                 recipients = []
                 self.reply("250 OK")
@@ -61,9 +75,14 @@ class _Handler(socketserver.StreamRequestHandler):
 
 
 class FakeSmtpServer:
-    def __init__(self) -> None:
+    def __init__(self, certificate: tuple[str, str] | None = None) -> None:
+        """With `certificate` (a certificate file and its key), STARTTLS and AUTH are offered."""
         self.mailbox = Mailbox()
-        handler = type("Handler", (_Handler,), {"mailbox": self.mailbox})
+        tls = None
+        if certificate is not None:
+            tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            tls.load_cert_chain(*certificate)
+        handler = type("Handler", (_Handler,), {"mailbox": self.mailbox, "tls": tls})
         self._server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), handler)
         self._server.daemon_threads = True
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)

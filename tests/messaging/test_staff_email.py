@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+
 from sqlalchemy import select
 
 from app.extensions import db
@@ -52,3 +54,38 @@ def test_without_smtp_staff_are_texted_only(app, officers, redis, twilio_api):
     assert db.session.scalars(select(OutboundEmail)).all() == []
     assert the_task(case).assignee.email == "a@example.org"
     assert any(case.reference in m["Body"] for m in twilio_api.sent if m["To"] == OFFICER_A)
+
+
+def test_email_never_logs_in_to_a_server_whose_certificate_it_cannot_trust(make_app, officers, redis, at, tmp_path):
+    """Someone on the network path answering for the mail server gets neither the password nor the emails."""
+    certificate, key = str(tmp_path / "cert.pem"), str(tmp_path / "key.pem")
+    subprocess.run(
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "1",
+            "-subj",
+            "/CN=evil.example",
+            "-keyout",
+            key,
+            "-out",
+            certificate,
+        ],
+        check=True,
+        capture_output=True,
+    )
+    with FakeSmtpServer(certificate=(certificate, key)) as smtp:
+        mail_app = make_app(
+            SMTP_HOST="127.0.0.1", SMTP_PORT=smtp.port, SMTP_USERNAME="hcl@birmingham.gov.uk", SMTP_PASSWORD="secret"
+        )
+        with mail_app.app_context(), at("2026-11-25 10:00"):
+            report("B10 0AA")
+            run_worker(mail_app, redis)
+            email = db.session.scalars(select(OutboundEmail)).one()
+            assert email.status == "pending" and "SSLCertVerificationError" in str(email.error_code)
+    assert smtp.mailbox.logins == [] and smtp.mailbox.received == []

@@ -36,14 +36,10 @@ def choose(page: Page, question: str, answer: str) -> None:
     group.get_by_label(answer, exact=True).check()
 
 
-def test_a_contact_centre_member_takes_a_report_and_lands_on_its_case(page: Page, signed_in, look, staff):
-    signed_in(page, "contact_centre")
-    page.goto("/console/reports/new")
-    expect(page.get_by_role("heading", level=1)).to_have_text("Take a report")
-    look(page, "take-report")
+def fill_in_the_report(page: Page, number: str, danger: str = "No") -> None:
     choose(page, "How did the report reach you?", "By phone")
+    choose(page, "Is anyone in danger right now?", danger)
     for question in (
-        "Is anyone in danger right now?",
         "Has this happened to them or their household before?",
         "Do they feel unsafe in their home?",
         "Does anyone in their household have a disability, an illness or a support need?",
@@ -53,13 +49,21 @@ def test_a_contact_centre_member_takes_a_report_and_lands_on_its_case(page: Page
     choose(page, "Was it because of", "Religion or belief")
     page.get_by_label("What happened").fill("Eggs thrown at the door and shouting about the mosque.")
     page.get_by_label("Postcode (optional)").fill("B10 0AA")
-    page.get_by_label("Phone number for the officer to call back").fill("not a number")
+    page.get_by_label("Phone number for the officer to call back").fill(number)
     for question in (
         "Is it safe to send them text messages about their case?",
         "Would they like an officer to visit them, at home or at a place they choose?",
         "May we pass their details to agencies who support people affected by hate crime?",
     ):
         choose(page, question, "Yes")
+
+
+def test_a_contact_centre_member_takes_a_report_and_lands_on_its_case(page: Page, signed_in, look, staff):
+    signed_in(page, "contact_centre")
+    page.goto("/console/reports/new")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Take a report")
+    look(page, "take-report")
+    fill_in_the_report(page, "not a number")
     page.get_by_role("button", name="Take the report").click()
 
     summary = page.get_by_role("alert")
@@ -76,6 +80,21 @@ def test_a_contact_centre_member_takes_a_report_and_lands_on_its_case(page: Page
     expect(banner.first).to_contain_text(f"Report taken. The reference is {reference}.")
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Case {reference}")
     look(page, "report-taken")
+
+
+def test_someone_in_danger_is_the_first_thing_a_screen_reader_hears_after_the_report(
+    page: Page, signed_in, look, staff
+):
+    signed_in(page, "contact_centre")
+    page.goto("/console/reports/new")
+    look(page, "take-report-danger")
+    fill_in_the_report(page, "07911 123456", danger="Yes")
+    page.get_by_role("button", name="Take the report").click()
+    expect(page).to_have_url(re.compile(r"/console/cases/HC-\d+$"))
+    danger = page.get_by_role("alert").filter(has_text="Call 999 now")
+    expect(danger).to_be_focused()
+    expect(page.get_by_role("alert")).to_have_count(1)
+    look(page, "report-taken-danger")
 
 
 def test_an_officer_completes_a_callback_with_an_outcome_and_risk_level(page: Page, signed_in, look, cases):
