@@ -30,6 +30,7 @@ from app.console.casework_pages import (
     require_changes_allowed,
 )
 from app.console.form_fields import as_bool
+from app.console.once import once_per_form
 from app.extensions import db
 
 bp = console_blueprint("console_plan", guard=require_signed_in)
@@ -123,6 +124,7 @@ def item(reference: str, item_id: int) -> ResponseReturnValue:
 
 @bp.post("/cases/<reference>/action-plan/send", merge_slashes=False)
 @for_roles(*CASEWORK_READERS)
+@once_per_form
 def send(reference: str) -> ResponseReturnValue:
     """Send the resident a copy of the latest version: the letter always, a text where texts are safe."""
     case = visible_case_or_404(reference)

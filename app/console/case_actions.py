@@ -26,6 +26,7 @@ from app.console.blueprints import console_blueprint
 from app.console.case_page import CasePage, role_reads
 from app.console.closure_forms import ContactForm
 from app.console.form_fields import as_bool
+from app.console.once import once_per_form
 from app.console.wording import london_time, text_queued
 from app.extensions import db
 from app.phones import shown_number
@@ -119,6 +120,7 @@ def contact_preferences(reference: str) -> ResponseReturnValue:
 
 @bp.post("/cases/<reference>/texts", merge_slashes=False)
 @for_roles(*CASEWORKERS)
+@once_per_form
 def texts(reference: str) -> ResponseReturnValue:
     """Text the resident: the first POST shows the exact wording, the confirmed one sends it through the outbox."""
     case = visible_case_or_404(reference)
@@ -145,6 +147,7 @@ def _check_text(case: Case, form: TextForm) -> ResponseReturnValue:
 
 @bp.post("/cases/<reference>/updates", merge_slashes=False)
 @for_roles(*CASEWORKERS)
+@once_per_form
 def updates(reference: str) -> ResponseReturnValue:
     """Send the fortnightly update now: the progress text, and the two-week clock starts again."""
     case = visible_case_or_404(reference)

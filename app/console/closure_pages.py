@@ -21,6 +21,7 @@ from app.console.auth import for_roles, require_signed_in, signed_in_staff
 from app.console.blueprints import console_blueprint
 from app.console.case_actions import CASEWORKERS, visible_case_or_404
 from app.console.closure_forms import ClosureForm, ContactForm
+from app.console.once import once_per_form
 from app.extensions import db
 from app.staff.models import StaffMember
 
@@ -37,6 +38,7 @@ DONE = {
 
 @bp.post("/cases/<reference>/contacts", merge_slashes=False)
 @for_roles(*CASEWORKERS)
+@once_per_form
 def contacts(reference: str) -> ResponseReturnValue:
     """A call, visit, letter, text or email to or from the resident, and what happened."""
     case = visible_case_or_404(reference)

@@ -12,6 +12,7 @@ from flask.typing import ResponseReturnValue
 from app.casework.service import first_task
 from app.console.auth import for_roles, require_signed_in, signed_in_staff
 from app.console.blueprints import console_blueprint
+from app.console.once import once_per_form
 from app.console.report_forms import TakeReportForm
 from app.console.wording import london_time
 from app.extensions import db
@@ -28,6 +29,7 @@ DANGER_ADVICE = (
 
 @bp.route("/reports/new", methods=["GET", "POST"])
 @for_roles(*REPORT_TAKERS)
+@once_per_form
 def new_report() -> ResponseReturnValue:
     """The report form; a report taken opens its case and goes to the case page."""
     form = TakeReportForm()

@@ -98,6 +98,15 @@ def test_a_text_chosen_late_in_the_evening_waits_for_the_morning_and_the_officer
     assert text.next_attempt_at == london("2026-12-02 08:00")
 
 
+def test_send_text_pressed_twice_texts_the_resident_once(browser, signed_in, at):
+    with at("2026-12-01 11:00"):
+        textable = officers_textable_case(signed_in)
+        checked = check(browser, textable, "tried_to_call")
+        first, second = confirm(browser, checked, textable), confirm(browser, checked, textable)
+    assert first.headers["Location"] == second.headers["Location"] == f"/console/cases/{textable.reference}"
+    assert len(texts_queued()) == 1
+
+
 def test_a_chosen_text_that_never_arrives_becomes_a_call_for_the_officer(
     app, browser, signed_in, redis, twilio_api, at
 ):

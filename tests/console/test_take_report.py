@@ -287,3 +287,41 @@ def test_a_report_without_the_sessions_csrf_token_is_refused(browser, signed_in,
     refused = browser.post(NEW, data=data)
     assert refused.status_code == 400 and heading(refused) == "Sorry, there is a problem with that form"
     assert db.session.scalars(select(Case)).all() == []
+
+
+def test_a_report_sent_twice_opens_one_case_and_the_second_press_lands_on_it(browser, signed_in):
+    signed_in("contact_centre")
+    form = browser.get(NEW)
+    data = {"csrf_token": csrf_token(form), **ANSWERS}
+    first, second = browser.post(NEW, data=data), browser.post(NEW, data=data)
+    case = the_case()
+    assert first.headers["Location"] == second.headers["Location"] == f"/console/cases/{case.reference}"
+    assert "sent twice: it was dealt with once" in " ".join(banners(browser.get(second.headers["Location"])))
+    confirmations = db.session.scalars(select(OutboundMessage).where(OutboundMessage.to_phone == RESIDENT)).all()
+    assert len(confirmations) == 1, "one confirmation text"
+
+
+def test_two_presses_at_the_same_moment_open_one_case(app, browser, signed_in):
+    """A double click reaches two workers at once: the second waits for the first and goes where it went."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    signed_in("contact_centre")
+    data = {"csrf_token": csrf_token(browser.get(NEW)), **ANSWERS}
+    cookie = browser.get_cookie("session").value
+
+    def press(_: int) -> str:
+        with app.app_context():
+            other = app.test_client()
+            other.set_cookie("session", cookie)
+            return other.post(NEW, data=data).headers["Location"]
+
+    with ThreadPoolExecutor(2) as pool:
+        landed = set(pool.map(press, range(2)))
+    db.session.remove()
+    assert landed == {f"/console/cases/{the_case().reference}"}
+
+
+def test_a_report_corrected_after_an_error_goes_through(browser, signed_in):
+    signed_in("contact_centre")
+    assert take(browser, description="").status_code == 200, "the form again, with the error"
+    assert take(browser).status_code == 302 and the_case() is not None
