@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from app.casework import progress, tasks
 from app.casework.models import Task
-from app.casework.performance import as_csv, last_complete_month, month_named, monthly_report
+from app.casework.performance import as_csv, has_started, last_complete_month, month_named, monthly_report
 from app.casework.service import find_case_by_reference
 from app.clock import now
 from app.extensions import db
@@ -26,6 +26,8 @@ def performance_report(month: str | None) -> None:
     first = month_named(month) if month else last_complete_month(instant)
     if first is None:
         raise click.ClickException("give the month as YYYY-MM, for example 2026-11")
+    if not has_started(first, instant):
+        raise click.ClickException(f"{first:%Y-%m} has not started yet: give a month that has")
     click.echo(as_csv(monthly_report(db.session(), first, instant)), nl=False)
 
 

@@ -45,6 +45,9 @@ from app.casework.texts_in_doubt import RESIDENT_TEXTS
 from app.messaging import models as m
 from app.messaging.models import OutboundMessage
 
+# What counts as news for the resident: not the confirmation of what they just reported, nor the questions
+# of their own text conversation.
+UPDATES = RESIDENT_TEXTS - {"report_confirmation", "reopened_confirmation", "question"}
 # A text in one of these never reached the resident, or may not have: it is no update.
 NOT_DELIVERED = (m.RETRYABLE, m.CLAIMED, m.REFUSED, m.UNCERTAIN, m.FAILED, m.UNDELIVERED)
 FORTNIGHT = timedelta(days=14)
@@ -110,6 +113,11 @@ def month_named(text: str) -> date | None:
     except ValueError:
         return None
     return first if 2000 <= first.year <= 2999 else None
+
+
+def has_started(first: date, instant: datetime) -> bool:
+    """Whether the month starting `first` has begun by `instant` (a month to come has no figures)."""
+    return first <= london_date(instant).replace(day=1)
 
 
 def last_complete_month(instant: datetime) -> date:
@@ -182,7 +190,9 @@ def _tasks_on_time(
             *conditions,
             Task.due_at >= start,
             Task.due_at < until,
-            Task.status != "cancelled",
+            # Called off before it fell due (the case closed or was split first): never due. Called off after
+            # its deadline had passed, it was missed all the same: a later closure does not erase it.
+            or_(Task.status != "cancelled", Task.completed_at >= Task.due_at),
         )
     )
     rows = session.execute(query).all()
@@ -193,20 +203,26 @@ def _tasks_on_time(
 
 
 def _updates_every_fortnight(session: Session, start: datetime, until: datetime) -> Measure:
-    rounds = session.execute(
+    fell_due = session.execute(
         select(ProgressContact.case_id, ProgressContact.due_at).where(
             ProgressContact.due_at >= start, ProgressContact.due_at < until
         )
-    ).all()
+    )
+    rounds = [(case_id, due_at) for case_id, due_at in fell_due if _update_deadline(due_at) <= until]  # ran out
     case_ids = {case_id for case_id, _ in rounds}
-    heard = _contacts(session, case_ids, start - FORTNIGHT, end_of_day(london_date(until)))
+    heard = _contacts(session, case_ids, start - FORTNIGHT, until)
     kept = sum(
         1
         for case_id, due_at in rounds
         # After the contact that started the fortnight (due_at - 14 days exactly), by the end of the due day.
-        if any(due_at - FORTNIGHT < at <= end_of_day(london_date(due_at)) for at in heard.get(case_id, ()))
+        if any(due_at - FORTNIGHT < at <= _update_deadline(due_at) for at in heard.get(case_id, ()))
     )
     return Measure("Update the resident at least every two weeks", len(rounds), kept)
+
+
+def _update_deadline(due_at: datetime) -> datetime:
+    """The end of the due day (5pm), or the due time itself when the fortnight runs out later that day."""
+    return max(due_at, end_of_day(london_date(due_at)))
 
 
 def _contacts(session: Session, case_ids: set[int], since: datetime, until: datetime) -> dict[int, list[datetime]]:
@@ -216,7 +232,7 @@ def _contacts(session: Session, case_ids: set[int], since: datetime, until: date
         return {}
     texts = select(OutboundMessage.case_id, OutboundMessage.created_at).where(
         OutboundMessage.case_id.in_(case_ids),
-        OutboundMessage.purpose.in_(RESIDENT_TEXTS),
+        OutboundMessage.purpose.in_(UPDATES),
         OutboundMessage.status.not_in(NOT_DELIVERED),
         OutboundMessage.created_at >= since,
         OutboundMessage.created_at <= until,
@@ -304,8 +320,9 @@ def _received(session: Session, start: datetime, until: datetime) -> dict[str, C
         )
     ).all()
     strands: Counter[str] = Counter()
-    for *_, chosen in rows:
-        strands.update(chosen or ["not_given"])
+    for _, kind, _, chosen in rows:
+        if kind == "hate_crime":  # graffiti and enquiries are about no strand
+            strands.update(chosen or ["not_given"])
     return {
         "channel": Counter(channel for channel, *_ in rows),
         "kind": Counter(kind for _, kind, *_ in rows),

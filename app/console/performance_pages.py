@@ -9,8 +9,7 @@ from __future__ import annotations
 from flask import Response, render_template, request
 from flask.typing import ResponseReturnValue
 
-from app.calendar import london_date
-from app.casework.performance import MonthlyReport, as_csv, last_complete_month, monthly_report
+from app.casework.performance import MonthlyReport, as_csv, has_started, last_complete_month, monthly_report
 from app.clock import now
 from app.console.auth import for_roles, require_signed_in
 from app.console.blueprints import console_blueprint
@@ -29,7 +28,7 @@ def _chosen_report() -> tuple[MonthForm, MonthlyReport | None]:
         form.month.data = f"{last_complete_month(instant):%Y-%m}"
     if not form.validate():
         return form, None
-    if form.first_day() > london_date(instant).replace(day=1):
+    if not has_started(form.first_day(), instant):
         form.month.errors = ["Enter a month that has started"]
         return form, None
     return form, monthly_report(db.session(), form.first_day(), instant)

@@ -21,6 +21,7 @@ from tests.casework.test_lifecycle import close, discussed
 from tests.casework.test_officer_tasks import report
 from tests.conftest import RESIDENT, london
 from tests.console.conftest import report as console_report
+from tests.workers.test_confirmation_text import run_worker
 
 NOVEMBER = date(2026, 11, 1)
 
@@ -104,6 +105,47 @@ def test_a_failed_update_text_is_no_update(app, officers, redis, twilio_api, at)
     assert (updates.due, updates.kept) == (1, 0)
 
 
+def test_the_confirmation_of_the_report_is_not_the_first_fortnights_update(app, officers, redis, twilio_api, at):
+    with at("2026-11-02 10:00"):
+        report("B10 0AA")  # confirmed by text at once; nobody reaches them in the fortnight
+        run_worker(app, redis)
+    twilio_api.refuse(RESIDENT, 21211)  # and the update text fails
+    run_progress_updates(app, redis, at, "2026-11-16 10:00")
+    updates = measure("Update")
+    assert (updates.due, updates.kept) == (1, 0)
+
+
+def test_a_fortnight_that_runs_out_after_5pm_is_kept_by_a_contact_before_it_runs_out(app, officers, redis, at):
+    phoned = contacted_case(app, redis, at, safe_to_text=False, spoke_at="2026-11-12 18:30")  # due 26th, 6.30pm
+    run_progress_updates(app, redis, at, "2026-11-26 10:00")
+    call = db.session.scalars(select(Task).where(Task.case_id == phoned.id, Task.kind == "progress_call")).one()
+    with at("2026-11-26 17:30"):
+        complete(db.session, call.id, "spoke_to_resident", None)
+    assert (measure("Update").due, measure("Update").kept) == (1, 1)
+
+
+def test_in_the_month_under_way_a_round_counts_once_its_day_is_over(app, officers, redis, at):
+    contacted_case(app, redis, at, safe_to_text=False, spoke_at="2026-11-11 09:30")  # due 25th at 9.30am: by 5pm
+    run_progress_updates(app, redis, at, "2026-11-25 10:00")
+    assert measure("Update", as_of="2026-11-25 12:00").due == 0, "not missed before 5pm"
+    assert (measure("Update", as_of="2026-11-25 17:01").due, measure("Update", as_of="2026-11-25 17:01").kept) == (1, 0)
+
+
+def test_a_missed_callback_stays_missed_when_the_case_closes_later(app, officers, at):
+    from app.casework.lifecycle import stop_work
+
+    missed = reported("2026-11-02 10:00", at)  # due 3 November, 5pm: nobody called
+    called_off = reported("2026-11-09 10:00", at)  # due 10 November: the case closed before then
+    manager = find_staff(db.session, "manager@example.org")
+    with at("2026-11-10 10:00"):
+        stop_work(db.session.get(Case, missed.id), manager, now())
+    with at("2026-11-09 15:00"):
+        stop_work(db.session.get(Case, called_off.id), manager, now())
+    db.session.commit()
+    callbacks = measure("Respond")
+    assert (callbacks.due, callbacks.kept) == (1, 0)
+
+
 def test_a_review_is_on_time_when_a_manager_records_it_by_the_end_of_its_due_day(app, officers, at):
     manager = find_staff(db.session, "manager@example.org")
     reviewed = reported("2026-11-02 10:00", at)  # first review due Monday 16 November
@@ -136,6 +178,7 @@ def test_the_months_reports_closures_and_survey_answers_are_counted_without_anyo
     figures = monthly_report(db.session(), NOVEMBER, london("2026-12-01 09:00"))
     assert figures.new_cases == 4 and figures.received["kind"] == {"hate_crime": 3, "graffiti": 1}
     assert figures.received["channel"] == {"web": 4} and figures.received["risk"]["high"] == 1
+    assert sum(figures.received["strand"].values()) == 3, "graffiti is about no strand"
     survey = figures.survey
     assert (survey.answered, survey.average_satisfaction, survey.want_to_get_involved) == (3, 3.7, 1)
     assert survey.kept_informed == {"yes": 1, "partly": 1, "no": 1} and survey.listened_to == {"yes": 3}
@@ -151,6 +194,9 @@ def test_the_command_line_prints_a_months_figures_as_csv(app, officers, at):
     assert default.exit_code == 0 and default.output == named.output
     assert "Respond to a hate crime report within one working day,fell due,1" in named.output
     assert bad.exit_code != 0 and "YYYY-MM" in bad.output
+    with at("2026-12-01 09:00"):
+        to_come = runner.invoke(args=["performance", "2027-01"])
+    assert to_come.exit_code != 0 and "has not started" in to_come.output
 
 
 def closed_case(officer, at, opened: str, closing: str) -> Case:
