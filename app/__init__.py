@@ -10,6 +10,7 @@ from flask import Flask, jsonify
 
 from app.config import INSTANCE_DIR, Config
 from app.extensions import db
+from app.log_privacy import keep_row_values_out_of_logs
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
@@ -31,6 +32,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 def register_logging(app: Flask) -> None:
     if not logging.getLogger().handlers:
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    keep_row_values_out_of_logs("rq.worker")
     logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
     # The twilio client logs every request's URL and parameters at INFO: references and ids only here.
     logging.getLogger("twilio.http_client").setLevel(logging.WARNING)

@@ -33,6 +33,70 @@ def test_a_database_error_does_not_carry_the_residents_details(app):
     assert RESIDENT not in str(error.value) and secret not in str(error.value)
 
 
+def test_a_logged_database_error_never_quotes_the_rows_values(app):
+    """PostgreSQL names the row in its own detail, whatever hide_parameters hides: the log line does not."""
+    import io
+
+    from sqlalchemy import text
+
+    from app.log_privacy import NoRowValues
+
+    db.session.execute(
+        text(
+            "INSERT INTO phone_opt_outs (phone, opted_out, changed_at, source) VALUES "
+            "(:phone, true, CURRENT_TIMESTAMP, 'test')"
+        ),
+        {"phone": RESIDENT},
+    )
+    written = io.StringIO()
+    handler = logging.StreamHandler(written)
+    handler.addFilter(NoRowValues())
+    logger = logging.getLogger("tests.privacy")
+    logger.addHandler(handler)
+    try:
+        db.session.execute(
+            text(
+                "INSERT INTO phone_opt_outs (phone, opted_out, changed_at, source) VALUES "
+                "(:phone, true, CURRENT_TIMESTAMP, 'test')"
+            ),
+            {"phone": RESIDENT},
+        )
+    except IntegrityError:
+        logger.exception("could not record the opt-out")
+    finally:
+        logger.removeHandler(handler)
+        db.session.rollback()
+    assert "could not record the opt-out" in written.getvalue() and "IntegrityError" in written.getvalue()
+    assert RESIDENT not in written.getvalue() and RESIDENT[3:] not in written.getvalue()
+
+
+def test_the_detail_of_a_postgresql_error_is_cut_wherever_it_is_quoted():
+    from app.log_privacy import without_row_values
+
+    detail = (
+        'duplicate key value violates unique constraint "phone_opt_outs_pkey"\n'
+        "DETAIL:  Key (phone)=(+447911123456) already exists.\n"
+        'null value in column "source" violates not-null constraint\n'
+        "DETAIL:  Failing row contains (+447911123456, t, 2026-12-01 10:00:00+00, null)."
+    )
+    cut = without_row_values(detail)
+    assert "447911123456" not in cut and cut.count("(values not logged)") == 2 and "phone_opt_outs_pkey" in cut
+
+
+def test_a_stop_and_twilios_21610_for_one_number_both_land(app):
+    from app.messaging.models import PhoneOptOut
+    from app.messaging.opt_outs import is_opted_out, set_opted_out
+
+    set_opted_out(db.session, RESIDENT, True, "text_stop")
+    set_opted_out(db.session, RESIDENT, True, "twilio_21610")  # the same choice: kept as it was
+    db.session.commit()
+    record = db.session.get(PhoneOptOut, RESIDENT)
+    assert (record.opted_out, record.source) == (True, "text_stop")
+    set_opted_out(db.session, RESIDENT, False, "text_start")
+    db.session.commit()
+    assert not is_opted_out(db.session, RESIDENT) and db.session.get(PhoneOptOut, RESIDENT).source == "text_start"
+
+
 def test_a_whole_call_texts_and_the_worker_log_no_number_or_account(app, phone, texter, redis, twilio_api, caplog):
     caplog.set_level(logging.DEBUG)
     report_everything(phone)

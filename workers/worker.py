@@ -16,13 +16,21 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Flask
-from rq import SimpleWorker
+from rq import Queue, SimpleWorker
+from rq.job import Job
 
 from app import create_app
 from app.background.context import use_app
+from app.log_privacy import without_row_values
 
 
 class AppWorker(SimpleWorker):
     def __init__(self, *args: Any, app: Flask | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         use_app(app or create_app())
+
+    def handle_job_failure(self, job: Job, queue: Queue, *args: Any, **kwargs: Any) -> None:
+        """As RQ does, but the failure it keeps in Redis never quotes a database row's values."""
+        if "exc_string" in kwargs:
+            kwargs["exc_string"] = without_row_values(kwargs["exc_string"])
+        super().handle_job_failure(job, queue, *args, **kwargs)
