@@ -18,26 +18,36 @@ import re
 from typing import Any
 
 GUNICORN_ERROR_LOG = "gunicorn.error"
+GUNICORN_ACCESS_LOG = "gunicorn.access"
 
 
 class PathsOnly(logging.Filter):
+    """Paths without query strings, and a survey's link without its token (the one key to a resident's
+    survey): in gunicorn's error log (arguments in a tuple) and its access log (atoms in a dict)."""
+
     def filter(self, record: logging.LogRecord) -> bool:
         if isinstance(record.args, tuple):
             record.args = tuple(_path_only(argument) for argument in record.args)
+        elif isinstance(record.args, dict):
+            record.args = {name: _path_only(value) for name, value in record.args.items()}
         return True
+
+
+_SURVEY_TOKEN = re.compile(r"^/survey/[^/?]+")
 
 
 def _path_only(argument: Any) -> Any:
     if isinstance(argument, str) and argument.startswith("/"):
-        return argument.split("?", 1)[0]
+        return _SURVEY_TOKEN.sub("/survey/<token>", argument.split("?", 1)[0])
     return argument
 
 
 def keep_query_strings_out_of_gunicorns_log() -> None:
-    """Once per worker (gunicorn.conf.py's `post_worker_init`), where gunicorn logs a failed request."""
-    logger = logging.getLogger(GUNICORN_ERROR_LOG)
-    if not any(isinstance(existing, PathsOnly) for existing in logger.filters):
-        logger.addFilter(PathsOnly())
+    """Once per worker (gunicorn.conf.py's `post_worker_init`): where gunicorn logs a failed request, and
+    every request."""
+    for logger in map(logging.getLogger, (GUNICORN_ERROR_LOG, GUNICORN_ACCESS_LOG)):
+        if not any(isinstance(existing, PathsOnly) for existing in logger.filters):
+            logger.addFilter(PathsOnly())
 
 
 _ROW_VALUES = re.compile(r"(Key \(.*?\)=|Failing row contains ).*")

@@ -145,3 +145,13 @@ def test_a_request_killed_for_taking_too_long_leaves_no_query_string_in_gunicorn
     logged = log.read_text()
     assert "WORKER TIMEOUT" in logged and "Error handling request GET /console/search" in logged
     assert "07911" not in logged and "q=" not in logged
+
+
+def test_gunicorns_access_log_names_a_survey_without_its_token():
+    """The token is the one key to a resident's survey: the access log (the Procfile's %(U)s) must not hold it."""
+    from app.log_privacy import PathsOnly
+
+    record = logging.LogRecord("gunicorn.access", logging.INFO, __file__, 1, '%(h)s "%(m)s %(U)s" %(s)s', None, None)
+    record.args = {"h": "192.0.2.7", "m": "GET", "U": "/survey/_9XqO63UyK8pJcyWupyokg", "s": "200"}
+    PathsOnly().filter(record)
+    assert record.getMessage() == '192.0.2.7 "GET /survey/<token>" 200'
