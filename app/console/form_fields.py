@@ -10,6 +10,7 @@ from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovDateInput, GovRadioInput, GovTextArea, GovTextInput
 from wtforms import DateField, Field, RadioField, StringField, TextAreaField
 from wtforms.form import BaseForm
+from wtforms.utils import unset_value
 from wtforms.validators import Length, StopValidation
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
@@ -88,6 +89,13 @@ class DayMonthYear(DateField):
     def __init__(self, label: str, what: str, **options: Any) -> None:
         super().__init__(label, format="%d %m %Y", widget=GovDateInput(), **options)
         self.what = what
+
+    def process(self, formdata: Any, data: Any = unset_value, extra_filters: Any = None) -> None:
+        """As a DateField, but a form sent without all three boxes (a script, a tampered page) is three boxes
+        with some left empty: the page says what to enter rather than failing to draw them."""
+        super().process(formdata, data, extra_filters)
+        if self.raw_data is not None and len(self.raw_data) != 3:
+            self.raw_data = [*self.raw_data, "", "", ""][:3]
 
     def process_formdata(self, valuelist: list[Any]) -> None:
         parts = [str(part).strip() for part in valuelist]

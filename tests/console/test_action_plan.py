@@ -114,6 +114,15 @@ def test_an_item_without_what_who_or_a_real_date_is_refused_with_the_error_summa
     assert versions(officers_case) == []
 
 
+@pytest.mark.parametrize("due_on", [None, ["1"], ["1", "12"]], ids=["no-boxes", "one-box", "two-boxes"])
+def test_a_form_sent_without_all_its_date_boxes_says_what_to_enter(browser, officers_case, due_on):
+    data = {"what": "Fit a door camera", "who": "Officer", "agreed": "yes"}
+    refused = post(browser, plan_url(officers_case), **data, **({"due_on": due_on} if due_on else {}))
+    assert refused.status_code == 200 and heading(refused) == "Action plan"
+    assert error_summary(refused)[0].startswith(("Enter the date", "The date it is due by"))
+    assert versions(officers_case) == []
+
+
 def test_only_the_cases_officer_and_managers_change_the_plan(browser, signed_in, account):
     helper = signed_in("officer")
     case = report(officer=account("officer"))
