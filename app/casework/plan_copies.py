@@ -2,7 +2,8 @@
 
 The letter is always made (the resident may be sent it by post or given it at a visit); the text is
 queued only when `staff_texts.text_refusal` finds nothing against texting them. It says the copy has
-been posted when the resident's agreed contact method is a letter, and otherwise that it is ready.
+been posted when the resident's agreed contact method is a letter and we hold their address, and otherwise
+that it is ready.
 """
 
 from __future__ import annotations
@@ -44,7 +45,7 @@ def send_copy(session: Session, case: Case, staff: StaffMember, address: str | N
         raise NotAllowed("Add an item to the action plan before sending the resident a copy")
     refusal = text_refusal(session, case)
     if refusal is None:
-        posted = case.contact_method == "letter"
+        posted = case.contact_method == "letter" and bool(case.postal_address)  # and somewhere to post it
         officer_name = case.officer.name if case.officer else None
         body = templates.action_plan_copy(case.reference, officer_name, posted)
         queue_text(

@@ -186,15 +186,20 @@ def test_sending_a_copy_when_texts_are_not_safe_makes_the_letter_but_sends_no_te
 
 
 @pytest.mark.parametrize(
-    ("contact_method", "wording"), [("letter", "has been posted to you"), ("text", "is ready. Your officer Asha Patel")]
+    ("contact_method", "address", "wording"),
+    [
+        ("letter", "1 Coventry Road\nBirmingham\nB10 0AA", "has been posted to you"),
+        ("letter", None, "is ready. Your officer Asha Patel"),  # nowhere to post it: never "posted"
+        ("text", None, "is ready. Your officer Asha Patel"),
+    ],
 )
 def test_where_texts_are_safe_a_short_discreet_text_says_the_copy_is_posted_or_ready(
-    browser, signed_in, at, contact_method, wording
+    browser, signed_in, at, contact_method, address, wording
 ):
     with at(NOW):
         officer = signed_in("officer", name="Asha Patel")
         case = report(officer=officer, safe_to_text=True)
-        case.contact_method = contact_method
+        case.contact_method, case.postal_address = contact_method, address
         db.session.commit()
         add_item(browser, case, "Visit the neighbour about the noise", "Asha Patel", "8 12 2026")
         post(browser, f"{plan_url(case)}/send")
