@@ -14,7 +14,8 @@ from flask.typing import ResponseReturnValue
 from flask_limiter import RequestLimit
 from werkzeug.exceptions import HTTPException
 
-from app.casework.models import SurveyResponse
+from app.casework.lifecycle import is_open
+from app.casework.models import Case, SurveyResponse
 from app.casework.surveys import COMMENTS_LIMIT, record_survey_answer, survey_by_short_code, survey_by_token
 from app.clock import now
 from app.extensions import db
@@ -89,6 +90,9 @@ def survey(key: str) -> ResponseReturnValue:
     found = _survey(key)
     if found.answered_at is not None:
         return render_template("survey/answered.html", title="You have already answered")
+    case = db.session.get(Case, found.case_id)
+    if case is not None and is_open(case):  # reopened since the link was sent: asked again when it closes, not mid-way
+        return render_template("survey/case_open_again.html", title="We are still working with you")
     form = SurveyForm(request.form if request.method == "POST" else None)
     if request.method == "POST" and form.validate():
         if not record_survey_answer(db.session(), found, form.answers(), via="web", at=now()):

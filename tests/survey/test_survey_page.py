@@ -100,6 +100,20 @@ def test_the_survey_link_used_twice_is_refused_kindly(client, survey):
     assert heading(visit) == "You have already answered" and page(visit).find("form") is None
 
 
+def test_a_case_reopened_since_the_link_was_sent_is_not_rated_half_way(client, survey):
+    """The survey asks how the case ended: while it is open again, the link says so and records nothing."""
+    case = db.session.get(Case, survey.case_id)
+    case.status = "reopened"
+    db.session.commit()
+    asked = client.get(f"/survey/{survey.token}")
+    sent = client.post(f"/survey/{survey.token}", data=ANSWERS)
+    assert heading(asked) == heading(sent) == "We are still working with you" and page(asked).find("form") is None
+    assert "999" in words(asked) and stored(survey).answered_at is None
+    db.session.get(Case, survey.case_id).status = "closed"  # closed again: the same link, now the survey
+    db.session.commit()
+    assert heading(client.get(f"/survey/{survey.token}")) == "Tell us what you think"
+
+
 def test_two_answers_sent_at_once_record_one(app, survey):
     """The conditional update lets one answer in, whichever arrives first."""
     from app.casework.surveys import SurveyAnswers, record_survey_answer
