@@ -405,6 +405,8 @@ def complete(
         _stop_texting_a_wrong_number(session, case)
     if risk_level is not None and task.kind == "risk_assessment_callback":
         case.risk_level = risk_level
+    if task.kind == GRAFFITI_REMOVAL and is_report_task(task):
+        case.next_update_due = None  # the graffiti is gone (or was): no fortnightly "we are working on it"
     if outcome == "removed" and may_text_now(session, case):
         queue_text(
             session,

@@ -249,6 +249,8 @@ def test_graffiti_goes_to_the_cleansing_team_and_the_reporter_hears_when_it_is_g
             cleansing_app.test_cli_runner().invoke(args=["tasks", "complete", str(task.id), "--outcome", "removed"])
             run_worker(cleansing_app, redis)
         assert any("has been removed" in t for t in texts_to(twilio_api, RESIDENT))
+    run_progress_updates(cleansing_app, redis, at, "2026-12-09 10:00")  # a fortnight on from the report
+    assert progress_texts(twilio_api) == [], "nothing more to tell them: no 'we are working on it' for ever"
 
 
 def test_jobs_failed_names_the_case(app, officers, redis, twilio_api, at):
