@@ -73,7 +73,8 @@ def open_case(session: Session, report: Report, received_at: datetime, *, may_re
         taken_how=report.taken_how,
         adjustments=report.adjustments,
         tasks=[],  # a new case has none: no query to find that out when its first task is added
-        next_review_due=review_due(received_at),  # the manager's first fortnightly review
+        # The manager's first fortnightly review; an enquiry (a question, a call back) is no case to review.
+        next_review_due=None if report.kind == "enquiry" else review_due(received_at),
     )
     _take_answers(case, report)
     if case.kind != "enquiry":

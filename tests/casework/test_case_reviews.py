@@ -147,6 +147,17 @@ def test_a_review_with_a_next_date_the_rules_refuse_changes_nothing(app, officer
     assert db.session.get(Case, case.id).next_review_due == london("2026-11-30 17:00")
 
 
+def test_an_enquiry_is_no_case_for_the_managers_review_queue(app, officers, at):
+    """A question or a call back about an unknown reference: its callback task is the whole of it."""
+    from app.casework.service import open_case
+
+    with at("2026-11-10 10:00"):
+        enquiry = open_case(db.session, Report(kind="enquiry", channel="phone", caller_phone=RESIDENT), now())
+    assert enquiry.next_review_due is None
+    with at("2026-11-25 10:00"):
+        assert count_due_reviews(db.session, now()) == 0
+
+
 def test_a_closed_case_is_not_reviewed(app, officers, at):
     with at("2026-11-16 09:00"):
         case = opened()
