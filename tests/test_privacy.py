@@ -35,6 +35,8 @@ def test_a_database_error_does_not_carry_the_residents_details(app):
 
 def test_a_logged_database_error_never_quotes_the_rows_values(app):
     """PostgreSQL names the row in its own detail, whatever hide_parameters hides: the log line does not."""
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite's errors quote no values: the detail to cut is PostgreSQL's")
     import io
 
     from sqlalchemy import text
@@ -61,7 +63,8 @@ def test_a_logged_database_error_never_quotes_the_rows_values(app):
             ),
             {"phone": RESIDENT},
         )
-    except IntegrityError:
+    except IntegrityError as error:
+        assert RESIDENT in str(error), "the error itself names the number: the filter is what keeps it out"
         logger.exception("could not record the opt-out")
     finally:
         logger.removeHandler(handler)

@@ -94,6 +94,11 @@ def _claim(session: Session, model: type[RowT], claims: dict[Model, Update], par
     return cast("RowT | None", session.scalars(claims[model], {**params, "now": now()}).first())
 
 
+def next_try(row: Row, at: datetime) -> datetime:
+    """When to try `row` again from `at`: a text we started never at night (app.calendar.TEXTING_HOURS)."""
+    return next_texting_time(at) if isinstance(row, OutboundMessage) and row.daytime_only else at
+
+
 def schedule_retry(row: Row, code: str | None) -> None:
     """After a temporary failure: try again later with back-off, or give up after the last attempt."""
     row.error_code = code
@@ -102,9 +107,7 @@ def schedule_retry(row: Row, code: str | None) -> None:
         log.warning("%s %s failed after %s attempts", row.__tablename__, row.id, row.attempts)
         return
     row.status = m.RETRYABLE
-    row.next_attempt_at = now() + RETRY_DELAYS[row.attempts - 1]
-    if isinstance(row, OutboundMessage) and row.daytime_only:
-        row.next_attempt_at = next_texting_time(row.next_attempt_at)
+    row.next_attempt_at = next_try(row, now() + RETRY_DELAYS[row.attempts - 1])
     log.info("%s %s attempt %s failed; next try at %s", row.__tablename__, row.id, row.attempts, row.next_attempt_at)
 
 
@@ -116,9 +119,7 @@ def wait_for_the_account(row: OutboundMessage, code: str | None) -> None:
     (fixing the credentials sends everything that waited). The attempt still counts, so each try has a send
     job of its own (job ids carry the attempt); only a later failure of the text itself is limited by it."""
     row.status, row.error_code = m.RETRYABLE, code
-    row.next_attempt_at = now() + ACCOUNT_RETRY_DELAY
-    if row.daytime_only:
-        row.next_attempt_at = next_texting_time(row.next_attempt_at)
+    row.next_attempt_at = next_try(row, now() + ACCOUNT_RETRY_DELAY)
 
 
 def due_jobs(session: Session, model: Model, name: JobName, kind: str, as_of: datetime) -> list[JobRequest]:
